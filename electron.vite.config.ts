@@ -1,0 +1,56 @@
+import vue from '@vitejs/plugin-vue'
+import { defineConfig } from 'electron-vite'
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+
+const pkg = JSON.parse(readFileSync(resolve(__dirname, 'package.json'), 'utf8'))
+const define = { __LAB_VERSION__: JSON.stringify(pkg.version) }
+
+// Native and wasm-loading packages must stay external: bundled, better-sqlite3 cannot find its
+// binding and tfjs-wasm cannot find its .wasm files (see shared TOOLCHAIN.md).
+const external = [
+  'electron',
+  'better-sqlite3',
+  'ws',
+  'zod',
+  /^@tensorflow\//
+]
+
+export default defineConfig({
+  main: {
+    define,
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          electron: resolve(__dirname, 'src-main/electron/main.ts'),
+          engine: resolve(__dirname, 'src-main/engine/main.ts'),
+          worker: resolve(__dirname, 'src-main/engine/worker.ts'),
+          cli: resolve(__dirname, 'src-main/cli/main.ts'),
+          bench: resolve(__dirname, 'test/bench/bench.ts')
+        },
+        external
+      }
+    }
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'src-main/preload/index.ts') },
+        external: ['electron'],
+        // Sandboxed preloads must be CommonJS.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' }
+      }
+    }
+  },
+  renderer: {
+    root: 'src-renderer',
+    define,
+    plugins: [vue()],
+    build: {
+      outDir: 'out/renderer',
+      rollupOptions: { input: resolve(__dirname, 'src-renderer/index.html') }
+    }
+  }
+})

@@ -1,0 +1,167 @@
+/**
+ * `npm run lab -- <command>`: headless use of the same engine and store.
+ *   run <config.json> | run --template <id>   [--data-dir D] [--json] [--name N]
+ *   templates [--json] · list [--json] · show <runId> [--json]
+ */
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { formatDuration, formatMetric } from '../../src-shared/format'
+import type { Run } from '../../src-shared/records'
+import { STUDIES, allTemplates, findTemplate, validateConfig, withDefaults } from '../../src-shared/studies'
+import { Lab } from '../engine/lab'
+import { defaultDataDir } from '../engine/paths'
+import { progressLine } from './progress'
+
+class UsageError extends Error {}
+
+const USAGE = `usage: npm run lab -- <command> [options]
+  run <config.json> [--name N]   run an experiment config headless (into the same store)
+  run --template <id>            run a built-in template (see: templates)
+  templates                      list the built-in templates
+  list                           list runs
+  show <runId>                   show one run with its summary
+options: --data-dir D (default $LAB_DATA_DIR or the app's data folder), --json (machine-readable output)`
+
+/** A config file is `{ study, name?, config }` or a bare config of the `training` study. */
+export function loadConfigFile(path: string): { studyId: string; name: string | null; config: unknown } {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new UsageError(`cannot read ${path}: ${(err as Error).message}`)
+  }
+  let json: any
+  try {
+    json = JSON.parse(text)
+  } catch (err) {
+    throw new UsageError(`${path} is not valid JSON: ${(err as Error).message}`)
+  }
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new UsageError(`${path} must hold a JSON object`)
+  if ('config' in json || 'study' in json) {
+    return { studyId: json.study ?? 'training', name: typeof json.name === 'string' ? json.name : null, config: json.config ?? {} }
+  }
+  return { studyId: 'training', name: null, config: json }
+}
+
+function runJson(run: Run) {
+  const s = run.summary
+  return {
+    runId: run.id,
+    experimentId: run.experimentId,
+    name: run.name,
+    status: run.status,
+    backend: run.backend,
+    wallSeconds: s?.wallSeconds ?? (run.startedAt && run.finishedAt ? (run.finishedAt - run.startedAt) / 1000 : null),
+    steps: s?.steps ?? run.steps,
+    samplesPerSecond: s?.samplesPerSecond ?? null,
+    summary: s,
+    error: run.error
+  }
+}
+
+async function commandRun(lab: Lab, file: string | undefined, opts: { template?: string; name?: string; json: boolean }): Promise<number> {
+  let source: { studyId: string; name: string | null; config: unknown }
+  if (opts.template) {
+    const t = findTemplate(opts.template)
+    if (!t) throw new UsageError(`unknown template "${opts.template}"; available: ${allTemplates().map((x) => x.id).join(', ')}`)
+    source = { studyId: t.studyId, name: t.title, config: t.config }
+  } else if (file) {
+    source = loadConfigFile(file)
+  } else {
+    throw new UsageError('run needs a config file or --template <id>')
+  }
+  const study = STUDIES[source.studyId]
+  if (!study) throw new UsageError(`unknown study "${source.studyId}"; available: ${Object.keys(STUDIES).join(', ')}`)
+  const v = validateConfig(source.studyId, withDefaults(study.defaults, source.config))
+  if (!v.ok) throw new UsageError(`invalid config: ${v.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`)
+
+  const name = opts.name ?? source.name ?? `${study.title} (CLI)`
+  const experiment = await lab.call('experiments.create', { name, studyId: source.studyId, config: v.config })
+  const run = lab.startRun(experiment.id)
+  const tty = process.stderr.isTTY
+  let lastDecile = -1
+  const off = lab.on((event, payload: any) => {
+    if (event !== 'run.progress' || payload.runId !== run.id) return
+    if (tty) process.stderr.write(`\r${progressLine(payload, process.stderr.columns ?? 80)}`)
+    else if (!opts.json && Math.floor(payload.fraction * 10) > lastDecile) {
+      lastDecile = Math.floor(payload.fraction * 10)
+      process.stderr.write(`${progressLine(payload, 80)}\n`)
+    }
+  })
+  const onSigint = () => {
+    process.stderr.write('\ncancelling…\n')
+    lab.queue.cancel(run.id)
+  }
+  process.on('SIGINT', onSigint)
+  await lab.queue.idle()
+  process.off('SIGINT', onSigint)
+  off()
+  if (tty) process.stderr.write('\n')
+  const done = lab.store.runs.get(run.id)!
+  if (opts.json) console.log(JSON.stringify(runJson(done)))
+  else printRun(done)
+  return done.status === 'completed' ? 0 : done.status === 'cancelled' ? 130 : 1
+}
+
+function printRun(run: Run): void {
+  const j = runJson(run)
+  console.log(`run ${run.id}  ${run.name}`)
+  console.log(`  status ${run.status}   backend ${run.backend ?? '—'}   wall ${formatDuration(j.wallSeconds)}   steps ${j.steps}   samples/s ${j.samplesPerSecond ?? '—'}`)
+  if (run.error) console.log(`  error: ${run.error}`)
+  for (const [k, v] of Object.entries(run.summary?.final ?? {})) console.log(`  ${k.padEnd(18)} ${formatMetric(v)}`)
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'data-dir': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      template: { type: 'string' },
+      name: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false }
+    },
+    strict: true
+  })
+  const [command, ...rest] = positionals
+  if (values.help || !command) {
+    console.log(USAGE)
+    return command || values.help ? 0 : 2
+  }
+  if (command === 'templates') {
+    const ts = allTemplates()
+    if (values.json) console.log(JSON.stringify(ts.map((t) => ({ id: t.id, study: t.studyId, title: t.title, description: t.description }))))
+    else for (const t of ts) console.log(`${t.id.padEnd(24)} ${t.title} — ${t.description}`)
+    return 0
+  }
+  if (!['run', 'list', 'show'].includes(command)) throw new UsageError(`unknown command "${command}"\n${USAGE}`)
+
+  const lab = await Lab.open({ dataDir: values['data-dir'] ?? defaultDataDir(), mode: 'inprocess', workerUrl: new URL('./worker.js', import.meta.url) })
+  try {
+    if (command === 'run') return await commandRun(lab, rest[0], { template: values.template, name: values.name, json: values.json })
+    if (command === 'list') {
+      const runs = lab.store.runs.list()
+      if (values.json) console.log(JSON.stringify(runs.map(runJson)))
+      else
+        for (const r of runs)
+          console.log(`${r.id}  ${r.status.padEnd(11)} ${(r.backend ?? '—').padEnd(6)} ${formatMetric(r.summary?.final['test/accuracy'])}  ${r.name}`)
+      return 0
+    }
+    const run = lab.store.runs.get(rest[0] ?? '')
+    if (!run) throw new UsageError(`run "${rest[0] ?? ''}" not found`)
+    if (values.json) console.log(JSON.stringify({ ...runJson(run), config: run.config }))
+    else printRun(run)
+    return 0
+  } finally {
+    await lab.close()
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`lab: ${err instanceof Error ? err.message : String(err)}`)
+    process.exit(2)
+  }
+)

@@ -1,0 +1,241 @@
+/**
+ * The engine's core, independent of transport: the store, the backend, the queue, and one handler per
+ * contract method. The engine process (IPC / WebSocket) and the CLI (in-process) both wrap a Lab.
+ */
+import { LabError, validateCall, type EventName, type EventPayloads, type MethodName, type MethodResults } from '../../src-shared/contract'
+import type { EngineInfo, Settings } from '../../src-shared/records'
+import { STUDIES, allTemplates, validateConfig } from '../../src-shared/studies'
+import { parseBackendOverride, resolveBackend, type Resolution } from './compute/backend'
+import { JobQueue } from './runs/queue'
+import { openStore, type LabStore } from './store'
+import { version } from './version'
+
+export type EventListener = <E extends EventName>(event: E, payload: EventPayloads[E]) => void
+
+export interface LabOptions {
+  dataDir: string
+  mode: EngineInfo['mode']
+  /** The built run-worker script (worker.js beside the entry bundles). */
+  workerUrl: URL
+  env?: NodeJS.ProcessEnv
+  /** Overrides the stored concurrency setting (CLI `--concurrency`). */
+  concurrency?: number
+}
+
+type Handlers = { [M in MethodName]: (params: any) => MethodResults[M] | Promise<MethodResults[M]> }
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+export class Lab {
+  private listeners = new Set<EventListener>()
+  readonly queue: JobQueue
+  private readonly handlers: Handlers
+  private resolution!: Resolution
+  private readonly backendOverride: ReturnType<typeof parseBackendOverride>
+
+  private constructor(
+    readonly store: LabStore,
+    private readonly opts: LabOptions
+  ) {
+    this.backendOverride = parseBackendOverride((opts.env ?? process.env).LAB_BACKEND)
+    const settings = store.settings.get()
+    this.queue = new JobQueue({
+      store,
+      emit: (e, p) => this.emit(e, p),
+      backend: () => this.resolution.backend,
+      workerUrl: opts.workerUrl,
+      concurrency: opts.concurrency ?? settings.concurrency
+    })
+    this.handlers = this.createHandlers()
+  }
+
+  static async open(opts: LabOptions): Promise<Lab> {
+    const store = openStore(opts.dataDir)
+    const lab = new Lab(store, opts)
+    try {
+      await lab.applyBackend(store.settings.get().backend)
+    } catch (err) {
+      store.close()
+      throw err
+    }
+    const { adopted } = store.runs.recover(process.pid, isAlive)
+    for (const id of adopted) lab.queue.enqueue(id)
+    return lab
+  }
+
+  private async applyBackend(setting: Settings['backend']): Promise<void> {
+    this.resolution = await resolveBackend(this.backendOverride ?? setting)
+    if (this.backendOverride) this.resolution.reason = `LAB_BACKEND=${this.backendOverride}: ${this.resolution.reason}`
+  }
+
+  get backend() {
+    return this.resolution.backend
+  }
+
+  on(listener: EventListener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  emit<E extends EventName>(event: E, payload: EventPayloads[E]): void {
+    for (const l of this.listeners) {
+      try {
+        l(event, payload)
+      } catch {
+        // a broken listener (closed socket) must not stop the others
+      }
+    }
+  }
+
+  /** Validate and dispatch one call. Errors come back as LabError with a readable message. */
+  async call<M extends MethodName>(method: M | string, params?: unknown): Promise<MethodResults[M]> {
+    const call = validateCall(method, params)
+    try {
+      return (await this.handlers[call.method](call.params)) as MethodResults[M]
+    } catch (err) {
+      if (err instanceof LabError) throw err
+      throw new LabError('internal', err instanceof Error ? err.message : String(err))
+    }
+  }
+
+  info(): EngineInfo {
+    return {
+      version,
+      pid: process.pid,
+      backend: this.resolution.backend,
+      backendReason: this.resolution.reason,
+      backends: this.resolution.probes,
+      dataDir: this.opts.dataDir,
+      dbPath: this.store.dbPath,
+      concurrency: this.queue.concurrency,
+      mode: this.opts.mode
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.queue.shutdown()
+    this.store.close()
+  }
+
+  private requireRun(id: string) {
+    const run = this.store.runs.get(id)
+    if (!run) throw new LabError('not-found', `run ${id} not found`)
+    return run
+  }
+
+  private requireExperiment(id: string) {
+    const e = this.store.experiments.get(id)
+    if (!e) throw new LabError('not-found', `experiment ${id} not found`)
+    return e
+  }
+
+  private checkConfig(studyId: string, config: unknown) {
+    const v = validateConfig(studyId, config)
+    if (!v.ok) throw new LabError('bad-request', `invalid config: ${v.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`)
+    return v.config
+  }
+
+  /** Create a run of an experiment's current config and queue it. */
+  startRun(experimentId: string) {
+    const e = this.requireExperiment(experimentId)
+    const config = this.checkConfig(e.studyId, e.config)
+    const n = this.store.runs.countByExperiment(e.id) + 1
+    const run = this.store.runs.create({ experimentId: e.id, name: `${e.name} #${n}`, studyId: e.studyId, config, seed: config.seed ?? 0 })
+    this.queue.enqueue(run.id)
+    this.emit('runs.changed', { runId: run.id })
+    this.emit('experiments.changed', { experimentId: e.id })
+    return this.store.runs.get(run.id)!
+  }
+
+  private createHandlers(): Handlers {
+    const { store } = this
+    return {
+      'engine.info': () => this.info(),
+      'settings.get': () => store.settings.get(),
+      'settings.set': async (p: Partial<Settings>) => {
+        if (p.backend !== undefined && p.backend !== store.settings.get().backend) {
+          try {
+            await this.applyBackend(p.backend)
+          } catch (err) {
+            await this.applyBackend(store.settings.get().backend)
+            throw new LabError('bad-request', (err as Error).message)
+          }
+        }
+        const settings = store.settings.set(p)
+        if (p.concurrency !== undefined) this.queue.setConcurrency(p.concurrency)
+        this.emit('settings.changed', settings)
+        return settings
+      },
+      'studies.list': () =>
+        Object.values(STUDIES).map((s) => ({ id: s.id, title: s.title, summary: s.summary, source: s.source, defaults: s.defaults, outputs: s.outputs })),
+      'templates.list': () => allTemplates(),
+      'experiments.list': () => store.experiments.list(),
+      'experiments.get': (p) => this.requireExperiment(p.id),
+      'experiments.create': (p) => {
+        const config = this.checkConfig(p.studyId, p.config)
+        const e = store.experiments.create({ ...p, config })
+        this.emit('experiments.changed', { experimentId: e.id })
+        return e
+      },
+      'experiments.update': (p) => {
+        const e = this.requireExperiment(p.id)
+        const config = p.config === undefined ? undefined : this.checkConfig(e.studyId, p.config)
+        const updated = store.experiments.update(p.id, { ...p, config })!
+        this.emit('experiments.changed', { experimentId: e.id })
+        return updated
+      },
+      'experiments.delete': (p) => {
+        this.requireExperiment(p.id)
+        for (const r of store.runs.list({ experimentId: p.id })) if (this.queue.has(r.id)) this.queue.cancel(r.id)
+        store.experiments.softDelete(p.id)
+        this.emit('experiments.changed', { experimentId: p.id })
+        this.emit('runs.changed', { runId: null })
+        return { ok: true as const }
+      },
+      'runs.list': (p) => store.runs.list(p ?? {}),
+      'runs.get': (p) => this.requireRun(p.id),
+      'runs.start': (p) => this.startRun(p.experimentId),
+      'runs.cancel': (p) => {
+        const run = this.requireRun(p.id)
+        if (!this.queue.cancel(p.id)) {
+          throw new LabError('conflict', `run ${run.name} is ${run.status}${run.status === 'running' ? ' in another process' : ''}; only queued or running runs of this engine can be cancelled`)
+        }
+        return this.store.runs.get(p.id)!
+      },
+      'runs.rename': (p) => {
+        this.requireRun(p.id)
+        store.runs.rename(p.id, p.name)
+        this.emit('runs.changed', { runId: p.id })
+        return store.runs.get(p.id)!
+      },
+      'runs.delete': (p) => {
+        const run = this.requireRun(p.id)
+        if (this.queue.has(p.id)) throw new LabError('conflict', `run ${run.name} is ${run.status}; cancel it before deleting it`)
+        store.runs.softDelete(p.id)
+        this.emit('runs.changed', { runId: p.id })
+        return { ok: true as const }
+      },
+      'runs.scalars': (p) => {
+        this.requireRun(p.id)
+        return store.runs.scalars(p.id, p.keys)
+      },
+      'runs.series': (p) => {
+        this.requireRun(p.id)
+        return store.runs.series(p.id, p.key, p.step)
+      },
+      'runs.seriesSteps': (p) => {
+        this.requireRun(p.id)
+        return store.runs.seriesSteps(p.id, p.key)
+      },
+      'queue.list': () => this.queue.list(),
+      'trash.empty': () => store.experiments.emptyTrash()
+    }
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The engine process. `--ipc` when Electron main forks it (Node IPC channel); `--serve` to serve the lab
+ * to a browser on 127.0.0.1 with a token. Stops cleanly on SIGINT/SIGTERM or when its parent goes away.
+ */
+import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { Lab } from './lab'
+import { defaultDataDir } from './paths'
+import { attachIpc } from './transport/ipc'
+import { serve, type Served } from './transport/http'
+
+export const DEFAULT_PORT = 5917
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'data-dir': { type: 'string' },
+      serve: { type: 'boolean', default: false },
+      ipc: { type: 'boolean', default: false },
+      port: { type: 'string' }
+    },
+    strict: true
+  })
+  const dataDir = values['data-dir'] ?? defaultDataDir()
+  const mode = values.ipc ? 'ipc' : 'serve'
+  const lab = await Lab.open({ dataDir, mode, workerUrl: new URL('./worker.js', import.meta.url) })
+  let served: Served | null = null
+
+  let stopping = false
+  const stop = async (code = 0) => {
+    if (stopping) return
+    stopping = true
+    await served?.close()
+    await lab.close()
+    process.exit(code)
+  }
+  process.on('SIGINT', () => void stop(0))
+  process.on('SIGTERM', () => void stop(0))
+
+  if (values.ipc) {
+    attachIpc(lab)
+    process.on('disconnect', () => void stop(0))
+    process.send!({ type: 'event', event: 'engine.ready', payload: lab.info() })
+  }
+  if (values.serve) {
+    const token = process.env.LAB_TOKEN || randomBytes(24).toString('hex')
+    const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url))
+    const requested = values.port !== undefined ? Number(values.port) : DEFAULT_PORT
+    if (!Number.isInteger(requested) || requested < 0 || requested > 65535) throw new Error(`--port ${values.port} is not a port number`)
+    try {
+      served = await serve(lab, { port: requested, token, rendererDir })
+    } catch (err) {
+      // The default port is only a convenience: if it is taken, take any free one. An explicit port is honoured or refused.
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || values.port !== undefined) throw err
+      served = await serve(lab, { port: 0, token, rendererDir })
+    }
+    const info = lab.info()
+    console.log(`Phenomenology Lab ${info.version} — backend ${info.backend}, data in ${info.dataDir}`)
+    console.log(`Lab serving at ${served.url}`)
+    console.log('Press Ctrl-C to stop.')
+  }
+}
+
+main().catch((err) => {
+  console.error(`engine: ${err instanceof Error ? err.message : String(err)}`)
+  process.exit(1)
+})

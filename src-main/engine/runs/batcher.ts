@@ -1,0 +1,57 @@
+/**
+ * Collects what a run logs and hands it over in batches: at most one batch per `intervalMs`
+ * (never one message per step), so both the worker→engine channel and the store see a few
+ * transactions per second whatever the step rate.
+ */
+import type { ScalarPoint, SeriesEntry } from '../store/runs'
+
+export interface RunBatch {
+  scalars: ScalarPoint[]
+  series: SeriesEntry[]
+  progress: { step: number; totalSteps: number; message: string } | null
+}
+
+export class MetricBatcher {
+  private scalars: ScalarPoint[] = []
+  private series: SeriesEntry[] = []
+  private progress: RunBatch['progress'] = null
+  private lastFlush: number
+
+  constructor(
+    private readonly send: (batch: RunBatch) => void,
+    private readonly intervalMs = 250,
+    private readonly now: () => number = () => performance.now()
+  ) {
+    this.lastFlush = now()
+  }
+
+  scalar(key: string, step: number, value: number): void {
+    this.scalars.push({ key, step, wall: Date.now(), value })
+    this.maybeFlush()
+  }
+
+  seriesEntry(key: string, step: number, payload: unknown): void {
+    this.series.push({ key, step, payload })
+    this.maybeFlush()
+  }
+
+  setProgress(step: number, totalSteps: number, message: string): void {
+    this.progress = { step, totalSteps, message }
+    this.maybeFlush()
+  }
+
+  maybeFlush(): void {
+    if (this.now() - this.lastFlush >= this.intervalMs) this.flush()
+  }
+
+  /** Send whatever is pending now (end of run, cancel, failure). */
+  flush(): void {
+    this.lastFlush = this.now()
+    if (!this.scalars.length && !this.series.length && !this.progress) return
+    const batch: RunBatch = { scalars: this.scalars, series: this.series, progress: this.progress }
+    this.scalars = []
+    this.series = []
+    this.progress = null
+    this.send(batch)
+  }
+}

@@ -1,0 +1,20 @@
+import type { BackendName, RunSummary } from '../../../src-shared/records'
+import type { RunBatch } from './batcher'
+
+/** What the engine hands a run worker. */
+export interface WorkerInput {
+  runId: string
+  studyId: string
+  config: unknown
+  seed: number
+  backend: BackendName
+  /** Int32Array over it: [0] = 1 when the run is cancelled. Shared, so the training loop sees it without yielding. */
+  abort: SharedArrayBuffer
+}
+
+/** Messages from a run worker to the engine. */
+export type WorkerMessage =
+  | { type: 'started'; backend: BackendName }
+  | { type: 'batch'; batch: RunBatch }
+  | { type: 'done'; summary: RunSummary; cancelled: boolean }
+  | { type: 'failed'; error: string }

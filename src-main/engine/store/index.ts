@@ -1,0 +1,26 @@
+import { join } from 'node:path'
+import { DB_FILE, openDatabase, type Db } from './database'
+import { ExperimentStore } from './experiments'
+import { RunStore } from './runs'
+import { SettingsStore } from './settings'
+
+export interface LabStore {
+  db: Db
+  dbPath: string
+  experiments: ExperimentStore
+  runs: RunStore
+  settings: SettingsStore
+  close(): void
+}
+
+export function openStore(dataDir: string): LabStore {
+  const db = openDatabase(dataDir)
+  return {
+    db,
+    dbPath: join(dataDir, DB_FILE),
+    experiments: new ExperimentStore(db),
+    runs: new RunStore(db),
+    settings: new SettingsStore(db),
+    close: () => db.close()
+  }
+}

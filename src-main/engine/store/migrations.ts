@@ -1,0 +1,86 @@
+/**
+ * Schema migrations, applied in order by `PRAGMA user_version`. Never edit a shipped migration:
+ * append a new one. Each runs in its own transaction together with the version bump.
+ */
+export const MIGRATIONS: string[] = [
+  // 1: the tables of the design
+  `
+  CREATE TABLE datasets (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    provenance TEXT NOT NULL DEFAULT '{}',
+    shapes TEXT NOT NULL DEFAULT '{}',
+    checksum TEXT,
+    x BLOB,
+    y BLOB,
+    created_at INTEGER NOT NULL,
+    deleted_at INTEGER
+  );
+  CREATE TABLE experiments (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    study_id TEXT NOT NULL,
+    config TEXT NOT NULL,
+    notes TEXT NOT NULL DEFAULT '',
+    tags TEXT NOT NULL DEFAULT '[]',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    deleted_at INTEGER
+  );
+  CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    experiment_id TEXT REFERENCES experiments(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    study_id TEXT NOT NULL,
+    config TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('queued','running','completed','failed','cancelled','interrupted')),
+    backend TEXT,
+    created_at INTEGER NOT NULL,
+    started_at INTEGER,
+    finished_at INTEGER,
+    error TEXT,
+    summary TEXT,
+    tags TEXT NOT NULL DEFAULT '[]',
+    notes TEXT NOT NULL DEFAULT '',
+    sweep_id TEXT,
+    progress REAL NOT NULL DEFAULT 0,
+    steps INTEGER NOT NULL DEFAULT 0,
+    total_steps INTEGER NOT NULL DEFAULT 0,
+    -- pid of the process that queued or runs it: start-up recovery only touches runs whose owner is gone
+    owner_pid INTEGER,
+    deleted_at INTEGER
+  );
+  CREATE INDEX runs_experiment ON runs(experiment_id);
+  CREATE INDEX runs_status ON runs(status);
+  CREATE TABLE scalars (
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    step INTEGER NOT NULL,
+    wall REAL NOT NULL,
+    value REAL
+  );
+  CREATE INDEX scalars_run_key_step ON scalars(run_id, key, step);
+  CREATE TABLE series (
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    step INTEGER NOT NULL,
+    payload TEXT NOT NULL
+  );
+  CREATE INDEX series_run_key_step ON series(run_id, key, step);
+  CREATE TABLE artifacts (
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    bytes BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (run_id, name)
+  );
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `
+]

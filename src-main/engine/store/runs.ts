@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto'
+import type { Run, RunStatus, RunSummary, ScalarSeries } from '../../../src-shared/records'
+import type { Db } from './database'
+
+interface RunRow {
+  id: string
+  experiment_id: string | null
+  name: string
+  study_id: string
+  config: string
+  seed: number
+  status: RunStatus
+  backend: string | null
+  created_at: number
+  started_at: number | null
+  finished_at: number | null
+  error: string | null
+  summary: string | null
+  tags: string
+  notes: string
+  sweep_id: string | null
+  progress: number
+  steps: number
+  total_steps: number
+}
+
+function toRun(r: RunRow): Run {
+  return {
+    id: r.id,
+    experimentId: r.experiment_id,
+    name: r.name,
+    studyId: r.study_id,
+    config: JSON.parse(r.config),
+    seed: r.seed,
+    status: r.status,
+    backend: r.backend,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    error: r.error,
+    summary: r.summary ? (JSON.parse(r.summary) as RunSummary) : null,
+    tags: JSON.parse(r.tags),
+    notes: r.notes,
+    sweepId: r.sweep_id,
+    progress: r.progress,
+    steps: r.steps,
+    totalSteps: r.total_steps
+  }
+}
+
+export interface ScalarPoint {
+  key: string
+  step: number
+  wall: number
+  value: number
+}
+
+export interface SeriesEntry {
+  key: string
+  step: number
+  payload: unknown
+}
+
+/** Runs and the time series they log. Metric writes come in batches, each batch one transaction. */
+export class RunStore {
+  private readonly insertScalar
+  private readonly insertSeries
+
+  constructor(private readonly db: Db) {
+    this.insertScalar = db.prepare('INSERT INTO scalars (run_id, key, step, wall, value) VALUES (?, ?, ?, ?, ?)')
+    this.insertSeries = db.prepare('INSERT INTO series (run_id, key, step, payload) VALUES (?, ?, ?, ?)')
+  }
+
+  create(r: { experimentId: string | null; name: string; studyId: string; config: unknown; seed: number; sweepId?: string; ownerPid?: number }): Run {
+    const id = randomUUID()
+    this.db
+      .prepare(
+        `INSERT INTO runs (id, experiment_id, name, study_id, config, seed, status, created_at, sweep_id, owner_pid)
+         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`
+      )
+      .run(id, r.experimentId, r.name, r.studyId, JSON.stringify(r.config), r.seed, Date.now(), r.sweepId ?? null, r.ownerPid ?? process.pid)
+    return this.get(id)!
+  }
+
+  get(id: string): Run | undefined {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ? AND deleted_at IS NULL').get(id) as RunRow | undefined
+    return row && toRun(row)
+  }
+
+  list(filter: { experimentId?: string } = {}): Run[] {
+    const rows = filter.experimentId
+      ? this.db.prepare('SELECT * FROM runs WHERE experiment_id = ? AND deleted_at IS NULL ORDER BY created_at DESC').all(filter.experimentId)
+      : this.db.prepare('SELECT * FROM runs WHERE deleted_at IS NULL ORDER BY created_at DESC').all()
+    return (rows as RunRow[]).map(toRun)
+  }
+
+  countByExperiment(experimentId: string): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM runs WHERE experiment_id = ?').get(experimentId) as { n: number }).n
+  }
+
+  markRunning(id: string, backend: string, totalSteps: number): void {
+    this.db.prepare("UPDATE runs SET status = 'running', backend = ?, started_at = ?, total_steps = ?, owner_pid = ? WHERE id = ?").run(backend, Date.now(), totalSteps, process.pid, id)
+  }
+
+  finish(id: string, status: Exclude<RunStatus, 'queued' | 'running'>, fields: { error?: string | null; summary?: RunSummary | null } = {}): void {
+    this.db
+      .prepare('UPDATE runs SET status = ?, finished_at = ?, error = COALESCE(?, error), summary = COALESCE(?, summary) WHERE id = ?')
+      .run(status, Date.now(), fields.error ?? null, fields.summary ? JSON.stringify(fields.summary) : null, id)
+  }
+
+  rename(id: string, name: string): void {
+    this.db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(name, id)
+  }
+
+  softDelete(id: string): boolean {
+    return this.db.prepare('UPDATE runs SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL').run(Date.now(), id).changes > 0
+  }
+
+  /**
+   * Append one batch of a run's output in a single transaction: scalars, series and progress together,
+   * so after a crash the store holds whole batches only.
+   */
+  appendBatch(runId: string, batch: { scalars?: ScalarPoint[]; series?: SeriesEntry[]; progress?: { fraction: number; steps: number; totalSteps?: number } }): void {
+    this.db.transaction(() => {
+      for (const p of batch.scalars ?? []) {
+        this.insertScalar.run(runId, p.key, p.step, p.wall, Number.isFinite(p.value) ? p.value : null)
+      }
+      for (const s of batch.series ?? []) this.insertSeries.run(runId, s.key, s.step, JSON.stringify(s.payload))
+      if (batch.progress) {
+        this.db
+          .prepare('UPDATE runs SET progress = ?, steps = ?, total_steps = COALESCE(?, total_steps) WHERE id = ?')
+          .run(batch.progress.fraction, batch.progress.steps, batch.progress.totalSteps ?? null, runId)
+      }
+    })()
+  }
+
+  appendScalars(runId: string, points: ScalarPoint[]): void {
+    this.appendBatch(runId, { scalars: points })
+  }
+
+  /** All points of the given keys (all keys if none given), ordered by step. Non-finite values come back as NaN. */
+  scalars(runId: string, keys?: string[]): Record<string, ScalarSeries> {
+    const rows = (
+      keys && keys.length
+        ? this.db
+            .prepare(`SELECT key, step, wall, value FROM scalars WHERE run_id = ? AND key IN (${keys.map(() => '?').join(',')}) ORDER BY key, step, rowid`)
+            .raw()
+            .all(runId, ...keys)
+        : this.db.prepare('SELECT key, step, wall, value FROM scalars WHERE run_id = ? ORDER BY key, step, rowid').raw().all(runId)
+    ) as [string, number, number, number | null][]
+    const out: Record<string, ScalarSeries> = {}
+    for (const [key, step, wall, value] of rows) {
+      const s = (out[key] ??= { step: [], value: [], wall: [] })
+      s.step.push(step)
+      s.value.push(value ?? NaN)
+      s.wall.push(wall)
+    }
+    return out
+  }
+
+  /** The series entry at `step`, or the latest one when no step is given. */
+  series(runId: string, key: string, step?: number): { step: number; payload: unknown } | null {
+    const row = (
+      step === undefined
+        ? this.db.prepare('SELECT step, payload FROM series WHERE run_id = ? AND key = ? ORDER BY step DESC, rowid DESC LIMIT 1').get(runId, key)
+        : this.db.prepare('SELECT step, payload FROM series WHERE run_id = ? AND key = ? AND step <= ? ORDER BY step DESC, rowid DESC LIMIT 1').get(runId, key, step)
+    ) as { step: number; payload: string } | undefined
+    return row ? { step: row.step, payload: JSON.parse(row.payload) } : null
+  }
+
+  seriesSteps(runId: string, key: string): number[] {
+    return (this.db.prepare('SELECT DISTINCT step FROM series WHERE run_id = ? AND key = ? ORDER BY step').raw().all(runId, key) as [number][]).map((r) => r[0])
+  }
+
+  /**
+   * Start-up recovery. Runs left `running` by a process that is gone were cut off: they become
+   * `interrupted`, keeping every batch they flushed. Runs left `queued` by a gone process are adopted
+   * by `ownerPid` and returned, to be queued again. Runs of live processes (a CLI run beside the app)
+   * are left alone.
+   */
+  recover(ownerPid: number, isAlive: (pid: number) => boolean): { interrupted: string[]; adopted: string[] } {
+    return this.db.transaction(() => {
+      const orphaned = (status: string) =>
+        (this.db.prepare('SELECT id, owner_pid FROM runs WHERE status = ? ORDER BY created_at').all(status) as { id: string; owner_pid: number | null }[])
+          .filter((r) => r.owner_pid == null || (r.owner_pid !== ownerPid && !isAlive(r.owner_pid)))
+          .map((r) => r.id)
+      const interrupted = orphaned('running')
+      const markInterrupted = this.db.prepare(
+        "UPDATE runs SET status = 'interrupted', finished_at = ?, error = COALESCE(error, 'the engine stopped while this run was training') WHERE id = ?"
+      )
+      for (const id of interrupted) markInterrupted.run(Date.now(), id)
+      const adopted = orphaned('queued')
+      const adopt = this.db.prepare('UPDATE runs SET owner_pid = ? WHERE id = ?')
+      for (const id of adopted) adopt.run(ownerPid, id)
+      return { interrupted, adopted: adopted.filter((id) => this.get(id)) }
+    })()
+  }
+}

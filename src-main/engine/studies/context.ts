@@ -1,0 +1,25 @@
+import type { Rng } from '../../../src-shared/rng'
+import type { RunSummary } from '../../../src-shared/records'
+import type { tf } from '../compute/backend'
+
+/** What a study runner gets: everything it needs to train and log, nothing about transports or the store. */
+export interface RunContext {
+  tf: typeof tf
+  runId: string
+  config: any
+  seed: number
+  rng: Rng
+  backend: string
+  log(key: string, step: number, value: number): void
+  logSeries(key: string, step: number, payload: unknown): void
+  artifact(name: string, kind: string, bytes: Uint8Array): void
+  /** Cheap to call every step: it only records; the worker sends at most a few batches per second. */
+  progress(step: number, totalSteps: number, message?: string): void
+  /** Set when the run is cancelled; check it between steps. */
+  readonly aborted: boolean
+}
+
+export type StudyRunner = (ctx: RunContext) => Promise<Omit<RunSummary, 'wallSeconds'> & { wallSeconds?: number }>
+
+/** Thrown by a runner to stop with a readable message (e.g. a NaN loss). */
+export class RunFailure extends Error {}

@@ -1,0 +1,136 @@
+/**
+ * Serve mode: the built renderer over HTTP and the API over WebSocket, on 127.0.0.1 only.
+ * Every request needs the per-start token (query `?token=` once, then an HttpOnly cookie), a Host of
+ * this server (against DNS rebinding), and WebSocket upgrades must come from this server's Origin.
+ */
+import { timingSafeEqual } from 'node:crypto'
+import { createReadStream, existsSync, statSync } from 'node:fs'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { extname, join, normalize, sep } from 'node:path'
+import { WebSocketServer, type WebSocket } from 'ws'
+import type { WireMessage } from '../../../src-shared/contract'
+import type { Lab } from '../lab'
+import { answer } from './wire'
+
+export const RENDERER_CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; worker-src 'self' blob:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.woff2': 'font/woff2'
+}
+
+export interface ServeOptions {
+  port: number
+  token: string
+  rendererDir: string
+}
+
+export interface Served {
+  server: Server
+  port: number
+  url: string
+  close(): Promise<void>
+}
+
+function sameToken(a: string | undefined | null, token: string): boolean {
+  if (!a) return false
+  const x = Buffer.from(a)
+  const y = Buffer.from(token)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+function cookieToken(req: IncomingMessage): string | undefined {
+  const m = /(?:^|;\s*)lab_token=([^;]+)/.exec(req.headers.cookie ?? '')
+  return m?.[1]
+}
+
+export async function serve(lab: Lab, opts: ServeOptions): Promise<Served> {
+  let port = opts.port
+  const allowedHosts = () => [`127.0.0.1:${port}`, `localhost:${port}`]
+  const allowedOrigins = () => allowedHosts().map((h) => `http://${h}`)
+
+  const authorised = (req: IncomingMessage, url: URL) =>
+    allowedHosts().includes(req.headers.host ?? '') && (sameToken(url.searchParams.get('token'), opts.token) || sameToken(cookieToken(req), opts.token))
+
+  const refuse = (res: ServerResponse, code: number, message: string) => {
+    res.writeHead(code, { 'content-type': 'text/plain; charset=utf-8' })
+    res.end(`${message}\n`)
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    if (!authorised(req, url)) return refuse(res, 403, 'Forbidden: open the lab with the URL printed at start-up (it carries the token).')
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed')
+    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '')
+    const file = join(opts.rendererDir, rel === '' ? 'index.html' : rel)
+    if (!file.startsWith(opts.rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) return refuse(res, 404, 'Not found')
+    const headers: Record<string, string> = {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-cache'
+    }
+    if (extname(file) === '.html') {
+      headers['content-security-policy'] = RENDERER_CSP
+      headers['set-cookie'] = `lab_token=${opts.token}; HttpOnly; SameSite=Strict; Path=/`
+    }
+    res.writeHead(200, headers)
+    if (req.method === 'HEAD') return res.end()
+    createReadStream(file).pipe(res)
+  })
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 })
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const origin = req.headers.origin
+    if (url.pathname !== '/ws' || !authorised(req, url) || (origin !== undefined && !allowedOrigins().includes(origin))) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
+  })
+
+  wss.on('connection', (ws: WebSocket) => {
+    const send = (m: WireMessage) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m))
+    }
+    const off = lab.on((event, payload) => send({ type: 'event', event, payload }))
+    ws.on('message', (data) => {
+      let msg: unknown
+      try {
+        msg = JSON.parse(String(data))
+      } catch {
+        return send({ type: 'error', id: -1, error: { code: 'bad-request', message: 'message is not JSON' } })
+      }
+      void answer(lab, msg, send)
+    })
+    ws.on('close', off)
+    ws.on('error', off)
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port, '127.0.0.1', () => resolve())
+  })
+  port = (server.address() as { port: number }).port
+  return {
+    server,
+    port,
+    url: `http://127.0.0.1:${port}/?token=${opts.token}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of wss.clients) c.terminate()
+        wss.close()
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The one API contract between the renderer (or CLI) and the engine: every method with its params
+ * schema and result type, every event with its payload. Transports (Node IPC, WebSocket, in-process)
+ * carry exactly these; the engine validates every incoming call against `METHOD_SCHEMAS`.
+ */
+import { z } from 'zod'
+import { BACKENDS, type EngineInfo, type Experiment, type QueueEntry, type Run, type RunStatus, type RunSummary, type ScalarSeries, type Settings } from './records'
+import type { Template } from './studies'
+
+const id = z.string().min(1).max(100)
+const empty = z.strictObject({}).optional()
+
+export const METHOD_SCHEMAS = {
+  'engine.info': empty,
+  'settings.get': empty,
+  'settings.set': z.strictObject({
+    backend: z.enum(['auto', ...BACKENDS]).optional(),
+    concurrency: z.number().int().min(1).max(16).optional()
+  }),
+  'studies.list': empty,
+  'templates.list': empty,
+  'experiments.list': empty,
+  'experiments.get': z.strictObject({ id }),
+  'experiments.create': z.strictObject({
+    name: z.string().trim().min(1).max(200),
+    studyId: id,
+    config: z.unknown(),
+    notes: z.string().max(100_000).optional(),
+    tags: z.array(z.string().max(100)).max(100).optional()
+  }),
+  'experiments.update': z.strictObject({
+    id,
+    name: z.string().trim().min(1).max(200).optional(),
+    config: z.unknown().optional(),
+    notes: z.string().max(100_000).optional(),
+    tags: z.array(z.string().max(100)).max(100).optional()
+  }),
+  'experiments.delete': z.strictObject({ id }),
+  'runs.list': z.strictObject({ experimentId: id.optional() }).optional(),
+  'runs.get': z.strictObject({ id }),
+  'runs.start': z.strictObject({ experimentId: id }),
+  'runs.cancel': z.strictObject({ id }),
+  'runs.rename': z.strictObject({ id, name: z.string().trim().min(1).max(200) }),
+  'runs.delete': z.strictObject({ id }),
+  'runs.scalars': z.strictObject({ id, keys: z.array(z.string().max(200)).max(1000).optional() }),
+  'runs.series': z.strictObject({ id, key: z.string().min(1).max(200), step: z.number().int().min(0).optional() }),
+  'runs.seriesSteps': z.strictObject({ id, key: z.string().min(1).max(200) }),
+  'queue.list': empty,
+  'trash.empty': empty
+} as const
+
+export type MethodName = keyof typeof METHOD_SCHEMAS
+export const METHOD_NAMES = Object.keys(METHOD_SCHEMAS) as MethodName[]
+
+export interface StudyInfo {
+  id: string
+  title: string
+  summary: string
+  source: string
+  defaults: unknown
+  outputs: { key: string; kind: string; title: string }[]
+}
+
+export interface SeriesPoint {
+  step: number
+  payload: unknown
+}
+
+/** Result type of every method. */
+export interface MethodResults {
+  'engine.info': EngineInfo
+  'settings.get': Settings
+  'settings.set': Settings
+  'studies.list': StudyInfo[]
+  'templates.list': Template[]
+  'experiments.list': Experiment[]
+  'experiments.get': Experiment
+  'experiments.create': Experiment
+  'experiments.update': Experiment
+  'experiments.delete': { ok: true }
+  'runs.list': Run[]
+  'runs.get': Run
+  'runs.start': Run
+  'runs.cancel': Run
+  'runs.rename': Run
+  'runs.delete': { ok: true }
+  'runs.scalars': Record<string, ScalarSeries>
+  'runs.series': SeriesPoint | null
+  'runs.seriesSteps': number[]
+  'queue.list': QueueEntry[]
+  'trash.empty': { runs: number; experiments: number }
+}
+
+export type MethodParams<M extends MethodName> = z.input<(typeof METHOD_SCHEMAS)[M]>
+export type MethodResult<M extends MethodName> = MethodResults[M]
+
+/** Every event the engine pushes, with its payload. */
+export interface EventPayloads {
+  'run.status': { runId: string; status: RunStatus; backend: string | null; error: string | null; summary: RunSummary | null }
+  'run.progress': { runId: string; fraction: number; step: number; totalSteps: number; etaSeconds: number | null; message: string; samplesPerSecond: number | null }
+  'run.scalars': { runId: string; points: { key: string; step: number; wall: number; value: number }[] }
+  'run.series': { runId: string; key: string; step: number; payload: unknown }
+  'runs.changed': { runId: string | null }
+  'experiments.changed': { experimentId: string | null }
+  'settings.changed': Settings
+  /** Raised by the transport, not the engine: the link to the engine went down or came back. */
+  'engine.connection': { connected: boolean; message: string }
+}
+export type EventName = keyof EventPayloads
+export const EVENT_NAMES: EventName[] = ['run.status', 'run.progress', 'run.scalars', 'run.series', 'runs.changed', 'experiments.changed', 'settings.changed', 'engine.connection']
+
+/** Wire messages, identical over Node IPC and WebSocket. */
+export type WireMessage =
+  | { type: 'call'; id: number; method: string; params?: unknown }
+  | { type: 'result'; id: number; result: unknown }
+  | { type: 'error'; id: number; error: { code: string; message: string } }
+  | { type: 'event'; event: EventName; payload: unknown }
+
+/** Error codes a caller can act on. */
+export type ErrorCode = 'bad-request' | 'unknown-method' | 'not-found' | 'conflict' | 'internal' | 'disconnected'
+
+export class LabError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string
+  ) {
+    super(message)
+    this.name = 'LabError'
+  }
+}
+
+/** Validate an incoming call; throws LabError('bad-request'|'unknown-method') with a readable message. */
+export function validateCall(method: string, params: unknown): { method: MethodName; params: any } {
+  if (!Object.prototype.hasOwnProperty.call(METHOD_SCHEMAS, method)) {
+    throw new LabError('unknown-method', `unknown method "${String(method).slice(0, 100)}"`)
+  }
+  const schema = METHOD_SCHEMAS[method as MethodName]
+  const parsed = schema.safeParse(params === null ? undefined : params)
+  if (!parsed.success) {
+    const detail = parsed.error.issues
+      .map((i) => `${i.path.length ? i.path.join('.') : 'params'}: ${i.message}`)
+      .join('; ')
+    throw new LabError('bad-request', `invalid params for ${method}: ${detail}`)
+  }
+  return { method: method as MethodName, params: parsed.data ?? {} }
+}

@@ -1,0 +1,117 @@
+/** Records as the store returns them and the renderer shows them. */
+
+export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const
+export type RunStatus = (typeof RUN_STATUSES)[number]
+export const FINISHED_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted']
+
+export const BACKENDS = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const
+export type BackendName = (typeof BACKENDS)[number]
+
+export interface Experiment {
+  id: string
+  name: string
+  studyId: string
+  config: unknown
+  notes: string
+  tags: string[]
+  createdAt: number
+  updatedAt: number
+  runCount: number
+}
+
+export interface RunSummary {
+  final: Record<string, number>
+  best?: Record<string, { value: number; step: number }>
+  steps: number
+  epochs: number
+  wallSeconds: number
+  samplesPerSecond: number
+}
+
+export interface Run {
+  id: string
+  experimentId: string | null
+  name: string
+  studyId: string
+  config: unknown
+  seed: number
+  status: RunStatus
+  backend: string | null
+  createdAt: number
+  startedAt: number | null
+  finishedAt: number | null
+  error: string | null
+  summary: RunSummary | null
+  tags: string[]
+  notes: string
+  sweepId: string | null
+  /** Progress as last recorded (0–1), and steps done / planned. */
+  progress: number
+  steps: number
+  totalSteps: number
+}
+
+export interface ScalarSeries {
+  step: number[]
+  value: number[]
+  wall: number[]
+}
+
+/** Live state of a queued or running job. */
+export interface QueueEntry {
+  runId: string
+  name: string
+  status: 'queued' | 'running'
+  fraction: number
+  message: string
+  etaSeconds: number | null
+  startedAt: number | null
+  samplesPerSecond: number | null
+}
+
+export interface BackendProbe {
+  name: BackendName
+  available: boolean
+  /** Why it is not available (load error), or what it is. */
+  detail: string
+  accelerated: boolean
+}
+
+export interface EngineInfo {
+  version: string
+  pid: number
+  backend: BackendName
+  backendReason: string
+  backends: BackendProbe[]
+  dataDir: string
+  dbPath: string
+  concurrency: number
+  mode: 'ipc' | 'serve' | 'inprocess'
+}
+
+export interface Settings {
+  /** 'auto' walks the resolver order; a name forces that backend. */
+  backend: 'auto' | BackendName
+  concurrency: number
+}
+
+/** A decision-boundary snapshot: predicted class and confidence per grid cell, row-major from (x0, y0). */
+export interface BoundaryPayload {
+  nx: number
+  ny: number
+  extent: [number, number, number, number]
+  classes: number
+  /** base64 of Uint8Array(nx*ny): predicted class per cell. */
+  cls: string
+  /** base64 of Uint8Array(nx*ny): confidence 0–255 of that class. */
+  conf: string
+}
+
+/** The data points shown under a boundary (subsampled for display). */
+export interface PointsPayload {
+  x: number[]
+  y: number[]
+  label: number[]
+  /** 0 = train, 1 = test. */
+  split: number[]
+}
