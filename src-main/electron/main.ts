@@ -10,7 +10,8 @@ import { EngineProcess } from './engineProcess'
 import { CONTENT_SECURITY_POLICY, isAppUrl, secureWebPreferences } from './window'
 
 const here = (rel: string) => fileURLToPath(new URL(rel, import.meta.url))
-const dataDir = process.env.LAB_DATA_DIR ?? defaultDataDir()
+const dataDirArg = process.argv.indexOf('--data-dir')
+const dataDir = (dataDirArg > 0 ? process.argv[dataDirArg + 1] : undefined) ?? defaultDataDir()
 const engine = new EngineProcess({ enginePath: here('./engine.js'), dataDir })
 const methods = new Set<string>(METHOD_NAMES)
 let win: BrowserWindow | null = null

@@ -1,0 +1,38 @@
+/** Save text or a data URL as a file: Electron shows its save dialog, a browser downloads it. */
+export function downloadBlob(name: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 1000)
+}
+
+export function downloadText(name: string, text: string, type = 'text/plain'): void {
+  downloadBlob(name, new Blob([text], { type }))
+}
+
+export function downloadDataUrl(name: string, dataUrl: string): void {
+  const a = document.createElement('a')
+  a.href = dataUrl
+  a.download = name
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+}
+
+/** CSV with quoting where needed; numbers written in full precision. */
+export function toCsv(header: string[], rows: (string | number | null)[][]): string {
+  const cell = (v: string | number | null) => {
+    if (v == null || (typeof v === 'number' && !Number.isFinite(v))) return ''
+    const s = String(v)
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+  }
+  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\n') + '\n'
+}
+
+export function safeFileName(s: string): string {
+  return s.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'chart'
+}

@@ -1,0 +1,22 @@
+import { createRouter, createWebHashHistory } from 'vue-router'
+import ExperimentEditor from './views/ExperimentEditor.vue'
+import ExperimentsView from './views/ExperimentsView.vue'
+import QueueView from './views/QueueView.vue'
+import RunView from './views/RunView.vue'
+import RunsView from './views/RunsView.vue'
+import SettingsView from './views/SettingsView.vue'
+
+// Hash history: the same build works from file:// in Electron and over HTTP in serve mode.
+export const router = createRouter({
+  history: createWebHashHistory(),
+  routes: [
+    { path: '/', redirect: '/experiments' },
+    { path: '/experiments', component: ExperimentsView },
+    { path: '/experiments/new', component: ExperimentEditor },
+    { path: '/experiments/:id', component: ExperimentEditor, props: true },
+    { path: '/runs', component: RunsView },
+    { path: '/runs/:id', component: RunView, props: true },
+    { path: '/queue', component: QueueView },
+    { path: '/settings', component: SettingsView }
+  ]
+})
