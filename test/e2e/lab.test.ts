@@ -1,0 +1,85 @@
+/**
+ * End to end, as a researcher: create an experiment in the real renderer served by the real engine,
+ * launch it, watch the curve grow live, restart the engine, and find the run with its curve again.
+ */
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort, launchChromium, startEngine, stopEngine, tempDataDir, type ServedEngine } from './harness'
+
+const TOKEN = 'e2e-token-0123456789'
+let browser: Browser
+let page: Page
+let engine: ServedEngine
+let port: number
+const dataDir = tempDataDir()
+const pageErrors: string[] = []
+
+const lossPoints = async () => Number(await page.getAttribute('[data-title="Loss"]', 'data-points'))
+
+beforeAll(async () => {
+  port = await freePort()
+  engine = await startEngine({ dataDir, port, token: TOKEN })
+  browser = await launchChromium()
+  page = await browser.newPage({ viewport: { width: 1400, height: 950 } })
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+})
+
+afterAll(async () => {
+  await browser?.close()
+  if (engine) await stopEngine(engine)
+})
+
+describe('the lab in a browser (serve mode)', () => {
+  it('creates an experiment, validates inline, runs it live, and finds it again after an engine restart', async () => {
+    await page.goto(engine.url)
+    await expect.poll(() => page.textContent('[data-testid="connection"]')).toBe('engine connected')
+    expect(await page.textContent('[data-testid="backend"]')).toContain('wasm')
+
+    await page.click('[data-testid="new-experiment"]')
+    await page.fill('[data-testid="experiment-name"]', 'e2e spirals')
+    await page.selectOption('[data-testid="dataset-kind"]', 'two-spirals')
+    await page.fill('[data-testid="dataset-n"]', '3000')
+    await page.fill('[data-testid="epochs"]', '40')
+
+    // Inline validation: an out-of-range learning rate is named and blocks the launch.
+    await page.fill('[data-testid="learning-rate"]', '-1')
+    await expect.poll(() => page.isDisabled('[data-testid="save-run"]')).toBe(true)
+    expect(await page.textContent('[data-testid="error-count"]')).toContain('1 field')
+    await page.fill('[data-testid="learning-rate"]', '0.01')
+    await expect.poll(() => page.isDisabled('[data-testid="save-run"]')).toBe(false)
+
+    await page.click('[data-testid="save-run"]')
+    await page.waitForURL(/#\/runs\//)
+    const runId = page.url().split('#/runs/')[1]
+    await expect.poll(() => page.textContent('[data-testid="run-status"]'), { timeout: 30_000 }).toBe('running')
+
+    // The curve grows while the run trains (pushed events, no reload).
+    await expect.poll(lossPoints, { timeout: 30_000 }).toBeGreaterThan(0)
+    const early = await lossPoints()
+    await expect.poll(lossPoints, { timeout: 30_000 }).toBeGreaterThan(early)
+    await expect.poll(() => page.getAttribute('[data-testid="boundary"]', 'data-step'), { timeout: 30_000 }).not.toBe('')
+
+    await expect.poll(() => page.textContent('[data-testid="run-status"]'), { timeout: 120_000 }).toBe('completed')
+    const finalPoints = await lossPoints()
+    expect(finalPoints).toBeGreaterThan(early)
+    const accuracy = await page.textContent('[data-testid="metric-test/accuracy"]')
+    expect(parseFloat(accuracy!)).toBeGreaterThan(90)
+
+    // Restart the engine: the page shows the lost connection, then recovers by itself.
+    await stopEngine(engine, 'SIGKILL')
+    await expect.poll(() => page.isVisible('[data-testid="connection-banner"]'), { timeout: 10_000 }).toBe(true)
+    engine = await startEngine({ dataDir, port, token: TOKEN })
+    await expect.poll(() => page.textContent('[data-testid="connection"]'), { timeout: 15_000 }).toBe('engine connected')
+    await expect.poll(() => page.isVisible('[data-testid="connection-banner"]')).toBe(false)
+
+    // The run is listed, and its page shows the same curve from the store.
+    await page.goto(`${engine.url.split('?')[0]}#/runs`)
+    const row = page.locator('[data-testid="runs-table"] tbody tr', { hasText: 'e2e spirals #1' })
+    await expect.poll(() => row.count()).toBe(1)
+    expect(await row.locator('.badge').textContent()).toBe('completed')
+    await row.locator('a').click()
+    await page.waitForURL(new RegExp(`#/runs/${runId}$`))
+    await expect.poll(lossPoints, { timeout: 15_000 }).toBe(finalPoints)
+    expect(pageErrors).toEqual([])
+  })
+})
