@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     stopping = true
     await served?.close()
     await lab.close()
+    if (served) console.log('Lab stopped.')
     process.exit(code)
   }
   process.on('SIGINT', () => void stop(0))
