@@ -48,7 +48,7 @@ export class EngineProcess {
         else p.reject(new LabError(m.error.code as any, m.error.message))
       } else if (m.type === 'event') {
         if ((m.event as string) === 'engine.ready') this.emit('engine.connection', { connected: true, message: 'engine ready' })
-        else this.emit(m.event, m.payload)
+        else this.emit(m.event as EventName, m.payload)
       }
     })
     child.on('exit', (code, signal) => {

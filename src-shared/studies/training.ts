@@ -42,7 +42,7 @@ export const trainingConfigSchema = z.strictObject({
   batchSize: z.number().int().min(1).max(65_536),
   epochs: z.number().int().min(1).max(100_000),
   seed: z.number().int().min(0).max(2 ** 31 - 1),
-  /** Log the minibatch loss every N steps (epoch metrics are always logged). */
+  /** Log the minibatch loss and accuracy every N steps (full train/test metrics are logged every epoch). */
   logEvery: z.number().int().min(1).max(1_000_000),
   /** Decision-boundary snapshot every N epochs (0 = about 50 snapshots per run). */
   boundaryEvery: z.number().int().min(0).max(100_000),
@@ -128,6 +128,7 @@ export const trainingStudy: StudyDescriptor<TrainingConfig> = {
     { key: 'train/loss', kind: 'scalar', title: 'Train loss (epoch)' },
     { key: 'test/loss', kind: 'scalar', title: 'Test loss (epoch)' },
     { key: 'train/batch_loss', kind: 'scalar', title: 'Minibatch loss' },
+    { key: 'train/batch_accuracy', kind: 'scalar', title: 'Minibatch accuracy (after the step)' },
     { key: 'train/accuracy', kind: 'scalar', title: 'Train accuracy' },
     { key: 'test/accuracy', kind: 'scalar', title: 'Test accuracy' },
     { key: 'boundary', kind: 'boundary', title: 'Decision boundary' }

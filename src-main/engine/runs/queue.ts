@@ -128,9 +128,13 @@ export class JobQueue {
   async shutdown(): Promise<void> {
     this.waiting.length = 0
     const jobs = [...this.running.values()]
-    for (const job of jobs) Atomics.store(job.abort, 0, 1)
+    for (const job of jobs) {
+      Atomics.store(job.abort, 0, 1)
+      // Settle before terminating: otherwise the worker's 'exit' event arrives first and records the stop
+      // as a crash ("failed: the run's worker exited unexpectedly").
+      this.settle(job, 'interrupted', 'the engine was stopped while this run was training')
+    }
     await Promise.all(jobs.map((j) => j.worker?.terminate()))
-    for (const job of jobs) this.settle(job, 'interrupted', 'the engine was stopped while this run was training')
   }
 
   private pump(): void {

@@ -48,6 +48,15 @@ function sameToken(a: string | undefined | null, token: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
+/** The request target as a URL, or null when it does not parse (a throw here would kill the engine). */
+function parseUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://127.0.0.1')
+  } catch {
+    return null
+  }
+}
+
 function cookieToken(req: IncomingMessage): string | undefined {
   const m = /(?:^|;\s*)lab_token=([^;]+)/.exec(req.headers.cookie ?? '')
   return m?.[1]
@@ -67,10 +76,18 @@ export async function serve(lab: Lab, opts: ServeOptions): Promise<Served> {
   }
 
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const url = parseUrl(req)
+    if (!url) return refuse(res, 400, 'Bad request: malformed URL')
     if (!authorised(req, url)) return refuse(res, 403, 'Forbidden: open the lab with the URL printed at start-up (it carries the token).')
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed')
-    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '')
+    let pathname: string
+    try {
+      pathname = decodeURIComponent(url.pathname)
+    } catch {
+      // A malformed escape (e.g. "/%E0%A4%A") must not throw inside the request handler: that kills the engine.
+      return refuse(res, 400, 'Bad request: malformed URL')
+    }
+    const rel = normalize(pathname).replace(/^([/\\])+/, '')
     const file = join(opts.rendererDir, rel === '' ? 'index.html' : rel)
     if (!file.startsWith(opts.rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) return refuse(res, 404, 'Not found')
     const headers: Record<string, string> = {
@@ -89,9 +106,12 @@ export async function serve(lab: Lab, opts: ServeOptions): Promise<Served> {
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 })
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    // Node hands the raw socket over without an error listener: a client that resets the connection
+    // (ECONNRESET while we answer 403) would otherwise crash the engine.
+    socket.on('error', () => socket.destroy())
+    const url = parseUrl(req)
     const origin = req.headers.origin
-    if (url.pathname !== '/ws' || !authorised(req, url) || (origin !== undefined && !allowedOrigins().includes(origin))) {
+    if (!url || url.pathname !== '/ws' || !authorised(req, url) || (origin !== undefined && !allowedOrigins().includes(origin))) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
       return
     }

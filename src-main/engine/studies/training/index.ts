@@ -109,13 +109,20 @@ export const runTraining: StudyRunner = async (ctx: RunContext) => {
         samples += size
         const wantLoss = step % cfg.logEvery === 0
         const cost = optimizer.minimize(() => lossOf(tf, cfg.loss, forward(xb), yb), wantLoss)
-        tf.dispose([xb, yb])
         if (cost) {
           const v = cost.dataSync()[0]
           cost.dispose()
-          if (!Number.isFinite(v)) throw new RunFailure(`the minibatch loss became ${v} at step ${step} (epoch ${epoch}); try a lower learning rate`)
+          if (!Number.isFinite(v)) {
+            tf.dispose([xb, yb])
+            throw new RunFailure(`the minibatch loss became ${v} at step ${step} (epoch ${epoch}); try a lower learning rate`)
+          }
+          // Only on logging steps: one extra forward pass of this batch, after the update.
+          const acc = tf.tidy(() => forward(xb).argMax(1).equal(yb.argMax(1)).toFloat().mean())
           ctx.log('train/batch_loss', step, v)
+          ctx.log('train/batch_accuracy', step, acc.dataSync()[0])
+          acc.dispose()
         }
+        tf.dispose([xb, yb])
         ctx.progress(step, totalSteps, `epoch ${epoch}/${cfg.epochs}`)
       }
       tf.dispose([xs, ys])
