@@ -15,7 +15,8 @@ export const METHOD_SCHEMAS = {
   'settings.get': empty,
   'settings.set': z.strictObject({
     backend: z.enum(['auto', ...BACKENDS]).optional(),
-    concurrency: z.number().int().min(1).max(16).optional()
+    concurrency: z.number().int().min(1).max(16).optional(),
+    dataDir: z.string().min(1).max(4096).optional()
   }),
   'studies.list': empty,
   'templates.list': empty,

@@ -84,6 +84,10 @@ export interface EngineInfo {
   backendReason: string
   backends: BackendProbe[]
   dataDir: string
+  /** flag = --data-dir, env = LAB_DATA_DIR, setting = chosen in Settings, default = the app's folder. */
+  dataDirSource: 'flag' | 'env' | 'setting' | 'default'
+  /** Set when Settings chose another folder that the next start will use. */
+  nextDataDir: string | null
   dbPath: string
   concurrency: number
   mode: 'ipc' | 'serve' | 'inprocess'
@@ -93,6 +97,8 @@ export interface Settings {
   /** 'auto' walks the resolver order; a name forces that backend. */
   backend: 'auto' | BackendName
   concurrency: number
+  /** Data directory chosen in Settings for the next start (null = the app's default folder). */
+  dataDir?: string | null
 }
 
 /** A decision-boundary snapshot: predicted class and confidence per grid cell, row-major from (x0, y0). */

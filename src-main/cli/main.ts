@@ -9,7 +9,7 @@ import { formatDuration, formatMetric } from '../../src-shared/format'
 import type { Run } from '../../src-shared/records'
 import { STUDIES, allTemplates, findTemplate, validateConfig, withDefaults } from '../../src-shared/studies'
 import { Lab } from '../engine/lab'
-import { defaultDataDir } from '../engine/paths'
+import { resolveDataDir } from '../engine/paths'
 import { progressLine } from './progress'
 
 class UsageError extends Error {}
@@ -137,7 +137,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (!['run', 'list', 'show'].includes(command)) throw new UsageError(`unknown command "${command}"\n${USAGE}`)
 
-  const lab = await Lab.open({ dataDir: values['data-dir'] ?? defaultDataDir(), mode: 'inprocess', workerUrl: new URL('./worker.js', import.meta.url) })
+  const { dataDir, source } = resolveDataDir(values['data-dir'])
+  const lab = await Lab.open({ dataDir, dataDirSource: source, mode: 'inprocess', workerUrl: new URL('./worker.js', import.meta.url) })
   try {
     if (command === 'run') return await commandRun(lab, rest[0], { template: values.template, name: values.name, json: values.json })
     if (command === 'list') {

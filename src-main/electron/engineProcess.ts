@@ -8,7 +8,8 @@ import { LabError, type EventName, type WireMessage } from '../../src-shared/con
 
 export interface EngineProcessOptions {
   enginePath: string
-  dataDir: string
+  /** Passed as --data-dir; when absent the engine resolves it (LAB_DATA_DIR, Settings, default). */
+  dataDir?: string
   nodePath?: string
   env?: NodeJS.ProcessEnv
   /** Delay before a restart after the engine died. */
@@ -32,7 +33,7 @@ export class EngineProcess {
   }
 
   start(): void {
-    const child = fork(this.opts.enginePath, ['--ipc', '--data-dir', this.opts.dataDir], {
+    const child = fork(this.opts.enginePath, ['--ipc', ...(this.opts.dataDir ? ['--data-dir', this.opts.dataDir] : [])], {
       execPath: this.opts.nodePath ?? process.env.LAB_NODE ?? 'node',
       env: { ...process.env, ...this.opts.env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -5,14 +5,12 @@
 import { app, BrowserWindow, ipcMain, session, shell } from 'electron'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { METHOD_NAMES } from '../../src-shared/contract'
-import { defaultDataDir } from '../engine/paths'
 import { EngineProcess } from './engineProcess'
 import { CONTENT_SECURITY_POLICY, isAppUrl, secureWebPreferences } from './window'
 
 const here = (rel: string) => fileURLToPath(new URL(rel, import.meta.url))
 const dataDirArg = process.argv.indexOf('--data-dir')
-const dataDir = (dataDirArg > 0 ? process.argv[dataDirArg + 1] : undefined) ?? defaultDataDir()
-const engine = new EngineProcess({ enginePath: here('./engine.js'), dataDir })
+const engine = new EngineProcess({ enginePath: here('./engine.js'), dataDir: dataDirArg > 0 ? process.argv[dataDirArg + 1] : undefined })
 const methods = new Set<string>(METHOD_NAMES)
 let win: BrowserWindow | null = null
 

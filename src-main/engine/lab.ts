@@ -8,12 +8,15 @@ import { STUDIES, allTemplates, validateConfig } from '../../src-shared/studies'
 import { parseBackendOverride, resolveBackend, type Resolution } from './compute/backend'
 import { JobQueue } from './runs/queue'
 import { openStore, type LabStore } from './store'
+import { preferredDataDir, resolveDataDir, setPreferredDataDir, type DataDirSource } from './paths'
 import { version } from './version'
 
 export type EventListener = <E extends EventName>(event: E, payload: EventPayloads[E]) => void
 
 export interface LabOptions {
   dataDir: string
+  /** How dataDir was chosen; only a folder not forced by flag or environment can be changed in Settings. */
+  dataDirSource?: DataDirSource
   mode: EngineInfo['mode']
   /** The built run-worker script (worker.js beside the entry bundles). */
   workerUrl: URL
@@ -113,10 +116,19 @@ export class Lab {
       backendReason: this.resolution.reason,
       backends: this.resolution.probes,
       dataDir: this.opts.dataDir,
+      dataDirSource: this.opts.dataDirSource ?? 'flag',
+      nextDataDir: this.nextDataDir(),
       dbPath: this.store.dbPath,
       concurrency: this.queue.concurrency,
       mode: this.opts.mode
     }
+  }
+
+  /** The data directory the next start will use, when it differs from the current one. */
+  private nextDataDir(): string | null {
+    const env = this.opts.env ?? process.env
+    const next = this.opts.dataDirSource === 'flag' || this.opts.dataDirSource === undefined ? null : resolveDataDir(undefined, env).dataDir
+    return next && next !== this.opts.dataDir ? next : null
   }
 
   async close(): Promise<void> {
@@ -158,8 +170,8 @@ export class Lab {
     const { store } = this
     return {
       'engine.info': () => this.info(),
-      'settings.get': () => store.settings.get(),
-      'settings.set': async (p: Partial<Settings>) => {
+      'settings.get': () => ({ ...store.settings.get(), dataDir: preferredDataDir(this.opts.env ?? process.env) }),
+      'settings.set': async (p: Partial<Settings> & { dataDir?: string }) => {
         if (p.backend !== undefined && p.backend !== store.settings.get().backend) {
           try {
             await this.applyBackend(p.backend)
@@ -168,10 +180,19 @@ export class Lab {
             throw new LabError('bad-request', (err as Error).message)
           }
         }
-        const settings = store.settings.set(p)
+        if (p.dataDir !== undefined) {
+          try {
+            setPreferredDataDir(p.dataDir, this.opts.env ?? process.env)
+          } catch (err) {
+            throw new LabError('bad-request', (err as Error).message)
+          }
+        }
+        const { dataDir: _dataDir, ...stored } = p
+        const settings = store.settings.set(stored)
         if (p.concurrency !== undefined) this.queue.setConcurrency(p.concurrency)
-        this.emit('settings.changed', settings)
-        return settings
+        const all = { ...settings, dataDir: preferredDataDir(this.opts.env ?? process.env) }
+        this.emit('settings.changed', all)
+        return all
       },
       'studies.list': () =>
         Object.values(STUDIES).map((s) => ({ id: s.id, title: s.title, summary: s.summary, source: s.source, defaults: s.defaults, outputs: s.outputs })),

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Lab } from './lab'
-import { defaultDataDir } from './paths'
+import { resolveDataDir } from './paths'
 import { attachIpc } from './transport/ipc'
 import { serve, type Served } from './transport/http'
 
@@ -22,9 +22,9 @@ async function main(): Promise<void> {
     },
     strict: true
   })
-  const dataDir = values['data-dir'] ?? defaultDataDir()
+  const { dataDir, source } = resolveDataDir(values['data-dir'])
   const mode = values.ipc ? 'ipc' : 'serve'
-  const lab = await Lab.open({ dataDir, mode, workerUrl: new URL('./worker.js', import.meta.url) })
+  const lab = await Lab.open({ dataDir, dataDirSource: source, mode, workerUrl: new URL('./worker.js', import.meta.url) })
   let served: Served | null = null
 
   let stopping = false

@@ -35,7 +35,7 @@ export const useEngineStore = defineStore('engine', () => {
     }, 100)
   }
 
-  async function saveSettings(patch: Partial<Settings>): Promise<void> {
+  async function saveSettings(patch: Partial<Omit<Settings, 'dataDir'>> & { dataDir?: string }): Promise<void> {
     settings.value = await lab.invoke('settings.set', patch)
     info.value = await lab.invoke('engine.info')
   }
