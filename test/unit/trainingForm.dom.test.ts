@@ -1,0 +1,64 @@
+import { mount } from '@vue/test-utils'
+import { describe, expect, it } from 'vitest'
+import { computed, defineComponent, h, ref } from 'vue'
+import { trainingDefaults, type TrainingConfig } from '../../src-shared/studies/training'
+import { problemsByPath } from '../../src-renderer/lib/validation'
+import TrainingForm from '../../src-renderer/studies/training/TrainingForm.vue'
+
+/** The form as the editor uses it: v-model on a config, errors recomputed from the study schema. */
+function mountForm(initial: Partial<TrainingConfig> = {}) {
+  const config = ref<TrainingConfig>({ ...structuredClone(trainingDefaults), ...initial })
+  const Host = defineComponent({
+    setup: () => {
+      const errors = computed(() => problemsByPath('training', config.value))
+      return () => h(TrainingForm, { modelValue: config.value, 'onUpdate:modelValue': (v: TrainingConfig) => (config.value = v), errors: errors.value })
+    }
+  })
+  return { wrapper: mount(Host), config }
+}
+
+describe('training form', () => {
+  it('shows no errors for the defaults', () => {
+    const { wrapper } = mountForm()
+    expect(wrapper.findAll('[role="alert"]')).toHaveLength(0)
+  })
+
+  it('marks an out-of-range learning rate inline and clears it when fixed', async () => {
+    const { wrapper, config } = mountForm()
+    const lr = wrapper.get('[data-testid="learning-rate"]')
+    await lr.setValue('-1')
+    expect(config.value.optimizer.learningRate).toBe(-1)
+    expect(lr.attributes('aria-invalid')).toBe('true')
+    expect(wrapper.get('#f-lr-error').text()).toMatch(/0/)
+    await lr.setValue('0.05')
+    expect(lr.attributes('aria-invalid')).toBe('false')
+    expect(wrapper.find('#f-lr-error').exists()).toBe(false)
+  })
+
+  it('names the offending layer when its width is invalid', async () => {
+    const { wrapper } = mountForm()
+    await wrapper.get('[data-testid="layer-units-1"]').setValue('0')
+    expect(wrapper.get('#f-units-1-error').text()).not.toBe('')
+    expect(wrapper.find('#f-units-0-error').exists()).toBe(false)
+  })
+
+  it('adds and removes hidden layers, never below one', async () => {
+    const { wrapper, config } = mountForm({ network: { layers: [{ units: 8, activation: 'tanh' }] } })
+    const removeFirst = () => wrapper.get('[aria-label="Remove layer 1"]')
+    expect(removeFirst().attributes('disabled')).toBeDefined()
+    await wrapper.get('button.small:not(.danger)').trigger('click') // + Add layer
+    expect(config.value.network.layers).toEqual([
+      { units: 8, activation: 'tanh' },
+      { units: 8, activation: 'tanh' }
+    ])
+    await removeFirst().trigger('click')
+    expect(config.value.network.layers).toHaveLength(1)
+  })
+
+  it('shows the board size only for the checkerboard', async () => {
+    const { wrapper } = mountForm()
+    expect(wrapper.find('#f-cells').exists()).toBe(false)
+    await wrapper.get('[data-testid="dataset-kind"]').setValue('checkerboard')
+    expect(wrapper.find('#f-cells').exists()).toBe(true)
+  })
+})
