@@ -82,4 +82,30 @@ describe('the lab in a browser (serve mode)', () => {
     await expect.poll(lossPoints, { timeout: 15_000 }).toBe(finalPoints)
     expect(pageErrors).toEqual([])
   })
+
+  it('starts a template from the gallery, shows it in the queue with progress and ETA, and cancels it keeping its curve', async () => {
+    await page.goto(`${engine.url.split('?')[0]}#/experiments`)
+    await page.click('[data-testid="template-training/checkerboard"]')
+    await expect.poll(() => page.inputValue('[data-testid="experiment-name"]')).toBe('Checkerboard 8×8')
+    await page.click('[data-testid="save-run"]')
+    await page.waitForURL(/#\/runs\//)
+    const runId = page.url().split('#/runs/')[1]
+    await expect.poll(lossPoints, { timeout: 30_000 }).toBeGreaterThan(0)
+
+    await page.click('a[href="#/queue"]')
+    const row = page.locator('[data-testid="queue-table"] tbody tr', { hasText: 'Checkerboard 8×8' })
+    await expect.poll(() => row.locator('[role="progressbar"]').textContent(), { timeout: 10_000 }).toMatch(/\d+% · ETA \d/)
+
+    await page.goto(`${engine.url.split('?')[0]}#/runs/${runId}`)
+    await expect.poll(() => page.textContent('[data-testid="run-status"]')).toBe('running')
+    const before = await lossPoints()
+    const clicked = Date.now()
+    await page.click('[data-testid="cancel-run"]')
+    await expect.poll(() => page.textContent('[data-testid="run-status"]'), { timeout: 5_000, interval: 50 }).toBe('cancelled')
+    expect(Date.now() - clicked).toBeLessThan(3_000)
+    // What was logged stays: reload the page from the store.
+    await page.reload()
+    await expect.poll(lossPoints, { timeout: 10_000 }).toBeGreaterThanOrEqual(before)
+    expect(pageErrors).toEqual([])
+  })
 })
