@@ -46,7 +46,10 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 120_000,
-          fileParallelism: false
+          fileParallelism: false,
+          // After unit and dom (group 0) in a plain `vitest run`: the browser tests must not share the two
+          // cores with the timing-sensitive engine tests (cancel < 1 s, events per second).
+          sequence: { groupOrder: 1 }
         }
       }
     ]

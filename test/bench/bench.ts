@@ -1,1 +1,487 @@
-console.log('bench: not yet')
+/**
+ * `npm run bench` (→ node out/main/bench.js [--json] [--quick]): figures, not pass/fail.
+ *
+ *  1. raw tfjs: samples/s of the MLP 784-392-50-10 (MSE, SGD lr 0.01, batch 64) on 10 000 seeded synthetic
+ *     samples, built with the lab's own code (buildMlp, lossOf, makeOptimizer), trained by a minimal loop of
+ *     optimizer.minimize over pre-sliced batches — once per available backend (cpu is time-capped).
+ *  2. runner vs raw: the same kind of loop against the lab's real path (Lab → JobQueue → worker_thread →
+ *     the `training` study runner → batched store writes and events) on a workload that study can run
+ *     today: 10 000 2-D training points through a 2-392-50-2 MLP, MSE, SGD lr 0.01, batch 64 — and the raw
+ *     loop on exactly that model and data size. The ratio is runner/raw.
+ *     (The training study only takes 2-D toy datasets; see the report for how 784-d data could go
+ *     through the runner.)
+ *  3. engine → client events: the real engine in serve mode, a WebSocket client, real runs; events/s,
+ *     MB/s and the delay from a scalar's log() in the worker to its arrival at the client.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import type { Tensor, Tensor2D } from '@tensorflow/tfjs'
+import WebSocket from 'ws'
+import { createRng } from '../../src-shared/rng'
+import type { BackendName, BackendProbe } from '../../src-shared/records'
+import { trainingDefaults, type TrainingConfig } from '../../src-shared/studies/training'
+import { resolveBackend, tf, useBackend } from '../../src-main/engine/compute/backend'
+import { buildMlp, lossOf, makeOptimizer } from '../../src-main/engine/compute/mlp'
+import { Lab } from '../../src-main/engine/lab'
+
+const { values: args } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    /** Smaller workloads (a smoke run of the bench itself). */
+    quick: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false }
+  },
+  strict: true
+})
+
+if (args.help) {
+  console.log('usage: npm run bench [-- --json] [-- --quick]')
+  process.exit(0)
+}
+
+const QUICK = args.quick
+const SAMPLES = 10_000
+const BATCH = 64
+const LR = 0.01
+const SEED = 1
+/** Cap per raw measurement, so the slow pure-JS backend cannot take minutes. */
+const RAW_MAX_SECONDS: Record<BackendName, number> = { 'tfjs-node-gpu': 20, 'tfjs-node': 20, wasm: QUICK ? 2 : 20, cpu: QUICK ? 1.5 : 5 }
+/** Epochs for the raw 784 model (full passes over the 10 000 samples, unless capped). */
+const RAW_EPOCHS: Record<BackendName, number> = { 'tfjs-node-gpu': 3, 'tfjs-node': 3, wasm: QUICK ? 1 : 2, cpu: 1 }
+/** Epochs for the runner comparison (the runner cannot be time-capped, so cpu gets fewer). */
+const RUNNER_EPOCHS: Record<BackendName, number> = { 'tfjs-node-gpu': 4, 'tfjs-node': 4, wasm: QUICK ? 1 : 3, cpu: 1 }
+
+const here = (rel: string) => new URL(rel, import.meta.url)
+const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`)
+const round = (v: number, digits = 0) => Math.round(v * 10 ** digits) / 10 ** digits
+
+// ---------------------------------------------------------------------------------------------- data
+
+/** Seeded synthetic classification data: uniform inputs in [0, 1)^dims, uniformly random labels. */
+function syntheticData(n: number, dims: number, classes: number, seed: number): { x: Float32Array; y: Int32Array } {
+  const rng = createRng(seed)
+  const x = new Float32Array(n * dims)
+  for (let i = 0; i < x.length; i++) x[i] = rng.next()
+  const y = new Int32Array(n)
+  for (let i = 0; i < n; i++) y[i] = rng.int(classes)
+  return { x, y }
+}
+
+// -------------------------------------------------------------------------------------- 1. raw tfjs
+
+interface RawResult {
+  backend: BackendName
+  model: string
+  samples: number
+  seconds: number
+  samplesPerSecond: number
+  capped: boolean
+  finalLoss: number
+}
+
+/** Minimal loop: optimizer.minimize over pre-sliced batches, no loss read-back until the end. */
+async function rawTrain(backend: BackendName, hidden: number[], dims: number, classes: number, epochs: number, maxSeconds: number): Promise<RawResult> {
+  await useBackend(backend)
+  const data = syntheticData(SAMPLES, dims, classes, SEED)
+  const x = tf.tensor2d(data.x, [SAMPLES, dims])
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(data.y, 'int32'), classes).toFloat()) as Tensor2D
+  const batches: [Tensor2D, Tensor2D][] = []
+  for (let s = 0; s < SAMPLES; s += BATCH) {
+    const size = Math.min(BATCH, SAMPLES - s)
+    batches.push([x.slice([s, 0], [size, dims]), y.slice([s, 0], [size, classes])])
+  }
+  const model = buildMlp(tf, hidden.map((units) => ({ units, activation: 'relu' as const })), dims, classes, SEED)
+  const optimizer = makeOptimizer(tf, { kind: 'sgd', learningRate: LR, momentum: 0 })
+  const step = ([xb, yb]: (typeof batches)[number]) =>
+    optimizer.minimize(() => lossOf(tf, 'mse', model.apply(xb, { training: true }) as Tensor, yb), false)
+  try {
+    // warm-up: kernel setup, weight allocation
+    step(batches[0])
+    step(batches[1])
+    let samples = 0
+    let capped = false
+    const t0 = performance.now()
+    outer: for (let e = 0; e < epochs; e++) {
+      for (const b of batches) {
+        step(b)
+        samples += b[0].shape[0]
+        if ((performance.now() - t0) / 1000 > maxSeconds) {
+          capped = true
+          break outer
+        }
+      }
+    }
+    // make sure all queued work is done before the clock stops
+    const finalLoss = tf.tidy(() => lossOf(tf, 'mse', model.predict(batches[0][0]) as Tensor, batches[0][1])).dataSync()[0]
+    const seconds = (performance.now() - t0) / 1000
+    return { backend, model: [dims, ...hidden, classes].join('-'), samples, seconds: round(seconds, 2), samplesPerSecond: round(samples / seconds), capped, finalLoss }
+  } finally {
+    for (const [a, b] of batches) tf.dispose([a, b])
+    tf.dispose([x, y])
+    model.dispose()
+    optimizer.dispose()
+  }
+}
+
+// -------------------------------------------------------------------------------- 2. runner vs raw
+
+interface RunnerResult {
+  backend: BackendName
+  model: string
+  trainSamples: number
+  epochs: number
+  rawSamplesPerSecond: number
+  /** Samples/s of the runner's training loop as it reports it (excludes per-epoch evaluation). */
+  runnerLoopSamplesPerSecond: number
+  /** Samples trained / (finishedAt − startedAt): worker start, backend init, data, evaluation, boundary, store included. */
+  runnerWallSamplesPerSecond: number
+  ratioLoop: number
+  ratioWall: number
+  runWallSeconds: number
+  events: number
+}
+
+function runnerConfig(epochs: number): TrainingConfig {
+  return {
+    ...structuredClone(trainingDefaults),
+    // 12 500 points with 20 % held out = 10 000 training samples, as in the raw benchmark
+    dataset: { kind: 'gaussian', n: 12_500, noise: 0.1, testFraction: 0.2, cells: 8 },
+    network: { layers: [{ units: 392, activation: 'relu' }, { units: 50, activation: 'relu' }] },
+    loss: 'mse',
+    optimizer: { kind: 'sgd', learningRate: LR, momentum: 0 },
+    batchSize: BATCH,
+    epochs,
+    seed: SEED,
+    logEvery: 1_000_000, // no minibatch-loss read-back, like the raw loop
+    boundaryEvery: epochs, // boundary snapshots only at epoch 0 and at the end
+    boundaryResolution: 100
+  }
+}
+
+async function runnerVsRaw(backend: BackendName, dataDir: string): Promise<RunnerResult> {
+  const epochs = RUNNER_EPOCHS[backend]
+  const raw = await rawTrain(backend, [392, 50], 2, 2, epochs, Infinity)
+  const lab = await Lab.open({ dataDir, mode: 'inprocess', workerUrl: here('./worker.js'), env: { ...process.env, LAB_BACKEND: backend } })
+  try {
+    let events = 0
+    lab.on(() => void events++)
+    const e = await lab.call('experiments.create', { name: `bench ${backend}`, studyId: 'training', config: runnerConfig(epochs) })
+    const run = lab.startRun(e.id)
+    await lab.queue.idle()
+    const done = lab.store.runs.get(run.id)!
+    if (done.status !== 'completed') throw new Error(`bench run on ${backend} ended ${done.status}: ${done.error}`)
+    if (done.backend !== backend) throw new Error(`bench run asked for ${backend} but ran on ${done.backend}`)
+    const samples = 10_000 * epochs
+    const wall = (done.finishedAt! - done.startedAt!) / 1000
+    const loop = done.summary!.samplesPerSecond
+    return {
+      backend,
+      model: '2-392-50-2',
+      trainSamples: 10_000,
+      epochs,
+      rawSamplesPerSecond: raw.samplesPerSecond,
+      runnerLoopSamplesPerSecond: round(loop),
+      runnerWallSamplesPerSecond: round(samples / wall),
+      ratioLoop: round(loop / raw.samplesPerSecond, 2),
+      ratioWall: round(samples / wall / raw.samplesPerSecond, 2),
+      runWallSeconds: round(wall, 2),
+      events
+    }
+  } finally {
+    await lab.close()
+  }
+}
+
+// ------------------------------------------------------------------------- 3. engine → client events
+
+interface EventResult {
+  scenario: string
+  description: string
+  runs: number
+  seconds: number
+  messages: number
+  messagesPerSecond: number
+  megabytes: number
+  megabytesPerSecond: number
+  byEvent: Record<string, { count: number; kB: number }>
+  /** From a scalar's log() in the run worker to its arrival at the WebSocket client. */
+  scalarDelayMs: { p50: number; p95: number; max: number } | null
+  stepsPerSecond: number
+}
+
+async function startServe(dataDir: string, token: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, [fileURLToPath(here('./engine.js')), '--serve', '--port', '0', '--data-dir', dataDir], {
+    env: { ...process.env, LAB_TOKEN: token },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let out = ''
+  let err = ''
+  child.stderr!.on('data', (d) => (err += String(d)))
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      out += String(d)
+      const m = /Lab serving at http:\/\/127\.0\.0\.1:(\d+)\//.exec(out)
+      if (m) resolve(Number(m[1]))
+    })
+    child.once('exit', (code) => reject(new Error(`engine exited (${code}) before serving: ${out}${err}`)))
+  })
+  return { child, port }
+}
+
+class WsClient {
+  private nextId = 1
+  private pending = new Map<number, (m: any) => void>()
+  onEvent: (m: any, bytes: number, at: number) => void = () => {}
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data: Buffer) => {
+      const at = Date.now()
+      const m = JSON.parse(String(data))
+      if (m.type === 'event') this.onEvent(m, data.length, at)
+      else this.pending.get(m.id)?.(m)
+    })
+  }
+
+  static open(port: number, token: string): Promise<WsClient> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`, { origin: `http://127.0.0.1:${port}` })
+      ws.once('open', () => resolve(new WsClient(ws)))
+      ws.once('error', reject)
+    })
+  }
+
+  call(method: string, params?: unknown): Promise<any> {
+    const id = this.nextId++
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, (m) => {
+        this.pending.delete(id)
+        if (m.type === 'error') reject(new Error(`${method}: ${m.error.message}`))
+        else resolve(m.result)
+      })
+      this.ws.send(JSON.stringify({ type: 'call', id, method, params }))
+    })
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]
+}
+
+async function eventScenario(
+  client: WsClient,
+  scenario: string,
+  description: string,
+  config: TrainingConfig,
+  runs: number,
+  stopAfterSeconds: number | null
+): Promise<EventResult> {
+  await client.call('settings.set', { concurrency: runs })
+  const e = await client.call('experiments.create', { name: `bench events ${scenario}`, studyId: 'training', config })
+  const byEvent: Record<string, { count: number; bytes: number }> = {}
+  const delays: number[] = []
+  const ids = new Set<string>()
+  const finished = new Set<string>()
+  let messages = 0
+  let bytes = 0
+  let first = 0
+  let last = 0
+  let allDone: () => void = () => {}
+  const done = new Promise<void>((r) => (allDone = r))
+  client.onEvent = (m, size, at) => {
+    const runId = m.payload?.runId
+    if (runId && !ids.has(runId)) return
+    if (!first) first = at
+    last = at
+    messages++
+    bytes += size
+    const s = (byEvent[m.event] ??= { count: 0, bytes: 0 })
+    s.count++
+    s.bytes += size
+    if (m.event === 'run.scalars') for (const p of m.payload.points) delays.push(at - p.wall)
+    if (m.event === 'run.status' && ['completed', 'failed', 'cancelled', 'interrupted'].includes(m.payload.status)) {
+      finished.add(runId)
+      if (finished.size === runs) allDone()
+    }
+  }
+  const started: string[] = []
+  for (let i = 0; i < runs; i++) {
+    const run = await client.call('runs.start', { experimentId: e.id })
+    ids.add(run.id)
+    started.push(run.id)
+  }
+  const t0 = Date.now()
+  if (stopAfterSeconds !== null) {
+    await Promise.race([done, new Promise((r) => setTimeout(r, stopAfterSeconds * 1000))])
+    for (const id of started) if (!finished.has(id)) await client.call('runs.cancel', { id }).catch(() => {})
+  }
+  await done
+  const seconds = Math.max(0.001, (last - (first || t0)) / 1000)
+  let steps = 0
+  for (const id of started) steps += (await client.call('runs.get', { id })).steps
+  delays.sort((a, b) => a - b)
+  return {
+    scenario,
+    description,
+    runs,
+    seconds: round(seconds, 2),
+    messages,
+    messagesPerSecond: round(messages / seconds, 1),
+    megabytes: round(bytes / 1e6, 2),
+    megabytesPerSecond: round(bytes / 1e6 / seconds, 2),
+    byEvent: Object.fromEntries(Object.entries(byEvent).map(([k, v]) => [k, { count: v.count, kB: round(v.bytes / 1e3, 1) }])),
+    scalarDelayMs: delays.length ? { p50: percentile(delays, 0.5), p95: percentile(delays, 0.95), max: delays.at(-1)! } : null,
+    stepsPerSecond: round(steps / seconds)
+  }
+}
+
+async function eventThroughput(dataDir: string): Promise<EventResult[]> {
+  const token = randomBytes(16).toString('hex')
+  const { child, port } = await startServe(dataDir, token)
+  try {
+    const client = await WsClient.open(port, token)
+    const results: EventResult[] = []
+    const circles = structuredClone(trainingDefaults)
+    Object.assign(circles, {
+      dataset: { kind: 'circles', n: 1000, noise: 0.05, testFraction: 0.2, cells: 8 },
+      network: { layers: [{ units: 8, activation: 'tanh' }, { units: 8, activation: 'tanh' }] },
+      optimizer: { kind: 'sgd', learningRate: 0.05, momentum: 0.9 },
+      epochs: QUICK ? 10 : 40
+    })
+    log('events: typical run (circles template)')
+    results.push(await eventScenario(client, 'typical', 'one circles run (template settings): 1 000 points, 2×8 tanh, 40 epochs', circles, 1, null))
+    const heavy = structuredClone(trainingDefaults)
+    Object.assign(heavy, {
+      dataset: { kind: 'xor', n: 200, noise: 0, testFraction: 0.2, cells: 8 },
+      network: { layers: [{ units: 16, activation: 'relu' }] },
+      optimizer: { kind: 'adam', learningRate: 0.01, momentum: 0 },
+      batchSize: 8,
+      epochs: 100_000,
+      logEvery: 1,
+      boundaryEvery: 1,
+      boundaryResolution: 200
+    })
+    log('events: heavy (2 concurrent runs, a 200×200 boundary every epoch, loss every step)')
+    results.push(
+      await eventScenario(client, 'heavy', '2 concurrent xor runs: 200 points, batch 8, minibatch loss every step, 200×200 boundary every epoch', heavy, 2, QUICK ? 2 : 6)
+    )
+    client.ws.close()
+    return results
+  } finally {
+    child.kill('SIGTERM')
+    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)))
+  }
+}
+
+// ------------------------------------------------------------------------------------------- report
+
+function table(headers: string[], rows: (string | number)[][]): string {
+  const cells = [headers, ...rows.map((r) => r.map(String))]
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)))
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')
+  return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n')
+}
+
+const fmt = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 0 })
+
+async function main(): Promise<void> {
+  const t0 = performance.now()
+  const tmp = mkdtempSync(join(tmpdir(), 'lab-bench-'))
+  try {
+    const resolution = await resolveBackend('auto')
+    const available = resolution.probes.filter((p) => p.available).map((p) => p.name)
+    log(`backends available: ${available.join(', ')} (auto → ${resolution.backend})`)
+
+    const raw: RawResult[] = []
+    for (const b of available) {
+      log(`raw tfjs 784-392-50-10 on ${b}`)
+      raw.push(await rawTrain(b, [392, 50], 784, 10, RAW_EPOCHS[b], RAW_MAX_SECONDS[b]))
+    }
+    const runner: RunnerResult[] = []
+    for (const b of available) {
+      log(`runner vs raw 2-392-50-2 on ${b}`)
+      runner.push(await runnerVsRaw(b, join(tmp, `runner-${b}`)))
+    }
+    log('events through serve mode')
+    const events = await eventThroughput(join(tmp, 'serve'))
+
+    const report = {
+      machine: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '' },
+      quick: QUICK,
+      backends: resolution.probes.map((p: BackendProbe) => ({ name: p.name, available: p.available, detail: p.detail })),
+      auto: resolution.backend,
+      raw,
+      runner,
+      events,
+      totalSeconds: round((performance.now() - t0) / 1000, 1)
+    }
+
+    if (args.json) {
+      console.log(JSON.stringify(report))
+      return
+    }
+    const out: string[] = []
+    out.push(`Phenomenology Lab bench — node ${report.machine.node}, ${report.machine.cpus} cpus (${report.machine.cpuModel})${QUICK ? ' [quick]' : ''}`)
+    out.push('')
+    out.push('Backends (resolver order):')
+    for (const p of report.backends) out.push(`  ${p.available ? '✓' : '✗'} ${p.name.padEnd(14)} ${p.detail}${p.name === report.auto ? '   ← auto' : ''}`)
+    out.push('')
+    out.push(`1. Raw tfjs: MLP 784-392-50-10, MSE, SGD lr ${LR}, batch ${BATCH}, ${fmt(SAMPLES)} synthetic samples (minimal minimize loop)`)
+    out.push(
+      table(
+        ['backend', 'samples', 'seconds', 'samples/s', 'note'],
+        raw.map((r) => [r.backend, fmt(r.samples), r.seconds.toFixed(2), fmt(r.samplesPerSecond), r.capped ? `time-capped at ${RAW_MAX_SECONDS[r.backend]} s` : ''])
+      )
+    )
+    out.push('')
+    out.push(`2. Runner vs raw: MLP 2-392-50-2, MSE, SGD lr ${LR}, batch ${BATCH}, 10,000 training samples (the training study's real path)`)
+    out.push(
+      table(
+        ['backend', 'epochs', 'raw samples/s', 'runner loop', 'runner wall', 'loop/raw', 'wall/raw', 'run s', 'events'],
+        runner.map((r) => [r.backend, r.epochs, fmt(r.rawSamplesPerSecond), fmt(r.runnerLoopSamplesPerSecond), fmt(r.runnerWallSamplesPerSecond), r.ratioLoop.toFixed(2), r.ratioWall.toFixed(2), r.runWallSeconds.toFixed(2), r.events])
+      )
+    )
+    out.push('   runner loop = the runner\'s own samples/s (training steps only); runner wall = samples / (finished − started), incl. worker')
+    out.push('   start, backend init, data generation, per-epoch evaluation and boundary snapshots, store writes.')
+    out.push('')
+    out.push('3. Engine → WebSocket client (serve mode, real runs)')
+    out.push(
+      table(
+        ['scenario', 'runs', 'seconds', 'msgs', 'msgs/s', 'MB', 'MB/s', 'steps/s', 'delay p50/p95/max ms'],
+        events.map((e) => [
+          e.scenario,
+          e.runs,
+          e.seconds.toFixed(2),
+          e.messages,
+          e.messagesPerSecond.toFixed(1),
+          e.megabytes.toFixed(2),
+          e.megabytesPerSecond.toFixed(2),
+          fmt(e.stepsPerSecond),
+          e.scalarDelayMs ? `${e.scalarDelayMs.p50}/${e.scalarDelayMs.p95}/${e.scalarDelayMs.max}` : '—'
+        ])
+      )
+    )
+    for (const e of events) {
+      out.push(`   ${e.scenario}: ${e.description}`)
+      out.push(`     ${Object.entries(e.byEvent).map(([k, v]) => `${k} ${v.count} (${fmt(v.kB)} kB)`).join(', ')}`)
+    }
+    out.push('')
+    out.push(`total ${report.totalSeconds} s`)
+    console.log(out.join('\n'))
+  } finally {
+    rmSync(tmp, { recursive: true, force: true })
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
+    process.exit(1)
+  }
+)

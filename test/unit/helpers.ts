@@ -19,6 +19,19 @@ export const WORKER_URL = pathToFileURL(join(OUT_MAIN, 'worker.js'))
 
 const dirs: string[] = []
 
+/**
+ * The environment every lab the tests start gets: the app's own folder (XDG_CONFIG_HOME, where Settings
+ * keeps location.json) in a temp dir, so no test reads or writes the user's real configuration, and no
+ * LAB_BACKEND / LAB_DATA_DIR from the shell.
+ */
+export const TEST_ENV: NodeJS.ProcessEnv = {
+  ...process.env,
+  XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'lab-test-config-')),
+  LAB_BACKEND: '',
+  LAB_DATA_DIR: ''
+}
+dirs.push(TEST_ENV.XDG_CONFIG_HOME!)
+
 /** A fresh data directory in the OS temp dir; removed by `cleanupTempDirs`. */
 export function tempDir(prefix = 'lab-test-'): string {
   const d = mkdtempSync(join(tmpdir(), prefix))
@@ -104,7 +117,7 @@ export class IpcEngine {
   static start(dataDir: string, env: NodeJS.ProcessEnv = {}): IpcEngine {
     const child = fork(ENGINE_JS, ['--ipc', '--data-dir', dataDir], {
       execPath: process.execPath,
-      env: { ...process.env, ...env },
+      env: { ...TEST_ENV, ...env },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced'
     })
@@ -141,7 +154,7 @@ export class IpcEngine {
 /** `node out/main/engine.js --serve --port 0` with a fixed token; resolves once it prints its URL. */
 export async function startServeEngine(dataDir: string, token: string): Promise<{ child: ChildProcess; url: URL; port: number; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [ENGINE_JS, '--serve', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, LAB_TOKEN: token },
+    env: { ...TEST_ENV, LAB_TOKEN: token },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let out = ''
@@ -171,7 +184,7 @@ export async function startServeEngine(dataDir: string, token: string): Promise<
 
 /** An in-process Lab on `dataDir` whose run workers are the built out/main/worker.js. */
 export async function openLab(dataDir: string, env: NodeJS.ProcessEnv = {}, concurrency?: number): Promise<Lab> {
-  return Lab.open({ dataDir, mode: 'inprocess', workerUrl: WORKER_URL, env: { ...process.env, LAB_BACKEND: '', ...env }, concurrency })
+  return Lab.open({ dataDir, mode: 'inprocess', workerUrl: WORKER_URL, env: { ...TEST_ENV, ...env }, concurrency })
 }
 
 const FINISHED = new Set(['completed', 'failed', 'cancelled', 'interrupted'])

@@ -40,8 +40,10 @@ describe('training study', () => {
     expect(loss[0]).toBeGreaterThan(0.5) // ≈ ln 2 for an untrained 2-class net
     expect(loss.at(-1)!).toBeLessThan(loss[0] * 0.3)
     expect(s['train/accuracy'].value.at(-1)!).toBeGreaterThan(0.9)
-    // minibatch losses are logged every 5 steps: 20 steps/epoch × 25 epochs / 5
+    // minibatch loss and accuracy are logged every 5 steps: 20 steps/epoch × 25 epochs / 5
     expect(s['train/batch_loss'].step).toEqual(Array.from({ length: 100 }, (_, i) => (i + 1) * 5))
+    expect(s['train/batch_accuracy'].step).toEqual(s['train/batch_loss'].step)
+    expect(s['train/batch_accuracy'].value.every((v) => v >= 0 && v <= 1)).toBe(true)
     // summary and bookkeeping
     expect(run.summary!.steps).toBe(500)
     expect(run.summary!.epochs).toBe(25)
@@ -63,7 +65,7 @@ describe('training study', () => {
     const c = await runToEnd(lab, { ...TINY, seed: 2 }, 'det-c')
     for (const r of [a, b, c]) expect(r.status).toBe('completed')
     const na = numbers(a.id)
-    expect(Object.keys(na).sort()).toEqual(['epoch', 'test/accuracy', 'test/loss', 'train/accuracy', 'train/batch_loss', 'train/loss'])
+    expect(Object.keys(na).sort()).toEqual(['epoch', 'test/accuracy', 'test/loss', 'train/accuracy', 'train/batch_accuracy', 'train/batch_loss', 'train/loss'])
     expect(na['train/batch_loss'].step.length).toBeGreaterThan(10)
     expect(numbers(b.id)).toEqual(na) // every scalar, bit for bit
     expect(lab.store.runs.series(b.id, 'boundary')).toEqual(lab.store.runs.series(a.id, 'boundary'))
