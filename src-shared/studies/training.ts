@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import type { StudyDescriptor, Template } from './descriptor'
 
-export const TOY_DATASETS = ['two-spirals', 'checkerboard', 'circles', 'xor', 'gaussian'] as const
+export const TOY_DATASETS = ['two-spirals', 'checkerboard', 'circles', 'xor', 'gaussian', 'random-labels'] as const
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'linear', 'leaky-relu', 'celu'] as const
 export const LOSSES = ['softmax-cross-entropy', 'mse'] as const
 export const OPTIMIZERS = ['sgd', 'adam'] as const
@@ -18,7 +18,11 @@ export const toyDatasetSchema = z.strictObject({
   /** Fraction of the points held out as the test set. */
   testFraction: z.number().min(0.05).max(0.9),
   /** Board size for `checkerboard` (cells × cells); ignored otherwise. */
-  cells: z.number().int().min(2).max(32)
+  cells: z.number().int().min(2).max(32),
+  /** Input dimensions for `random-labels` (the other datasets are 2-D). */
+  dims: z.number().int().min(1).max(4096).optional(),
+  /** Number of classes for `random-labels` (the other datasets have 2). */
+  classes: z.number().int().min(2).max(100).optional()
 })
 
 export const layerSchema = z.strictObject({
@@ -55,7 +59,7 @@ export type ToyDatasetSpec = z.infer<typeof toyDatasetSchema>
 export type Activation = (typeof ACTIVATIONS)[number]
 
 export const trainingDefaults: TrainingConfig = {
-  dataset: { kind: 'two-spirals', n: 2000, noise: 0, testFraction: 0.2, cells: 8 },
+  dataset: { kind: 'two-spirals', n: 2000, noise: 0, testFraction: 0.2, cells: 8, dims: 2, classes: 2 },
   network: {
     layers: [
       { units: 64, activation: 'relu' },
@@ -106,6 +110,13 @@ export const trainingTemplates: Template<TrainingConfig>[] = [
     c.network.layers = [{ units: 16, activation: 'relu' }, { units: 16, activation: 'relu' }]
     c.optimizer = { kind: 'adam', learningRate: 0.01, momentum: 0.9 }
     c.epochs = 40
+  }),
+  template('random-labels', 'Random labels (memorisation)', 'Inputs uniform in [0, 1)^784, labels uniform over 10 classes (Zhang et al. 2017): nothing to generalise, so train accuracy can only rise by memorising while test accuracy stays at chance (10 %).', (c) => {
+    c.dataset = { ...c.dataset, kind: 'random-labels', n: 2500, dims: 784, classes: 10 }
+    c.network.layers = [{ units: 512, activation: 'relu' }, { units: 512, activation: 'relu' }]
+    c.optimizer = { kind: 'adam', learningRate: 0.001, momentum: 0.9 }
+    c.batchSize = 64
+    c.epochs = 60
   }),
   template('gaussian', 'Gaussian blobs', 'Two Gaussian clusters at (2, 2) and (−2, −2): the linearly separable baseline.', (c) => {
     c.dataset = { ...c.dataset, kind: 'gaussian', n: 1000, noise: 0.1 }

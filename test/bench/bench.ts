@@ -4,12 +4,9 @@
  *  1. raw tfjs: samples/s of the MLP 784-392-50-10 (MSE, SGD lr 0.01, batch 64) on 10 000 seeded synthetic
  *     samples, built with the lab's own code (buildMlp, lossOf, makeOptimizer), trained by a minimal loop of
  *     optimizer.minimize over pre-sliced batches — once per available backend (cpu is time-capped).
- *  2. runner vs raw: the same kind of loop against the lab's real path (Lab → JobQueue → worker_thread →
- *     the `training` study runner → batched store writes and events) on a workload that study can run
- *     today: 10 000 2-D training points through a 2-392-50-2 MLP, MSE, SGD lr 0.01, batch 64 — and the raw
- *     loop on exactly that model and data size. The ratio is runner/raw.
- *     (The training study only takes 2-D toy datasets; see the report for how 784-d data could go
- *     through the runner.)
+ *  2. runner vs raw: the same model and data through the lab's real path (Lab → JobQueue → worker_thread →
+ *     the `training` study runner on its `random-labels` dataset, 784 dims, 10 classes → batched store
+ *     writes and events) beside the raw loop for the same epochs. The ratio is runner/raw.
  *  3. engine → client events: the real engine in serve mode, a WebSocket client, real runs; events/s,
  *     MB/s and the delay from a scalar's log() in the worker to its arrival at the client.
  */
@@ -22,11 +19,11 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs'
 import WebSocket from 'ws'
-import { createRng } from '../../src-shared/rng'
 import type { BackendName, BackendProbe } from '../../src-shared/records'
 import { trainingDefaults, type TrainingConfig } from '../../src-shared/studies/training'
 import { resolveBackend, tf, useBackend } from '../../src-main/engine/compute/backend'
 import { buildMlp, lossOf, makeOptimizer } from '../../src-main/engine/compute/mlp'
+import { randomLabels } from '../../src-main/engine/datasets/toy'
 import { Lab } from '../../src-main/engine/lab'
 
 const { values: args } = parseArgs({
@@ -62,15 +59,8 @@ const round = (v: number, digits = 0) => Math.round(v * 10 ** digits) / 10 ** di
 
 // ---------------------------------------------------------------------------------------------- data
 
-/** Seeded synthetic classification data: uniform inputs in [0, 1)^dims, uniformly random labels. */
-function syntheticData(n: number, dims: number, classes: number, seed: number): { x: Float32Array; y: Int32Array } {
-  const rng = createRng(seed)
-  const x = new Float32Array(n * dims)
-  for (let i = 0; i < x.length; i++) x[i] = rng.next()
-  const y = new Int32Array(n)
-  for (let i = 0; i < n; i++) y[i] = rng.int(classes)
-  return { x, y }
-}
+/** Seeded synthetic classification data: the training study's own `random-labels` generator. */
+const syntheticData = randomLabels
 
 // -------------------------------------------------------------------------------------- 1. raw tfjs
 
@@ -150,7 +140,7 @@ function runnerConfig(epochs: number): TrainingConfig {
   return {
     ...structuredClone(trainingDefaults),
     // 12 500 points with 20 % held out = 10 000 training samples, as in the raw benchmark
-    dataset: { kind: 'gaussian', n: 12_500, noise: 0.1, testFraction: 0.2, cells: 8 },
+    dataset: { kind: 'random-labels', n: 12_500, noise: 0, testFraction: 0.2, cells: 8, dims: 784, classes: 10 },
     network: { layers: [{ units: 392, activation: 'relu' }, { units: 50, activation: 'relu' }] },
     loss: 'mse',
     optimizer: { kind: 'sgd', learningRate: LR, momentum: 0 },
@@ -165,7 +155,7 @@ function runnerConfig(epochs: number): TrainingConfig {
 
 async function runnerVsRaw(backend: BackendName, dataDir: string): Promise<RunnerResult> {
   const epochs = RUNNER_EPOCHS[backend]
-  const raw = await rawTrain(backend, [392, 50], 2, 2, epochs, Infinity)
+  const raw = await rawTrain(backend, [392, 50], 784, 10, epochs, Infinity)
   const lab = await Lab.open({ dataDir, mode: 'inprocess', workerUrl: here('./worker.js'), env: { ...process.env, LAB_BACKEND: backend } })
   try {
     let events = 0
@@ -181,7 +171,7 @@ async function runnerVsRaw(backend: BackendName, dataDir: string): Promise<Runne
     const loop = done.summary!.samplesPerSecond
     return {
       backend,
-      model: '2-392-50-2',
+      model: '784-392-50-10',
       trainSamples: 10_000,
       epochs,
       rawSamplesPerSecond: raw.samplesPerSecond,
@@ -404,7 +394,7 @@ async function main(): Promise<void> {
     }
     const runner: RunnerResult[] = []
     for (const b of available) {
-      log(`runner vs raw 2-392-50-2 on ${b}`)
+      log(`runner vs raw 784-392-50-10 on ${b}`)
       runner.push(await runnerVsRaw(b, join(tmp, `runner-${b}`)))
     }
     log('events through serve mode')
@@ -439,7 +429,7 @@ async function main(): Promise<void> {
       )
     )
     out.push('')
-    out.push(`2. Runner vs raw: MLP 2-392-50-2, MSE, SGD lr ${LR}, batch ${BATCH}, 10,000 training samples (the training study's real path)`)
+    out.push(`2. Runner vs raw: MLP 784-392-50-10, MSE, SGD lr ${LR}, batch ${BATCH}, 10,000 training samples (the training study's real path)`)
     out.push(
       table(
         ['backend', 'epochs', 'raw samples/s', 'runner loop', 'runner wall', 'loop/raw', 'wall/raw', 'run s', 'events'],

@@ -17,7 +17,7 @@ export interface ToyData {
 
 type Generator = (spec: ToyDatasetSpec, rng: Rng, put: (i: number, a: number, b: number, label: number) => void) => void
 
-const GENERATORS: Record<ToyDatasetSpec['kind'], Generator> = {
+const GENERATORS: Record<Exclude<ToyDatasetSpec['kind'], 'random-labels'>, Generator> = {
   // Two interleaved Archimedean spirals in [−1, 1]²: θ = √u·3π, r = θ/3π, class 1 is class 0 rotated by π.
   'two-spirals': (spec, rng, put) => {
     const half = Math.floor(spec.n / 2)
@@ -73,8 +73,22 @@ const GENERATORS: Record<ToyDatasetSpec['kind'], Generator> = {
   }
 }
 
+/**
+ * Random inputs uniform in [0, 1)^dims with labels uniform over `classes`: no structure to learn, only to
+ * memorise (Zhang et al. 2017). Also the bench's synthetic 784-dimensional workload.
+ */
+export function randomLabels(n: number, dims: number, classes: number, seed: number): ToyData {
+  const rng = createRng(seed)
+  const x = new Float32Array(n * dims)
+  for (let i = 0; i < x.length; i++) x[i] = rng.next()
+  const y = new Int32Array(n)
+  for (let i = 0; i < n; i++) y[i] = rng.int(classes)
+  return { x, y, n, dims, classes }
+}
+
 export function generateToy(spec: ToyDatasetSpec, seed: number): ToyData {
-  const gen = GENERATORS[spec.kind]
+  if (spec.kind === 'random-labels') return randomLabels(spec.n, spec.dims ?? 2, spec.classes ?? 2, seed)
+  const gen = GENERATORS[spec.kind as Exclude<ToyDatasetSpec['kind'], 'random-labels'>]
   if (!gen) throw new Error(`unknown toy dataset "${spec.kind}"`)
   const x = new Float32Array(spec.n * 2)
   const y = new Int32Array(spec.n)

@@ -5,6 +5,7 @@
 import { deriveSeed } from '../../../../src-shared/rng'
 import type { TrainingConfig } from '../../../../src-shared/studies/training'
 import { buildMlp, lossOf, makeOptimizer } from '../../compute/mlp'
+import { batchOf, selectRows } from '../../datasets/rows'
 import { generateToy, splitIndices } from '../../datasets/toy'
 import { boundaryGrid, boundarySnapshot } from '../../probes/decisionBoundary'
 import { createRng } from '../../../../src-shared/rng'
@@ -23,33 +24,34 @@ export const runTraining: StudyRunner = async (ctx: RunContext) => {
   const totalSteps = stepsPerEpoch * cfg.epochs
   const boundaryEvery = cfg.boundaryEvery > 0 ? cfg.boundaryEvery : Math.max(1, Math.ceil(cfg.epochs / 50))
 
-  // Points shown under the boundary: a fixed, seeded subsample.
-  const shown = createRng(deriveSeed(ctx.seed, 'shown')).shuffle(Array.from({ length: data.n }, (_, i) => i)).slice(0, MAX_POINTS_SHOWN)
-  const testSet = new Set(split.test)
-  ctx.logSeries('points', 0, {
-    x: shown.map((i) => +data.x[2 * i].toFixed(4)),
-    y: shown.map((i) => +data.x[2 * i + 1].toFixed(4)),
-    label: shown.map((i) => data.y[i]),
-    split: shown.map((i) => (testSet.has(i) ? 1 : 0))
-  })
+  // The decision boundary (and the points under it) exist for 2-D inputs only.
+  const planar = data.dims === 2
+  if (planar) {
+    // Points shown under the boundary: a fixed, seeded subsample.
+    const shown = createRng(deriveSeed(ctx.seed, 'shown')).shuffle(Array.from({ length: data.n }, (_, i) => i)).slice(0, MAX_POINTS_SHOWN)
+    const testSet = new Set(split.test)
+    ctx.logSeries('points', 0, {
+      x: shown.map((i) => +data.x[2 * i].toFixed(4)),
+      y: shown.map((i) => +data.x[2 * i + 1].toFixed(4)),
+      label: shown.map((i) => data.y[i]),
+      split: shown.map((i) => (testSet.has(i) ? 1 : 0))
+    })
+  }
 
-  const allX = tf.tensor2d(data.x, [data.n, data.dims])
-  const allY = tf.oneHot(tf.tensor1d(data.y, 'int32'), classes).toFloat()
-  const trainIdx = tf.tensor1d(Int32Array.from(split.train), 'int32')
-  const testIdx = tf.tensor1d(Int32Array.from(split.test), 'int32')
-  const xTrain = tf.gather(allX, trainIdx) as import('@tensorflow/tfjs').Tensor2D
-  const yTrain = tf.gather(allY, trainIdx) as import('@tensorflow/tfjs').Tensor2D
-  const xTest = tf.gather(allX, testIdx) as import('@tensorflow/tfjs').Tensor2D
-  const yTest = tf.gather(allY, testIdx) as import('@tensorflow/tfjs').Tensor2D
-  tf.dispose([allX, allY, trainIdx, testIdx])
+  const trainRows = selectRows(data.x, data.y, data.dims, classes, split.train)
+  const testRows = selectRows(data.x, data.y, data.dims, classes, split.test)
+  const xTrain = tf.tensor2d(trainRows.x, [trainRows.n, data.dims])
+  const yTrain = tf.tensor2d(trainRows.y, [trainRows.n, classes])
+  const xTest = tf.tensor2d(testRows.x, [testRows.n, data.dims])
+  const yTest = tf.tensor2d(testRows.y, [testRows.n, classes])
 
   const model = buildMlp(tf, cfg.network.layers, data.dims, classes, ctx.seed)
   const optimizer = makeOptimizer(tf, cfg.optimizer)
   const forward = (x: import('@tensorflow/tfjs').Tensor) => model.apply(x, { training: true }) as import('@tensorflow/tfjs').Tensor2D
   const probabilities = (x: import('@tensorflow/tfjs').Tensor2D) =>
     (cfg.loss === 'mse' ? tf.softmax(forward(x).mul(4)) : tf.softmax(forward(x))) as import('@tensorflow/tfjs').Tensor2D
-  const { extent, grid } = boundaryGrid(data.x, cfg.boundaryResolution)
-  const gridTensor = tf.tensor2d(grid, [cfg.boundaryResolution ** 2, 2])
+  const { extent, grid } = planar ? boundaryGrid(data.x, cfg.boundaryResolution) : { extent: [0, 0, 0, 0] as [number, number, number, number], grid: null }
+  const gridTensor = grid ? tf.tensor2d(grid, [cfg.boundaryResolution ** 2, 2]) : null
 
   const evaluate = (x: import('@tensorflow/tfjs').Tensor2D, y: import('@tensorflow/tfjs').Tensor2D) => {
     const [loss, acc] = tf.tidy(() => {
@@ -84,7 +86,7 @@ export const runTraining: StudyRunner = async (ctx: RunContext) => {
     }
     if (!best['test/accuracy'] || testAcc > best['test/accuracy'].value) best['test/accuracy'] = { value: testAcc, step }
     if (!best['test/loss'] || testLoss < best['test/loss'].value) best['test/loss'] = { value: testLoss, step }
-    if (epoch % boundaryEvery === 0 || epoch === cfg.epochs) {
+    if (gridTensor && (epoch % boundaryEvery === 0 || epoch === cfg.epochs)) {
       ctx.logSeries('boundary', step, boundarySnapshot(tf, probabilities, gridTensor, cfg.boundaryResolution, extent, classes))
     }
   }
@@ -95,16 +97,13 @@ export const runTraining: StudyRunner = async (ctx: RunContext) => {
     for (let epoch = 1; epoch <= cfg.epochs && !ctx.aborted; epoch++) {
       const t0 = performance.now()
       shuffleRng.shuffle(order)
-      const perm = tf.tensor1d(order, 'int32')
-      const xs = tf.gather(xTrain, perm) as import('@tensorflow/tfjs').Tensor2D
-      const ys = tf.gather(yTrain, perm) as import('@tensorflow/tfjs').Tensor2D
-      perm.dispose()
       for (let b = 0; b < stepsPerEpoch; b++) {
         if (ctx.aborted) break
         const start = b * cfg.batchSize
         const size = Math.min(cfg.batchSize, nTrain - start)
-        const xb = xs.slice([start, 0], [size, data.dims])
-        const yb = ys.slice([start, 0], [size, classes])
+        const batch = batchOf(trainRows, order, start, size)
+        const xb = tf.tensor2d(batch.x, [size, data.dims])
+        const yb = tf.tensor2d(batch.y, [size, classes])
         step++
         samples += size
         const wantLoss = step % cfg.logEvery === 0
@@ -125,14 +124,14 @@ export const runTraining: StudyRunner = async (ctx: RunContext) => {
         tf.dispose([xb, yb])
         ctx.progress(step, totalSteps, `epoch ${epoch}/${cfg.epochs}`)
       }
-      tf.dispose([xs, ys])
       trainSeconds += (performance.now() - t0) / 1000
       if (ctx.aborted) break
       epochsDone = epoch
       logEpoch(epoch)
     }
   } finally {
-    tf.dispose([xTrain, yTrain, xTest, yTest, gridTensor])
+    tf.dispose([xTrain, yTrain, xTest, yTest])
+    gridTensor?.dispose()
     model.dispose()
     optimizer.dispose()
   }
