@@ -1,12 +1,7 @@
 /** Save text or a data URL as a file: Electron shows its save dialog, a browser downloads it. */
 export function downloadBlob(name: string, blob: Blob): void {
   const url = URL.createObjectURL(blob)
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  document.body.appendChild(a)
-  a.click()
-  a.remove()
+  downloadDataUrl(name, url)
   setTimeout(() => URL.revokeObjectURL(url), 1000)
 }
 
@@ -14,6 +9,7 @@ export function downloadText(name: string, text: string, type = 'text/plain'): v
   downloadBlob(name, new Blob([text], { type }))
 }
 
+/** Save a data: or blob: URL under `name`. */
 export function downloadDataUrl(name: string, dataUrl: string): void {
   const a = document.createElement('a')
   a.href = dataUrl

@@ -3,6 +3,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { EngineInfo, QueueEntry, Settings } from '../../src-shared/records'
 import { lab } from '../api/client'
+import { coalesce } from '../lib/coalesce'
 
 export const useEngineStore = defineStore('engine', () => {
   const connected = ref(false)
@@ -26,14 +27,7 @@ export const useEngineStore = defineStore('engine', () => {
     }
   }
 
-  let queueTimer: ReturnType<typeof setTimeout> | null = null
-  function refreshQueueSoon(): void {
-    if (queueTimer) return
-    queueTimer = setTimeout(async () => {
-      queueTimer = null
-      queue.value = await lab.invoke('queue.list').catch(() => queue.value)
-    }, 100)
-  }
+  const refreshQueueSoon = coalesce(async () => (queue.value = await lab.invoke('queue.list')), 100)
 
   async function saveSettings(patch: Partial<Omit<Settings, 'dataDir'>> & { dataDir?: string }): Promise<void> {
     settings.value = await lab.invoke('settings.set', patch)

@@ -3,6 +3,7 @@ import { ref } from 'vue'
 import type { Template } from '../../src-shared/studies'
 import type { Experiment } from '../../src-shared/records'
 import { lab } from '../api/client'
+import { coalesce } from '../lib/coalesce'
 
 export const useExperimentsStore = defineStore('experiments', () => {
   const experiments = ref<Experiment[]>([])
@@ -16,14 +17,7 @@ export const useExperimentsStore = defineStore('experiments', () => {
     loaded.value = true
   }
 
-  let timer: ReturnType<typeof setTimeout> | null = null
-  const reloadSoon = () => {
-    if (timer) return
-    timer = setTimeout(() => {
-      timer = null
-      void load().catch(() => {})
-    }, 150)
-  }
+  const reloadSoon = coalesce(load, 150)
   lab.on('experiments.changed', reloadSoon)
   lab.on('engine.connection', (c) => c.connected && reloadSoon())
 

@@ -3,6 +3,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { Run } from '../../src-shared/records'
 import { lab } from '../api/client'
+import { coalesce } from '../lib/coalesce'
 
 export const useRunsStore = defineStore('runs', () => {
   const runs = ref<Run[]>([])
@@ -13,14 +14,7 @@ export const useRunsStore = defineStore('runs', () => {
     loaded.value = true
   }
 
-  let timer: ReturnType<typeof setTimeout> | null = null
-  function reloadSoon(): void {
-    if (timer) return
-    timer = setTimeout(() => {
-      timer = null
-      void load().catch(() => {})
-    }, 150)
-  }
+  const reloadSoon = coalesce(load, 150)
 
   lab.on('runs.changed', reloadSoon)
   lab.on('run.status', reloadSoon)

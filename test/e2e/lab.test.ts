@@ -2,6 +2,7 @@
  * End to end, as a researcher: create an experiment in the real renderer served by the real engine,
  * launch it, watch the curve grow live, restart the engine, and find the run with its curve again.
  */
+import { readFile } from 'node:fs/promises'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort, launchChromium, startEngine, stopEngine, tempDataDir, type ServedEngine } from './harness'
@@ -20,7 +21,7 @@ beforeAll(async () => {
   port = await freePort()
   engine = await startEngine({ dataDir, port, token: TOKEN })
   browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1400, height: 950 } })
+  page = await browser.newPage({ viewport: { width: 1400, height: 950 }, acceptDownloads: true })
   page.on('pageerror', (e) => pageErrors.push(e.message))
 })
 
@@ -64,6 +65,23 @@ describe('the lab in a browser (serve mode)', () => {
     expect(finalPoints).toBeGreaterThan(early)
     const accuracy = await page.textContent('[data-testid="metric-test/accuracy"]')
     expect(parseFloat(accuracy!)).toBeGreaterThan(90)
+
+    // Exports: the loss chart's CSV holds every plotted point; SVG and PNG are real images.
+    const download = async (chart: string, button: string) => {
+      const [d] = await Promise.all([page.waitForEvent('download'), page.click(`${chart} button:text-is("${button}")`)])
+      return { name: d.suggestedFilename(), text: await readFile((await d.path())!, button === 'PNG' ? 'latin1' : 'utf8') }
+    }
+    const csv = await download('[data-title="Loss"]', 'CSV')
+    const lines = csv.text.trim().split('\n')
+    expect(lines[0]).toBe('series,step,loss')
+    expect(lines.length - 1).toBe(finalPoints)
+    expect(new Set(lines.slice(1).map((l) => l.split(',')[0]))).toEqual(new Set(['minibatch loss', 'train loss', 'test loss']))
+    const svg = await download('[data-title="Loss"]', 'SVG')
+    expect(svg.name).toBe('Loss.svg')
+    expect(svg.text).toMatch(/^<svg[\s\S]*<\/svg>$/)
+    expect((await download('[data-testid="boundary"]', 'PNG')).text.slice(1, 4)).toBe('PNG')
+    const grid = await download('[data-testid="boundary"]', 'CSV')
+    expect(grid.text.trim().split('\n')).toHaveLength(1 + 100 * 100)
 
     // Restart the engine: the page shows the lost connection, then recovers by itself.
     await stopEngine(engine, 'SIGKILL')
