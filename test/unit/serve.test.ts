@@ -78,6 +78,13 @@ describe('serve mode: HTTP', () => {
     expect((await get(`/?token=${TOKEN}x`)).status).toBe(403)
   })
 
+  test('with the token but from a foreign Origin: 403; from its own Origin: 200', async () => {
+    for (const origin of ['http://evil.example', 'null', `https://127.0.0.1:${server.port}`]) {
+      expect((await get(`/?token=${TOKEN}`, { origin })).status, origin).toBe(403)
+    }
+    expect((await get(`/?token=${TOKEN}`, { origin: base })).status).toBe(200)
+  })
+
   test('with the token: 200 and the built index.html, with CSP and an HttpOnly token cookie', async () => {
     const r = await get(`/?token=${TOKEN}`, { host: `127.0.0.1:${server.port}` })
     expect(r.status).toBe(200)

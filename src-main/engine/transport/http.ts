@@ -67,8 +67,12 @@ export async function serve(lab: Lab, opts: ServeOptions): Promise<Served> {
   const allowedHosts = () => [`127.0.0.1:${port}`, `localhost:${port}`]
   const allowedOrigins = () => allowedHosts().map((h) => `http://${h}`)
 
+  // A browser sends Origin on cross-site requests; other clients (curl, the CLI) send none.
+  const sameOrigin = (req: IncomingMessage) => req.headers.origin === undefined || allowedOrigins().includes(req.headers.origin)
   const authorised = (req: IncomingMessage, url: URL) =>
-    allowedHosts().includes(req.headers.host ?? '') && (sameToken(url.searchParams.get('token'), opts.token) || sameToken(cookieToken(req), opts.token))
+    allowedHosts().includes(req.headers.host ?? '') &&
+    sameOrigin(req) &&
+    (sameToken(url.searchParams.get('token'), opts.token) || sameToken(cookieToken(req), opts.token))
 
   const refuse = (res: ServerResponse, code: number, message: string) => {
     res.writeHead(code, { 'content-type': 'text/plain; charset=utf-8' })
@@ -110,8 +114,7 @@ export async function serve(lab: Lab, opts: ServeOptions): Promise<Served> {
     // (ECONNRESET while we answer 403) would otherwise crash the engine.
     socket.on('error', () => socket.destroy())
     const url = parseUrl(req)
-    const origin = req.headers.origin
-    if (!url || url.pathname !== '/ws' || !authorised(req, url) || (origin !== undefined && !allowedOrigins().includes(origin))) {
+    if (!url || url.pathname !== '/ws' || !authorised(req, url)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
       return
     }
