@@ -62,3 +62,18 @@ describe('training form', () => {
     expect(wrapper.find('#f-cells').exists()).toBe(true)
   })
 })
+
+describe('form messages', () => {
+  it('says what to enter rather than how the schema failed', () => {
+    const errors = (patch: (c: TrainingConfig) => void) => {
+      const c = structuredClone(trainingDefaults)
+      patch(c)
+      return problemsByPath('training', c)
+    }
+    expect(errors((c) => ((c.epochs as unknown) = ''))).toEqual({ epochs: 'enter a number' })
+    expect(errors((c) => (c.epochs = 2.5))).toEqual({ epochs: 'enter a whole number' })
+    expect(errors((c) => (c.epochs = 0))).toEqual({ epochs: 'must be ≥ 1' })
+    expect(errors((c) => (c.optimizer.learningRate = 0))).toEqual({ 'optimizer.learningRate': 'must be > 0' })
+    expect(errors((c) => (c.dataset.testFraction = 0.95))).toEqual({ 'dataset.testFraction': 'must be ≤ 0.9' })
+  })
+})
