@@ -4,7 +4,7 @@
  * carry exactly these; the engine validates every incoming call against `METHOD_SCHEMAS`.
  */
 import { z } from 'zod'
-import { BACKENDS, type EngineInfo, type Experiment, type QueueEntry, type Run, type RunStatus, type RunSummary, type ScalarSeries, type Settings } from './records'
+import { BACKENDS, type ArtifactInfo, type EngineInfo, type Experiment, type QueueEntry, type Run, type RunStatus, type RunSummary, type ScalarSeries, type Settings } from './records'
 import type { Template } from './studies'
 
 const id = z.string().min(1).max(100)
@@ -46,6 +46,8 @@ export const METHOD_SCHEMAS = {
   'runs.scalars': z.strictObject({ id, keys: z.array(z.string().max(200)).max(1000).optional() }),
   'runs.series': z.strictObject({ id, key: z.string().min(1).max(200), step: z.number().int().min(0).optional() }),
   'runs.seriesSteps': z.strictObject({ id, key: z.string().min(1).max(200) }),
+  'runs.artifacts': z.strictObject({ id }),
+  'runs.artifact': z.strictObject({ id, name: z.string().min(1).max(200) }),
   'queue.list': empty,
   'trash.empty': empty
 } as const
@@ -88,6 +90,9 @@ export interface MethodResults {
   'runs.scalars': Record<string, ScalarSeries>
   'runs.series': SeriesPoint | null
   'runs.seriesSteps': number[]
+  'runs.artifacts': ArtifactInfo[]
+  /** The artifact's bytes as base64 (artifacts are checkpoints and exports: kilobytes to a few megabytes). */
+  'runs.artifact': { name: string; kind: string; base64: string }
   'queue.list': QueueEntry[]
   'trash.empty': { runs: number; experiments: number }
 }

@@ -51,6 +51,13 @@ export interface Run {
   totalSteps: number
 }
 
+export interface ArtifactInfo {
+  name: string
+  kind: string
+  size: number
+  createdAt: number
+}
+
 export interface ScalarSeries {
   step: number[]
   value: number[]

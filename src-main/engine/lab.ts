@@ -255,6 +255,16 @@ export class Lab {
         this.requireRun(p.id)
         return store.runs.seriesSteps(p.id, p.key)
       },
+      'runs.artifacts': (p) => {
+        this.requireRun(p.id)
+        return store.runs.artifacts(p.id)
+      },
+      'runs.artifact': (p) => {
+        this.requireRun(p.id)
+        const a = store.runs.artifact(p.id, p.name)
+        if (!a) throw new LabError('not-found', `run ${p.id} has no artifact "${p.name}"`)
+        return { name: a.name, kind: a.kind, base64: a.bytes.toString('base64') }
+      },
       'queue.list': () => this.queue.list(),
       'trash.empty': () => store.experiments.emptyTrash()
     }

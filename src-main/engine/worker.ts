@@ -28,9 +28,7 @@ async function main(): Promise<void> {
       backend: input.backend,
       log: (key, step, value) => batcher.scalar(key, step, value),
       logSeries: (key, step, payload) => batcher.seriesEntry(key, step, payload),
-      artifact: () => {
-        throw new Error('artifacts are not supported yet')
-      },
+      artifact: (name, kind, bytes) => batcher.artifact(name, kind, bytes),
       progress: (step, totalSteps, message = '') => batcher.setProgress(step, totalSteps, message),
       get aborted() {
         return Atomics.load(abortFlag, 0) === 1

@@ -1,6 +1,9 @@
 /** The training study end to end: real Lab, real JobQueue, real worker_threads (out/main/worker.js), real SQLite. */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Lab } from '../../src-main/engine/lab'
+import { tf } from '../../src-main/engine/compute/backend'
+import { generateToy } from '../../src-main/engine/datasets/toy'
+import { deriveSeed } from '../../src-shared/rng'
 import { ENDLESS, TINY, cleanupTempDirs, finished, openLab, runToEnd, tempDir, trainingConfig, waitFor } from './helpers'
 
 let lab: Lab
@@ -57,6 +60,21 @@ describe('training study', () => {
     const b = lab.store.runs.series(run.id, 'boundary') as { step: number; payload: any }
     expect(b.step).toBe(500)
     expect(Buffer.from(b.payload.cls, 'base64')).toHaveLength(100 * 100)
+
+    // The trained model is kept as an artifact that tfjs loads back and that predicts as well as it did.
+    const [info] = await lab.call('runs.artifacts', { id: run.id })
+    expect(info).toMatchObject({ name: 'model.json', kind: 'tfjs-layers-model' })
+    const { base64 } = await lab.call('runs.artifact', { id: run.id, name: 'model.json' })
+    const saved = JSON.parse(Buffer.from(base64, 'base64').toString('utf8'))
+    const weights = Buffer.from(saved.weightData, 'base64')
+    const model = await tf.loadLayersModel(
+      tf.io.fromMemory({ modelTopology: saved.modelTopology, weightSpecs: saved.weightSpecs, weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) })
+    )
+    const data = generateToy(config.dataset, deriveSeed(config.seed, 'data'))
+    const predicted = Array.from(tf.tidy(() => (model.predict(tf.tensor2d(data.x, [data.n, 2])) as import('@tensorflow/tfjs').Tensor).argMax(1).dataSync()))
+    const accuracy = predicted.filter((p, i) => p === data.y[i]).length / data.n
+    expect(accuracy).toBeGreaterThan(0.9)
+    model.dispose()
   })
 
   test('same config and seed give identical metrics; another seed gives different ones', async () => {

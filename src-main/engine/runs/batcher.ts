@@ -3,17 +3,19 @@
  * (never one message per step), so both the worker→engine channel and the store see a few
  * transactions per second whatever the step rate.
  */
-import type { ScalarPoint, SeriesEntry } from '../store/runs'
+import type { ArtifactEntry, ScalarPoint, SeriesEntry } from '../store/runs'
 
 export interface RunBatch {
   scalars: ScalarPoint[]
   series: SeriesEntry[]
+  artifacts: ArtifactEntry[]
   progress: { step: number; totalSteps: number; message: string } | null
 }
 
 export class MetricBatcher {
   private scalars: ScalarPoint[] = []
   private series: SeriesEntry[] = []
+  private artifacts: ArtifactEntry[] = []
   private progress: RunBatch['progress'] = null
   private lastFlush: number
 
@@ -35,6 +37,11 @@ export class MetricBatcher {
     this.maybeFlush()
   }
 
+  artifact(name: string, kind: string, bytes: Uint8Array): void {
+    this.artifacts.push({ name, kind, bytes })
+    this.maybeFlush()
+  }
+
   setProgress(step: number, totalSteps: number, message: string): void {
     this.progress = { step, totalSteps, message }
     this.maybeFlush()
@@ -47,10 +54,11 @@ export class MetricBatcher {
   /** Send whatever is pending now (end of run, cancel, failure). */
   flush(): void {
     this.lastFlush = this.now()
-    if (!this.scalars.length && !this.series.length && !this.progress) return
-    const batch: RunBatch = { scalars: this.scalars, series: this.series, progress: this.progress }
+    if (!this.scalars.length && !this.series.length && !this.artifacts.length && !this.progress) return
+    const batch: RunBatch = { scalars: this.scalars, series: this.series, artifacts: this.artifacts, progress: this.progress }
     this.scalars = []
     this.series = []
+    this.artifacts = []
     this.progress = null
     this.send(batch)
   }

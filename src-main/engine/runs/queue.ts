@@ -210,6 +210,7 @@ export class JobQueue {
     store.runs.appendBatch(job.runId, {
       scalars: batch.scalars,
       series: batch.series,
+      artifacts: batch.artifacts,
       progress: batch.progress ? { fraction: job.fraction, steps: job.step, totalSteps: job.totalSteps } : undefined
     })
     if (batch.scalars.length) emit('run.scalars', { runId: job.runId, points: batch.scalars })

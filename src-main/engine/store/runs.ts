@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Run, RunStatus, RunSummary, ScalarSeries } from '../../../src-shared/records'
+import type { ArtifactInfo, Run, RunStatus, RunSummary, ScalarSeries } from '../../../src-shared/records'
 import type { Db } from './database'
 
 interface RunRow {
@@ -53,6 +53,12 @@ export interface ScalarPoint {
   step: number
   wall: number
   value: number
+}
+
+export interface ArtifactEntry {
+  name: string
+  kind: string
+  bytes: Uint8Array
 }
 
 export interface SeriesEntry {
@@ -120,18 +126,38 @@ export class RunStore {
    * Append one batch of a run's output in a single transaction: scalars, series and progress together,
    * so after a crash the store holds whole batches only.
    */
-  appendBatch(runId: string, batch: { scalars?: ScalarPoint[]; series?: SeriesEntry[]; progress?: { fraction: number; steps: number; totalSteps?: number } }): void {
+  appendBatch(
+    runId: string,
+    batch: { scalars?: ScalarPoint[]; series?: SeriesEntry[]; artifacts?: ArtifactEntry[]; progress?: { fraction: number; steps: number; totalSteps?: number } }
+  ): void {
     this.db.transaction(() => {
       for (const p of batch.scalars ?? []) {
         this.insertScalar.run(runId, p.key, p.step, p.wall, Number.isFinite(p.value) ? p.value : null)
       }
       for (const s of batch.series ?? []) this.insertSeries.run(runId, s.key, s.step, JSON.stringify(s.payload))
+      for (const a of batch.artifacts ?? []) {
+        this.db
+          .prepare('INSERT OR REPLACE INTO artifacts (run_id, name, kind, bytes, created_at) VALUES (?, ?, ?, ?, ?)')
+          .run(runId, a.name, a.kind, Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength), Date.now())
+      }
       if (batch.progress) {
         this.db
           .prepare('UPDATE runs SET progress = ?, steps = ?, total_steps = COALESCE(?, total_steps) WHERE id = ?')
           .run(batch.progress.fraction, batch.progress.steps, batch.progress.totalSteps ?? null, runId)
       }
     })()
+  }
+
+  artifacts(runId: string): ArtifactInfo[] {
+    return this.db
+      .prepare('SELECT name, kind, length(bytes) AS size, created_at AS createdAt FROM artifacts WHERE run_id = ? ORDER BY name')
+      .all(runId) as ArtifactInfo[]
+  }
+
+  artifact(runId: string, name: string): { name: string; kind: string; bytes: Buffer } | undefined {
+    return this.db.prepare('SELECT name, kind, bytes FROM artifacts WHERE run_id = ? AND name = ?').get(runId, name) as
+      | { name: string; kind: string; bytes: Buffer }
+      | undefined
   }
 
   appendScalars(runId: string, points: ScalarPoint[]): void {

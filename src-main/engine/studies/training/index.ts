@@ -4,7 +4,7 @@
  */
 import { deriveSeed } from '../../../../src-shared/rng'
 import type { TrainingConfig } from '../../../../src-shared/studies/training'
-import { buildMlp, lossOf, makeOptimizer } from '../../compute/mlp'
+import { buildMlp, lossOf, makeOptimizer, serializeModel } from '../../compute/mlp'
 import { batchOf, selectRows } from '../../datasets/rows'
 import { generateToy, splitIndices } from '../../datasets/toy'
 import { boundaryGrid, boundarySnapshot } from '../../probes/decisionBoundary'
@@ -129,6 +129,8 @@ export const runTraining: StudyRunner = async (ctx: RunContext) => {
       epochsDone = epoch
       logEpoch(epoch)
     }
+    // The trained weights, as far as training got (cancelled runs keep theirs too).
+    ctx.artifact('model.json', 'tfjs-layers-model', await serializeModel(tf, model))
   } finally {
     tf.dispose([xTrain, yTrain, xTest, yTest])
     gridTensor?.dispose()
