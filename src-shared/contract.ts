@@ -104,8 +104,15 @@ export type MethodResult<M extends MethodName> = MethodResults[M]
 export interface EventPayloads {
   'run.status': { runId: string; status: RunStatus; backend: string | null; error: string | null; summary: RunSummary | null }
   'run.progress': { runId: string; fraction: number; step: number; totalSteps: number; etaSeconds: number | null; message: string; samplesPerSecond: number | null }
-  'run.scalars': { runId: string; points: { key: string; step: number; wall: number; value: number }[] }
-  'run.series': { runId: string; key: string; step: number; payload: unknown }
+  /**
+   * One batch of a run's output (a few per second): every scalar point, and per series key the steps
+   * logged in the batch with only the latest payload (the others are in the store: `runs.series`).
+   */
+  'run.metrics': {
+    runId: string
+    points: { key: string; step: number; wall: number; value: number }[]
+    series: { key: string; steps: number[]; step: number; payload: unknown }[]
+  }
   'runs.changed': { runId: string | null }
   'experiments.changed': { experimentId: string | null }
   'settings.changed': Settings
@@ -113,7 +120,7 @@ export interface EventPayloads {
   'engine.connection': { connected: boolean; message: string }
 }
 export type EventName = keyof EventPayloads
-export const EVENT_NAMES: EventName[] = ['run.status', 'run.progress', 'run.scalars', 'run.series', 'runs.changed', 'experiments.changed', 'settings.changed', 'engine.connection']
+export const EVENT_NAMES: EventName[] = ['run.status', 'run.progress', 'run.metrics', 'runs.changed', 'experiments.changed', 'settings.changed', 'engine.connection']
 
 /** Wire messages, identical over Node IPC and WebSocket. */
 export type WireMessage =

@@ -293,7 +293,7 @@ async function eventScenario(
     const s = (byEvent[m.event] ??= { count: 0, bytes: 0 })
     s.count++
     s.bytes += size
-    if (m.event === 'run.scalars') for (const p of m.payload.points) delays.push(at - p.wall)
+    if (m.event === 'run.metrics') for (const p of m.payload.points) delays.push(at - p.wall)
     if (m.event === 'run.status' && ['completed', 'failed', 'cancelled', 'interrupted'].includes(m.payload.status)) {
       finished.add(runId)
       if (finished.size === runs) allDone()

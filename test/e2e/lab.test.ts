@@ -66,6 +66,9 @@ describe('the lab in a browser (serve mode)', () => {
     const accuracy = await page.textContent('[data-testid="metric-test/accuracy"]')
     expect(parseFloat(accuracy!)).toBeGreaterThan(90)
 
+    // The trained model is kept with the run.
+    await expect.poll(() => page.locator('[data-testid="artifacts"] tr', { hasText: 'model.json' }).count(), { timeout: 10_000 }).toBe(1)
+
     // Exports: the loss chart's CSV holds every plotted point; SVG and PNG are real images.
     const download = async (chart: string, button: string) => {
       const [d] = await Promise.all([page.waitForEvent('download'), page.click(`${chart} button:text-is("${button}")`)])

@@ -213,8 +213,17 @@ export class JobQueue {
       artifacts: batch.artifacts,
       progress: batch.progress ? { fraction: job.fraction, steps: job.step, totalSteps: job.totalSteps } : undefined
     })
-    if (batch.scalars.length) emit('run.scalars', { runId: job.runId, points: batch.scalars })
-    for (const s of batch.series) emit('run.series', { runId: job.runId, key: s.key, step: s.step, payload: s.payload })
+    if (batch.scalars.length || batch.series.length) {
+      const series = new Map<string, EventPayloads['run.metrics']['series'][number]>()
+      for (const s of batch.series) {
+        const entry = series.get(s.key) ?? { key: s.key, steps: [], step: s.step, payload: s.payload }
+        entry.steps.push(s.step)
+        entry.step = s.step
+        entry.payload = s.payload
+        series.set(s.key, entry)
+      }
+      emit('run.metrics', { runId: job.runId, points: batch.scalars, series: [...series.values()] })
+    }
     if (batch.progress) {
       emit('run.progress', {
         runId: job.runId,
