@@ -127,6 +127,19 @@ describe('the lab in a browser (serve mode)', () => {
     // What was logged stays: reload the page from the store.
     await page.reload()
     await expect.poll(lossPoints, { timeout: 10_000 }).toBeGreaterThanOrEqual(before)
+
+    // Rename it in the runs list (keyboard), then delete it.
+    await page.goto(`${engine.url.split('?')[0]}#/runs`)
+    const runRow = page.locator(`[data-run-id="${runId}"]`)
+    await runRow.locator('button:text-is("Rename")').click()
+    await page.keyboard.press('Control+A')
+    await page.keyboard.type('cancelled board')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => runRow.locator('a').textContent()).toBe('cancelled board')
+    page.once('dialog', (d) => void d.accept())
+    await runRow.locator('button:text-is("Delete")').click()
+    await expect.poll(() => runRow.count()).toBe(0)
+    expect(await page.locator('[data-testid="runs-table"] tbody tr', { hasText: 'e2e spirals #1' }).count()).toBe(1)
     expect(pageErrors).toEqual([])
   })
 })
