@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { BACKENDS, type ArtifactInfo, type EngineInfo, type Experiment, type QueueEntry, type Run, type RunStatus, type RunSummary, type ScalarSeries, type Settings } from './records'
+import type { DatasetInfo, DatasetJob, GeneratorDescriptor } from './datasets'
 import type { Template } from './studies'
 
 const id = z.string().min(1).max(100)
@@ -49,7 +50,49 @@ export const METHOD_SCHEMAS = {
   'runs.artifacts': z.strictObject({ id }),
   'runs.artifact': z.strictObject({ id, name: z.string().min(1).max(200) }),
   'queue.list': empty,
-  'trash.empty': empty
+  'trash.empty': empty,
+  'datasets.list': empty,
+  'datasets.get': z.strictObject({ id }),
+  'datasets.generators': empty,
+  'datasets.generate': z.strictObject({
+    generator: id,
+    params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional(),
+    seed: z.number().int().min(0).max(2 ** 31 - 1),
+    name: z.string().trim().min(1).max(200).optional()
+  }),
+  /** Import files the engine can read (a native dialog's paths, or files uploaded to POST /upload). */
+  'datasets.import': z.strictObject({
+    paths: z.array(z.string().min(1).max(4096)).min(1).max(4),
+    name: z.string().trim().min(1).max(200).optional(),
+    format: z.enum(['auto', 'idx', 'csv', 'npy']).optional(),
+    /** CSV: the label column, by header name or 0-based index (default: the last column). */
+    labelColumn: z.union([z.string().max(200), z.number().int().min(0)]).optional(),
+    /** CSV: whether the first row is a header (default: detected). */
+    header: z.boolean().optional()
+  }),
+  'datasets.transform': z.strictObject({
+    id,
+    transform: z.discriminatedUnion('op', [
+      z.strictObject({ op: z.literal('normalize') }),
+      z.strictObject({ op: z.literal('standardize') }),
+      z.strictObject({ op: z.literal('flatten') }),
+      z.strictObject({ op: z.literal('pca'), components: z.number().int().min(1).max(4096) }),
+      z.strictObject({ op: z.literal('subset'), classes: z.array(z.number().int().min(0)).min(1).max(1000) }),
+      z.strictObject({ op: z.literal('subsample'), n: z.number().int().min(1), seed: z.number().int().min(0).optional() }),
+      z.strictObject({ op: z.literal('split'), testFraction: z.number().gt(0).lt(1), seed: z.number().int().min(0).optional() })
+    ]),
+    name: z.string().trim().min(1).max(200).optional()
+  }),
+  'datasets.jobs': empty,
+  'datasets.cancelJob': z.strictObject({ jobId: id }),
+  'datasets.rename': z.strictObject({ id, name: z.string().trim().min(1).max(200) }),
+  'datasets.delete': z.strictObject({ id }),
+  'datasets.preview': z.strictObject({
+    id,
+    kind: z.enum(['points', 'images', 'stats']),
+    limit: z.number().int().min(1).max(20_000).optional(),
+    offset: z.number().int().min(0).optional()
+  })
 } as const
 
 export type MethodName = keyof typeof METHOD_SCHEMAS
@@ -94,8 +137,49 @@ export interface MethodResults {
   /** The artifact's bytes as base64 (artifacts are checkpoints and exports: kilobytes to a few megabytes). */
   'runs.artifact': { name: string; kind: string; base64: string }
   'queue.list': QueueEntry[]
-  'trash.empty': { runs: number; experiments: number }
+  'trash.empty': { runs: number; experiments: number; datasets: number }
+  'datasets.list': DatasetInfo[]
+  'datasets.get': DatasetInfo
+  'datasets.generators': GeneratorDescriptor[]
+  'datasets.generate': DatasetInfo
+  'datasets.import': DatasetJob
+  'datasets.transform': DatasetJob
+  'datasets.jobs': DatasetJob[]
+  'datasets.cancelJob': DatasetJob
+  'datasets.rename': DatasetInfo
+  'datasets.delete': { ok: true }
+  'datasets.preview': DatasetPreview
 }
+
+/** Preview payloads of `datasets.preview`, by kind. */
+export type DatasetPreview =
+  | {
+      kind: 'points'
+      /** Up to the first 3 input dimensions of each sampled point (row-major, `dims` per point). */
+      dims: number
+      x: number[]
+      /** Label (classification) or first target (regression) per point. */
+      label: number[]
+      indices: number[]
+    }
+  | {
+      kind: 'images'
+      height: number
+      width: number
+      channels: number
+      /** base64 of uint8 pixels, count × height × width × channels, scaled to 0–255. */
+      pixels: string
+      label: number[]
+      indices: number[]
+    }
+  | {
+      kind: 'stats'
+      /** Per input feature (at most the first 4096). */
+      features: { mean: number; std: number; min: number; max: number }[]
+      classCounts: number[] | null
+      /** Regression: histogram of the first target. */
+      targetHistogram: { edges: number[]; counts: number[] } | null
+    }
 
 export type MethodParams<M extends MethodName> = z.input<(typeof METHOD_SCHEMAS)[M]>
 export type MethodResult<M extends MethodName> = MethodResults[M]
@@ -116,11 +200,13 @@ export interface EventPayloads {
   'runs.changed': { runId: string | null }
   'experiments.changed': { experimentId: string | null }
   'settings.changed': Settings
+  'datasets.job': DatasetJob
+  'datasets.changed': { datasetId: string | null }
   /** Raised by the transport, not the engine: the link to the engine went down or came back. */
   'engine.connection': { connected: boolean; message: string }
 }
 export type EventName = keyof EventPayloads
-export const EVENT_NAMES: EventName[] = ['run.status', 'run.progress', 'run.metrics', 'runs.changed', 'experiments.changed', 'settings.changed', 'engine.connection']
+export const EVENT_NAMES: EventName[] = ['run.status', 'run.progress', 'run.metrics', 'runs.changed', 'experiments.changed', 'settings.changed', 'engine.connection', 'datasets.job', 'datasets.changed']
 
 /** Wire messages, identical over Node IPC and WebSocket. */
 export type WireMessage =

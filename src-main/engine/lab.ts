@@ -27,6 +27,10 @@ export interface LabOptions {
 
 type Handlers = { [M in MethodName]: (params: any) => MethodResults[M] | Promise<MethodResults[M]> }
 
+function notYet(method: string): never {
+  throw new LabError('internal', `${method} is not available yet`)
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
@@ -266,6 +270,37 @@ export class Lab {
         return { name: a.name, kind: a.kind, base64: a.bytes.toString('base64') }
       },
       'queue.list': () => this.queue.list(),
+      'datasets.list': () => store.datasets.list(),
+      'datasets.get': (p) => {
+        const d = store.datasets.get(p.id)
+        if (!d) throw new LabError('not-found', `dataset ${p.id} not found`)
+        return d
+      },
+      'datasets.rename': (p) => {
+        if (!store.datasets.get(p.id)) throw new LabError('not-found', `dataset ${p.id} not found`)
+        store.datasets.rename(p.id, p.name)
+        this.emit('datasets.changed', { datasetId: p.id })
+        return store.datasets.get(p.id)!
+      },
+      'datasets.delete': (p) => {
+        const d = store.datasets.get(p.id)
+        if (!d) throw new LabError('not-found', `dataset ${p.id} not found`)
+        const users = store.datasets.usedBy(p.id)
+        if (users.length) {
+          throw new LabError('conflict', `dataset "${d.name}" is used by ${users.length} run${users.length > 1 ? 's' : ''} (${users.slice(0, 3).map((r) => r.name).join(', ')}${users.length > 3 ? ', …' : ''}); delete those runs first`)
+        }
+        store.datasets.softDelete(p.id)
+        this.emit('datasets.changed', { datasetId: p.id })
+        return { ok: true as const }
+      },
+      // Filled in by the dataset library (generators, importers, transforms, previews).
+      'datasets.generators': () => [],
+      'datasets.generate': () => notYet('datasets.generate'),
+      'datasets.import': () => notYet('datasets.import'),
+      'datasets.transform': () => notYet('datasets.transform'),
+      'datasets.jobs': () => [],
+      'datasets.cancelJob': () => notYet('datasets.cancelJob'),
+      'datasets.preview': () => notYet('datasets.preview'),
       'trash.empty': () => store.experiments.emptyTrash()
     }
   }

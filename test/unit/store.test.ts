@@ -169,7 +169,7 @@ describe('store: runs', () => {
       expect(store.experiments.list().map((e) => e.id)).toEqual([keep.id])
       expect(store.runs.get(r3.id)).toBeUndefined()
 
-      expect(store.experiments.emptyTrash()).toEqual({ runs: 2, experiments: 1 })
+      expect(store.experiments.emptyTrash()).toEqual({ runs: 2, experiments: 1, datasets: 0 })
       for (const r of [r2, r3]) {
         expect(count('scalars', r.id)).toBe(0)
         expect(count('series', r.id)).toBe(0)
@@ -177,7 +177,7 @@ describe('store: runs', () => {
       }
       expect(count('scalars', r1.id)).toBe(1)
       expect(store.runs.get(r1.id)?.name).toBe('r1')
-      expect(store.experiments.emptyTrash()).toEqual({ runs: 0, experiments: 0 })
+      expect(store.experiments.emptyTrash()).toEqual({ runs: 0, experiments: 0, datasets: 0 })
     } finally {
       store.close()
     }

@@ -76,11 +76,12 @@ export class ExperimentStore {
   }
 
   /** Permanently remove what is in the trash (runs' scalars and series go with them). */
-  emptyTrash(): { runs: number; experiments: number } {
+  emptyTrash(): { runs: number; experiments: number; datasets: number } {
     return this.db.transaction(() => {
       const runs = this.db.prepare('DELETE FROM runs WHERE deleted_at IS NOT NULL').run().changes
       const experiments = this.db.prepare('DELETE FROM experiments WHERE deleted_at IS NOT NULL').run().changes
-      return { runs, experiments }
+      const datasets = this.db.prepare('DELETE FROM datasets WHERE deleted_at IS NOT NULL').run().changes
+      return { runs, experiments, datasets }
     })()
   }
 }

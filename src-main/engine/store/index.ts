@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { DB_FILE, openDatabase, type Db } from './database'
+import { DatasetStore } from './datasets'
 import { ExperimentStore } from './experiments'
 import { RunStore } from './runs'
 import { SettingsStore } from './settings'
@@ -9,6 +10,7 @@ export interface LabStore {
   dbPath: string
   experiments: ExperimentStore
   runs: RunStore
+  datasets: DatasetStore
   settings: SettingsStore
   close(): void
 }
@@ -20,6 +22,7 @@ export function openStore(dataDir: string): LabStore {
     dbPath: join(dataDir, DB_FILE),
     experiments: new ExperimentStore(db),
     runs: new RunStore(db),
+    datasets: new DatasetStore(db),
     settings: new SettingsStore(db),
     close: () => db.close()
   }
