@@ -6,12 +6,17 @@ import { z } from 'zod'
 import type { StudyDescriptor, Template } from './descriptor'
 
 export const TOY_DATASETS = ['two-spirals', 'checkerboard', 'circles', 'xor', 'gaussian', 'random-labels'] as const
+/** `stored`: a dataset of the library (generated, imported or transformed), named by `datasetId`. */
+export const DATASET_KINDS = [...TOY_DATASETS, 'stored'] as const
+export const LAYER_TYPES = ['dense', 'conv2d', 'maxpool2d', 'avgpool2d', 'flatten', 'dropout', 'batchnorm'] as const
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'linear', 'leaky-relu', 'celu'] as const
 export const LOSSES = ['softmax-cross-entropy', 'mse'] as const
 export const OPTIMIZERS = ['sgd', 'adam'] as const
 
 export const toyDatasetSchema = z.strictObject({
-  kind: z.enum(TOY_DATASETS),
+  kind: z.enum(DATASET_KINDS),
+  /** The library dataset for kind `stored` (n, noise, cells, dims and classes are then ignored). */
+  datasetId: z.string().min(1).max(100).optional(),
   n: z.number().int().min(20).max(200_000),
   /** Gaussian jitter added to the points, as a fraction of the data's extent. */
   noise: z.number().min(0).max(1),
@@ -25,12 +30,25 @@ export const toyDatasetSchema = z.strictObject({
   classes: z.number().int().min(2).max(100).optional()
 })
 
+/**
+ * One layer of the network. `type` defaults to dense (units + activation). conv2d uses filters,
+ * kernelSize, strides, padding and activation; pooling uses poolSize and strides; dropout uses rate.
+ * Fields a type does not use are ignored; image datasets feed conv layers [H, W, C] samples.
+ */
 export const layerSchema = z.strictObject({
+  type: z.enum(LAYER_TYPES).optional(),
   units: z.number().int().min(1).max(4096),
-  activation: z.enum(ACTIVATIONS)
+  activation: z.enum(ACTIVATIONS),
+  filters: z.number().int().min(1).max(1024).optional(),
+  kernelSize: z.number().int().min(1).max(15).optional(),
+  strides: z.number().int().min(1).max(8).optional(),
+  padding: z.enum(['valid', 'same']).optional(),
+  poolSize: z.number().int().min(1).max(8).optional(),
+  rate: z.number().min(0).max(0.95).optional()
 })
 
-export const trainingConfigSchema = z.strictObject({
+export const trainingConfigSchema = z
+  .strictObject({
   dataset: toyDatasetSchema,
   network: z.strictObject({
     /** Hidden layers in order; the output layer (one unit per class) is added from the loss. */
@@ -52,7 +70,8 @@ export const trainingConfigSchema = z.strictObject({
   boundaryEvery: z.number().int().min(0).max(100_000),
   /** Boundary grid resolution (cells per side). */
   boundaryResolution: z.number().int().min(100).max(400)
-})
+  })
+  .refine((c) => c.dataset.kind !== 'stored' || !!c.dataset.datasetId, { path: ['dataset', 'datasetId'], message: 'choose a dataset from the library' })
 
 export type TrainingConfig = z.infer<typeof trainingConfigSchema>
 export type ToyDatasetSpec = z.infer<typeof toyDatasetSchema>

@@ -17,7 +17,9 @@ export interface ToyData {
 
 type Generator = (spec: ToyDatasetSpec, rng: Rng, put: (i: number, a: number, b: number, label: number) => void) => void
 
-const GENERATORS: Record<Exclude<ToyDatasetSpec['kind'], 'random-labels'>, Generator> = {
+type PlanarKind = Exclude<ToyDatasetSpec['kind'], 'random-labels' | 'stored'>
+
+const GENERATORS: Record<PlanarKind, Generator> = {
   // Two interleaved Archimedean spirals in [−1, 1]²: θ = √u·3π, r = θ/3π, class 1 is class 0 rotated by π.
   'two-spirals': (spec, rng, put) => {
     const half = Math.floor(spec.n / 2)
@@ -88,7 +90,8 @@ export function randomLabels(n: number, dims: number, classes: number, seed: num
 
 export function generateToy(spec: ToyDatasetSpec, seed: number): ToyData {
   if (spec.kind === 'random-labels') return randomLabels(spec.n, spec.dims ?? 2, spec.classes ?? 2, seed)
-  const gen = GENERATORS[spec.kind as Exclude<ToyDatasetSpec['kind'], 'random-labels'>]
+  if (spec.kind === 'stored') throw new Error('a stored dataset is loaded from the library, not generated')
+  const gen = GENERATORS[spec.kind as PlanarKind]
   if (!gen) throw new Error(`unknown toy dataset "${spec.kind}"`)
   const x = new Float32Array(spec.n * 2)
   const y = new Int32Array(spec.n)
