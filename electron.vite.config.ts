@@ -26,6 +26,7 @@ export default defineConfig({
           electron: resolve(__dirname, 'src-main/electron/main.ts'),
           engine: resolve(__dirname, 'src-main/engine/main.ts'),
           worker: resolve(__dirname, 'src-main/engine/worker.ts'),
+          datasetWorker: resolve(__dirname, 'src-main/engine/datasets/jobWorker.ts'),
           cli: resolve(__dirname, 'src-main/cli/main.ts'),
           bench: resolve(__dirname, 'test/bench/bench.ts')
         },

@@ -1,4 +1,6 @@
 import { createRouter, createWebHashHistory } from 'vue-router'
+import DatasetsView from './views/DatasetsView.vue'
+import DatasetView from './views/DatasetView.vue'
 import ExperimentEditor from './views/ExperimentEditor.vue'
 import ExperimentsView from './views/ExperimentsView.vue'
 import QueueView from './views/QueueView.vue'
@@ -16,6 +18,8 @@ export const router = createRouter({
     { path: '/experiments/:id', component: ExperimentEditor, props: true },
     { path: '/runs', component: RunsView },
     { path: '/runs/:id', component: RunView, props: true },
+    { path: '/datasets', component: DatasetsView },
+    { path: '/datasets/:id', component: DatasetView, props: true },
     { path: '/queue', component: QueueView },
     { path: '/settings', component: SettingsView }
   ]

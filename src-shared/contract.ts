@@ -68,7 +68,9 @@ export const METHOD_SCHEMAS = {
     /** CSV: the label column, by header name or 0-based index (default: the last column). */
     labelColumn: z.union([z.string().max(200), z.number().int().min(0)]).optional(),
     /** CSV: whether the first row is a header (default: detected). */
-    header: z.boolean().optional()
+    header: z.boolean().optional(),
+    /** Names of the classes 0 … k−1 (default: detected — Fashion-MNIST and KMNIST by file name, digits for MNIST-like IDX, the label strings of a CSV). */
+    classNames: z.array(z.string().min(1).max(200)).min(1).max(10_000).optional()
   }),
   'datasets.transform': z.strictObject({
     id,

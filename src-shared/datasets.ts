@@ -73,4 +73,8 @@ export interface DatasetJob {
   message: string
   datasetId: string | null
   error: string | null
+  /** Every dataset the job made (a split makes two: train, then test). */
+  datasetIds?: string[]
+  /** Wall time of the job so far, in seconds. */
+  seconds?: number
 }

@@ -2,6 +2,7 @@
  * `npm run lab -- <command>`: headless use of the same engine and store.
  *   run <config.json> | run --template <id>   [--data-dir D] [--json] [--name N]
  *   templates [--json] · list [--json] · show <runId> [--json]
+ *   dataset generate|import|list|show|transform … (see dataset.ts)
  */
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
@@ -11,6 +12,8 @@ import { STUDIES, allTemplates, findTemplate, validateConfig, withDefaults } fro
 import { Lab } from '../engine/lab'
 import { resolveDataDir } from '../engine/paths'
 import { progressLine } from './progress'
+import { DATASET_USAGE, commandDataset } from './dataset'
+import { BUILTIN_MNIST_ID } from '../engine/datasets/builtin'
 
 class UsageError extends Error {}
 
@@ -20,6 +23,7 @@ const USAGE = `usage: npm run lab -- <command> [options]
   templates                      list the built-in templates
   list                           list runs
   show <runId>                   show one run with its summary
+${DATASET_USAGE}
 options: --data-dir D (default $LAB_DATA_DIR or the app's data folder), --json (machine-readable output)`
 
 /** A config file is `{ study, name?, config }` or a bare config of the `training` study. */
@@ -75,6 +79,10 @@ async function commandRun(lab: Lab, file: string | undefined, opts: { template?:
   const v = validateConfig(source.studyId, withDefaults(study.defaults, source.config))
   if (!v.ok) throw new UsageError(`invalid config: ${v.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`)
 
+  if ((v.config as { dataset?: { datasetId?: string } }).dataset?.datasetId === BUILTIN_MNIST_ID) {
+    const b = lab.ensureBuiltins()
+    if (b) await lab.datasetJobs.wait(b.jobId)
+  }
   const name = opts.name ?? source.name ?? `${study.title} (CLI)`
   const experiment = await lab.call('experiments.create', { name, studyId: source.studyId, config: v.config })
   const run = lab.startRun(experiment.id)
@@ -120,6 +128,13 @@ export async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       template: { type: 'string' },
       name: { type: 'string' },
+      set: { type: 'string', multiple: true },
+      seed: { type: 'string' },
+      format: { type: 'string' },
+      'label-column': { type: 'string' },
+      header: { type: 'boolean' },
+      'no-header': { type: 'boolean' },
+      'class-names': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false }
     },
     strict: true
@@ -135,11 +150,13 @@ export async function main(argv: string[]): Promise<number> {
     else for (const t of ts) console.log(`${t.id.padEnd(24)} ${t.title} — ${t.description}`)
     return 0
   }
-  if (!['run', 'list', 'show'].includes(command)) throw new UsageError(`unknown command "${command}"\n${USAGE}`)
+  if (!['run', 'list', 'show', 'dataset'].includes(command)) throw new UsageError(`unknown command "${command}"\n${USAGE}`)
 
   const { dataDir, source } = resolveDataDir(values['data-dir'])
-  const lab = await Lab.open({ dataDir, dataDirSource: source, mode: 'inprocess', workerUrl: new URL('./worker.js', import.meta.url) })
+  // Built-in datasets are made on demand here (dataset commands, runs), not on every CLI start.
+  const lab = await Lab.open({ dataDir, dataDirSource: source, mode: 'inprocess', workerUrl: new URL('./worker.js', import.meta.url), builtins: false })
   try {
+    if (command === 'dataset') return await commandDataset(lab, rest, values)
     if (command === 'run') return await commandRun(lab, rest[0], { template: values.template, name: values.name, json: values.json })
     if (command === 'list') {
       const runs = lab.store.runs.list()

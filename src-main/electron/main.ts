@@ -2,9 +2,10 @@
  * Electron main: one hardened window, the engine as a supervised child process, and a relay of the
  * contract's methods and events between them. It computes nothing and loads no native module.
  */
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { METHOD_NAMES } from '../../src-shared/contract'
+import { importDialogOptions, pickedPaths, PICK_FILES_CHANNEL } from './dialogs'
 import { EngineProcess } from './engineProcess'
 import { CONTENT_SECURITY_POLICY, isAppUrl, secureWebPreferences } from './window'
 
@@ -47,6 +48,12 @@ app.whenReady().then(() => {
       // Errors cross contextBridge as plain data so the renderer sees the engine's code and message.
       return { ok: false, error: { code: (err as any).code ?? 'internal', message: (err as Error).message } }
     }
+  })
+  // The engine reads the chosen files itself; the renderer only ever sees their paths.
+  ipcMain.handle(PICK_FILES_CHANNEL, async (e) => {
+    const owner = BrowserWindow.fromWebContents(e.sender)
+    const result = owner ? await dialog.showOpenDialog(owner, importDialogOptions()) : await dialog.showOpenDialog(importDialogOptions())
+    return pickedPaths(result)
   })
   engine.on((event, payload) => win?.webContents.send('lab:event', event, payload))
   engine.start()

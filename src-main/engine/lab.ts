@@ -7,6 +7,13 @@ import type { EngineInfo, Settings } from '../../src-shared/records'
 import { STUDIES, allTemplates, validateConfig } from '../../src-shared/studies'
 import { parseBackendOverride, resolveBackend, type Resolution } from './compute/backend'
 import { JobQueue } from './runs/queue'
+import { basename } from 'node:path'
+import { GENERATORS, findGenerator } from '../../src-shared/generators'
+import { BUILTIN_MNIST_ID } from './datasets/builtin'
+import { generate } from './datasets/generators'
+import { DatasetJobs } from './datasets/jobs'
+import { displayName } from './datasets/importers'
+import { PreviewError, Previewer } from './datasets/preview'
 import { openStore, type LabStore } from './store'
 import { preferredDataDir, resolveDataDir, setPreferredDataDir, type DataDirSource } from './paths'
 import { version } from './version'
@@ -23,13 +30,13 @@ export interface LabOptions {
   env?: NodeJS.ProcessEnv
   /** Overrides the stored concurrency setting (CLI `--concurrency`). */
   concurrency?: number
+  /** The built dataset-job worker (default: datasetWorker.js beside workerUrl). */
+  datasetWorkerUrl?: URL
+  /** Create missing built-in datasets (the MNIST sample) in the background after open (default true). */
+  builtins?: boolean
 }
 
 type Handlers = { [M in MethodName]: (params: any) => MethodResults[M] | Promise<MethodResults[M]> }
-
-function notYet(method: string): never {
-  throw new LabError('internal', `${method} is not available yet`)
-}
 
 function isAlive(pid: number): boolean {
   try {
@@ -40,12 +47,19 @@ function isAlive(pid: number): boolean {
   }
 }
 
+const BUILTIN_LABEL = 'Built-in MNIST sample'
+const BUILTIN_DELAY_MS = 500
+const BUILTIN_MAX_DEFER_MS = 30_000
+
 export class Lab {
+  private closing = false
   private listeners = new Set<EventListener>()
   readonly queue: JobQueue
   private readonly handlers: Handlers
   private resolution!: Resolution
   private readonly backendOverride: ReturnType<typeof parseBackendOverride>
+  readonly datasetJobs: DatasetJobs
+  private readonly previewer: Previewer
 
   private constructor(
     readonly store: LabStore,
@@ -60,6 +74,13 @@ export class Lab {
       workerUrl: opts.workerUrl,
       concurrency: opts.concurrency ?? settings.concurrency
     })
+    this.datasetJobs = new DatasetJobs({
+      workerUrl: opts.datasetWorkerUrl ?? new URL('./datasetWorker.js', opts.workerUrl),
+      dataDir: opts.dataDir,
+      store: store.datasets,
+      emit: (e, p) => this.emit(e, p)
+    })
+    this.previewer = new Previewer(store.datasets)
     this.handlers = this.createHandlers()
   }
 
@@ -74,7 +95,34 @@ export class Lab {
     }
     const { adopted } = store.runs.recover(process.pid, isAlive)
     for (const id of adopted) lab.queue.enqueue(id)
+    if (opts.builtins !== false) lab.scheduleBuiltins(Date.now() + BUILTIN_MAX_DEFER_MS)
     return lab
+  }
+
+  private builtinTimer: NodeJS.Timeout | null = null
+
+  /**
+   * Create missing built-ins a moment after start, in a worker; while runs are training, wait (up to
+   * BUILTIN_MAX_DEFER_MS) so the one-off work does not take a core from them.
+   */
+  private scheduleBuiltins(deadline: number): void {
+    this.builtinTimer = setTimeout(() => {
+      this.builtinTimer = null
+      if (this.closing) return
+      if (this.queue.list().length > 0 && Date.now() < deadline) return this.scheduleBuiltins(deadline)
+      this.ensureBuiltins()
+    }, BUILTIN_DELAY_MS)
+    this.builtinTimer.unref()
+  }
+
+  /**
+   * Start a job creating the built-in datasets that are absent (never deleted by the user: a built-in in
+   * the trash stays there until the trash is emptied). Returns the job, or null when nothing is missing.
+   */
+  ensureBuiltins() {
+    if (this.closing || this.store.datasets.exists(BUILTIN_MNIST_ID)) return null
+    if (this.datasetJobs.list().some((j) => j.label === BUILTIN_LABEL && j.status === 'running')) return null
+    return this.datasetJobs.start(BUILTIN_LABEL, { op: 'builtin-mnist' }, [BUILTIN_MNIST_ID])
   }
 
   private async applyBackend(setting: Settings['backend']): Promise<void> {
@@ -136,6 +184,9 @@ export class Lab {
   }
 
   async close(): Promise<void> {
+    this.closing = true
+    if (this.builtinTimer) clearTimeout(this.builtinTimer)
+    await this.datasetJobs.shutdown()
     await this.queue.shutdown()
     this.store.close()
   }
@@ -290,17 +341,59 @@ export class Lab {
           throw new LabError('conflict', `dataset "${d.name}" is used by ${users.length} run${users.length > 1 ? 's' : ''} (${users.slice(0, 3).map((r) => r.name).join(', ')}${users.length > 3 ? ', …' : ''}); delete those runs first`)
         }
         store.datasets.softDelete(p.id)
+        this.previewer.forget(p.id)
         this.emit('datasets.changed', { datasetId: p.id })
         return { ok: true as const }
       },
-      // Filled in by the dataset library (generators, importers, transforms, previews).
-      'datasets.generators': () => [],
-      'datasets.generate': () => notYet('datasets.generate'),
-      'datasets.import': () => notYet('datasets.import'),
-      'datasets.transform': () => notYet('datasets.transform'),
-      'datasets.jobs': () => [],
-      'datasets.cancelJob': () => notYet('datasets.cancelJob'),
-      'datasets.preview': () => notYet('datasets.preview'),
+      'datasets.generators': () => GENERATORS,
+      'datasets.generate': (p) => {
+        const desc = findGenerator(p.generator)
+        if (!desc) throw new LabError('bad-request', `unknown generator "${p.generator}"; available: ${GENERATORS.map((g) => g.id).join(', ')}`)
+        const started = Date.now()
+        let data: ReturnType<typeof generate>
+        try {
+          data = generate(p.generator, p.params, p.seed)
+        } catch (err) {
+          throw new LabError('bad-request', `invalid parameters for ${p.generator}: ${(err as Error).message}`)
+        }
+        const d = store.datasets.create({
+          name: p.name ?? `${desc.title} (seed ${p.seed})`,
+          kind: 'generated',
+          spec: { generator: p.generator, params: data.params, seed: p.seed },
+          provenance: { generator: p.generator, title: desc.title, source: desc.source, seed: p.seed, generateSeconds: (Date.now() - started) / 1000, createdAt: new Date().toISOString() },
+          shape: data.shape,
+          classNames: data.classNames,
+          arrays: { x: data.x, y: data.y }
+        })
+        this.emit('datasets.changed', { datasetId: d.id })
+        return d
+      },
+      'datasets.import': (p) => {
+        const label = `Import ${displayName(basename(p.paths[0]))}${p.paths.length > 1 ? ` + ${p.paths.length - 1} more` : ''}`
+        return this.datasetJobs.start(label, { op: 'import', options: p })
+      },
+      'datasets.transform': (p) => {
+        const d = store.datasets.get(p.id)
+        if (!d) throw new LabError('not-found', `dataset ${p.id} not found`)
+        const t = p.transform
+        const what = t.op === 'pca' ? `PCA-${t.components}` : t.op
+        return this.datasetJobs.start(`${what} of ${d.name}`, { op: 'transform', id: p.id, transform: t, name: p.name })
+      },
+      'datasets.jobs': () => this.datasetJobs.list(),
+      'datasets.cancelJob': (p) => {
+        const j = this.datasetJobs.cancel(p.jobId)
+        if (!j) throw new LabError('not-found', `dataset job ${p.jobId} not found`)
+        return j
+      },
+      'datasets.preview': (p) => {
+        if (!store.datasets.get(p.id)) throw new LabError('not-found', `dataset ${p.id} not found`)
+        try {
+          return this.previewer.preview(p)
+        } catch (err) {
+          if (err instanceof PreviewError) throw new LabError('bad-request', err.message)
+          throw err
+        }
+      },
       'trash.empty': () => store.experiments.emptyTrash()
     }
   }

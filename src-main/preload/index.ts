@@ -1,9 +1,10 @@
 /**
- * Exposes `window.lab` to the sandboxed renderer: `invoke` for the contract's methods and `on` for its
- * events, nothing else — no raw channels, no Node.
+ * Exposes `window.lab` to the sandboxed renderer: `invoke` for the contract's methods, `on` for its
+ * events and `pickFiles` for the native import dialog — nothing else, no raw channels, no Node.
  */
 import { contextBridge, ipcRenderer } from 'electron'
 import { EVENT_NAMES, METHOD_NAMES } from '../../src-shared/contract'
+import { PICK_FILES_CHANNEL } from '../electron/dialogs'
 
 const methods = new Set<string>(METHOD_NAMES)
 const events = new Set<string>(EVENT_NAMES)
@@ -20,5 +21,7 @@ contextBridge.exposeInMainWorld('lab', {
     }
     ipcRenderer.on('lab:event', listener)
     return () => ipcRenderer.removeListener('lab:event', listener)
-  }
+  },
+  /** Native open-file dialog for dataset imports: resolves to the chosen paths ([] when cancelled). */
+  pickFiles: (): Promise<string[]> => ipcRenderer.invoke(PICK_FILES_CHANNEL)
 })

@@ -10,7 +10,16 @@ export interface LabClient {
   invoke<M extends MethodName>(method: M, params?: MethodParams<M>): Promise<MethodResult<M>>
   on<E extends EventName>(event: E, cb: (payload: EventPayloads[E]) => void): () => void
   readonly transport: 'ipc' | 'websocket'
+  /**
+   * How files reach the engine for an import: Electron picks them with a native dialog (the engine reads
+   * the paths), serve mode uploads the browser's files to `POST /upload`. Views use `api/files.ts`.
+   */
+  readonly files: FileAccess
 }
+
+export type FileAccess =
+  | { mode: 'native'; pick(): Promise<string[]> }
+  | { mode: 'upload'; upload(file: Blob & { name: string }, onProgress: (loaded: number, total: number) => void, signal?: AbortSignal): Promise<string> }
 
 /** An error from the engine, with its code ('bad-request', 'not-found', 'disconnected', …). */
 export class EngineError extends Error {

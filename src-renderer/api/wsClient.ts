@@ -4,6 +4,7 @@
  */
 import type { EventName, WireMessage } from '../../src-shared/contract'
 import { EngineError, type LabClient } from './client'
+import { uploadFile } from './upload'
 
 const TOKEN_KEY = 'lab-token'
 
@@ -65,6 +66,7 @@ export function createWsClient(loc: Pick<Location, 'host' | 'search' | 'protocol
 
   return {
     transport: 'websocket',
+    files: { mode: 'upload', upload: uploadFile },
     invoke(method, params) {
       const id = nextId++
       const text = JSON.stringify({ type: 'call', id, method, params } satisfies WireMessage)

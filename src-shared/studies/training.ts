@@ -3,7 +3,9 @@
  * The config below is the complete, reproducible description of a run (like Playground's state.ts).
  */
 import { z } from 'zod'
+import type { DatasetInfo } from '../datasets'
 import type { StudyDescriptor, Template } from './descriptor'
+import { inferNetworkShapes } from './networkShapes'
 
 export const TOY_DATASETS = ['two-spirals', 'checkerboard', 'circles', 'xor', 'gaussian', 'random-labels'] as const
 /** `stored`: a dataset of the library (generated, imported or transformed), named by `datasetId`. */
@@ -72,8 +74,25 @@ export const trainingConfigSchema = z
   boundaryResolution: z.number().int().min(100).max(400)
   })
   .refine((c) => c.dataset.kind !== 'stored' || !!c.dataset.datasetId, { path: ['dataset', 'datasetId'], message: 'choose a dataset from the library' })
+  .superRefine((c, ctx) => {
+    // Toy datasets have known flat inputs, so the layer stack is checked here (conv/pool layers cannot take
+    // them). A stored dataset's sample shape is known only with the dataset: the form calls
+    // inferNetworkShapes with it, and the run fails with the same message if the stack does not fit.
+    const input = toyInputShape(c.dataset)
+    if (!input) return
+    const shapes = inferNetworkShapes(c.network.layers, input, c.dataset.kind === 'random-labels' ? (c.dataset.classes ?? 2) : 2)
+    if (!shapes.ok) {
+      ctx.addIssue({ code: 'custom', path: shapes.layerIndex === null ? ['dataset'] : ['network', 'layers', shapes.layerIndex], message: shapes.message })
+    }
+  })
 
 export type TrainingConfig = z.infer<typeof trainingConfigSchema>
+
+/** Sample shape of an inline toy dataset ([2], or [dims] for random-labels); null for a stored one. */
+export function toyInputShape(d: Pick<z.infer<typeof toyDatasetSchema>, 'kind' | 'dims'>): number[] | null {
+  if (d.kind === 'stored') return null
+  return [d.kind === 'random-labels' ? (d.dims ?? 2) : 2]
+}
 export type ToyDatasetSpec = z.infer<typeof toyDatasetSchema>
 export type Activation = (typeof ACTIVATIONS)[number]
 
@@ -96,13 +115,56 @@ export const trainingDefaults: TrainingConfig = {
   boundaryResolution: 100
 }
 
-function template(id: string, title: string, description: string, patch: (c: TrainingConfig) => void): Template<TrainingConfig> {
-  const config = structuredClone(trainingDefaults)
-  patch(config)
-  return { id: `training/${id}`, studyId: 'training', title, description, config }
+/**
+ * Which library dataset a template is meant for, when it cannot name one by id (a dataset the user imports
+ * gets a fresh id in their store). The template's config then has kind 'stored' and no datasetId — so it does
+ * not validate until a dataset is chosen ('choose a dataset from the library') — and the form offers the
+ * library datasets that match the hint (`datasetMatchesHint`), preselecting the first.
+ */
+export interface DatasetHint {
+  /** Shown to the user: what to import and from where. */
+  title: string
+  help: string
+  /** Case-insensitive pattern a matching dataset's name contains (e.g. "fashion"). */
+  namePattern: string
+  sample: number[]
+  classes: number
 }
 
-export const trainingTemplates: Template<TrainingConfig>[] = [
+export interface TrainingTemplate extends Template<TrainingConfig> {
+  datasetHint?: DatasetHint
+}
+
+/** Does a library dataset fit a template's hint (name, sample shape and classes)? */
+export function datasetMatchesHint(hint: DatasetHint, d: Pick<DatasetInfo, 'name' | 'shape'>): boolean {
+  return (
+    d.name.toLowerCase().includes(hint.namePattern.toLowerCase()) &&
+    d.shape.task === 'classification' &&
+    d.shape.classes === hint.classes &&
+    d.shape.sample.length === hint.sample.length &&
+    d.shape.sample.every((v, i) => v === hint.sample[i])
+  )
+}
+
+function template(id: string, title: string, description: string, patch: (c: TrainingConfig) => void, datasetHint?: DatasetHint): TrainingTemplate {
+  const config = structuredClone(trainingDefaults)
+  patch(config)
+  return { id: `training/${id}`, studyId: 'training', title, description, config, ...(datasetHint ? { datasetHint } : {}) }
+}
+
+/** The built-in MNIST sample (10 000 real digits, 28×28×1, from the `mnist` package), always in the library. */
+export const BUILTIN_MNIST_ID = 'builtin-mnist'
+
+/** conv 16 → max-pool → conv 32 → max-pool → dense 64 (the output layer is added by the study). */
+const SMALL_CNN: TrainingConfig['network']['layers'] = [
+  { type: 'conv2d', units: 16, filters: 16, kernelSize: 3, padding: 'valid', activation: 'relu' },
+  { type: 'maxpool2d', units: 1, poolSize: 2, activation: 'linear' },
+  { type: 'conv2d', units: 32, filters: 32, kernelSize: 3, padding: 'valid', activation: 'relu' },
+  { type: 'maxpool2d', units: 1, poolSize: 2, activation: 'linear' },
+  { type: 'dense', units: 64, activation: 'relu' }
+]
+
+export const trainingTemplates: TrainingTemplate[] = [
   template('two-spirals', 'Two spirals', 'The classic Lang & Witbrock problem with 5 000 samples (thesis §7.6): a 3×64 ReLU MLP with Adam separates the spirals; expect ≥ 95 % test accuracy.', (c) => {
     c.dataset = { ...c.dataset, n: 5000 }
     c.epochs = 40
@@ -137,6 +199,34 @@ export const trainingTemplates: Template<TrainingConfig>[] = [
     c.batchSize = 64
     c.epochs = 60
   }),
+  template('mnist-cnn', 'MNIST CNN', 'The built-in MNIST sample (10 000 real digits, 80 % for training): conv 16 → max-pool → conv 32 → max-pool → dense 64, Adam, 6 epochs. Trains on WebAssembly in under a minute; expect ≈ 97–98 % test accuracy.', (c) => {
+    c.dataset = { ...c.dataset, kind: 'stored', datasetId: BUILTIN_MNIST_ID, testFraction: 0.2 }
+    c.network.layers = structuredClone(SMALL_CNN)
+    c.optimizer = { kind: 'adam', learningRate: 0.001, momentum: 0.9 }
+    c.batchSize = 64
+    c.epochs = 6
+    c.logEvery = 10
+  }),
+  template(
+    'fashion-mnist-cnn',
+    'Fashion-MNIST CNN',
+    'Two conv layers on Fashion-MNIST (import it first: Datasets → Import, the four IDX files): conv 16 → max-pool → conv 32 → max-pool → dense 64, Adam, 4 epochs over the training images with 1/6 held out. Reaches ≥ 85 % test accuracy in a few minutes on WebAssembly.',
+    (c) => {
+      c.dataset = { ...c.dataset, kind: 'stored', datasetId: undefined, testFraction: 1 / 6 }
+      c.network.layers = structuredClone(SMALL_CNN)
+      c.optimizer = { kind: 'adam', learningRate: 0.001, momentum: 0.9 }
+      c.batchSize = 64
+      c.epochs = 4
+      c.logEvery = 20
+    },
+    {
+      title: 'Fashion-MNIST',
+      help: 'Import Fashion-MNIST (train-images-idx3-ubyte.gz + train-labels-idx1-ubyte.gz, e.g. from Debian\'s dataset-fashion-mnist package or zalandoresearch/fashion-mnist), then choose it here.',
+      namePattern: 'fashion',
+      sample: [28, 28, 1],
+      classes: 10
+    }
+  ),
   template('gaussian', 'Gaussian blobs', 'Two Gaussian clusters at (2, 2) and (−2, −2): the linearly separable baseline.', (c) => {
     c.dataset = { ...c.dataset, kind: 'gaussian', n: 1000, noise: 0.1 }
     c.network.layers = [{ units: 4, activation: 'linear' }]
@@ -146,10 +236,10 @@ export const trainingTemplates: Template<TrainingConfig>[] = [
   })
 ]
 
-export const trainingStudy: StudyDescriptor<TrainingConfig> = {
+export const trainingStudy: StudyDescriptor<TrainingConfig> & { templates: TrainingTemplate[] } = {
   id: 'training',
   title: 'Training',
-  summary: 'Train an MLP on a toy dataset and watch its loss, accuracy and decision boundary evolve.',
+  summary: 'Train a dense or convolutional network on a toy or library dataset and watch its loss, accuracy and (for 2-D data) decision boundary evolve.',
   source: 'TensorFlow Playground; thesis (Øland 2024) §5.4.2, §7.6',
   configSchema: trainingConfigSchema,
   defaults: trainingDefaults,

@@ -9,6 +9,10 @@
  *     writes and events) beside the raw loop for the same epochs. The ratio is runner/raw.
  *  3. engine → client events: the real engine in serve mode, a WebSocket client, real runs; events/s,
  *     MB/s and the delay from a scalar's log() in the worker to its arrival at the client.
+ *  4. CNN: samples/s of conv 16 (3×3) → max-pool → conv 32 (3×3) → max-pool → dense 10 on 28×28×1 seeded
+ *     synthetic images, softmax cross-entropy, SGD, batch 64 — raw tfjs (the lab's buildNetwork, minimal
+ *     minimize loop) on every backend (cpu time-capped: it has the conv gradients, but in pure JS), and on
+ *     wasm also through the runner (a stored uint8 image dataset → worker → training study).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -23,6 +27,8 @@ import type { BackendName, BackendProbe } from '../../src-shared/records'
 import { trainingDefaults, type TrainingConfig } from '../../src-shared/studies/training'
 import { resolveBackend, tf, useBackend } from '../../src-main/engine/compute/backend'
 import { buildMlp, lossOf, makeOptimizer } from '../../src-main/engine/compute/mlp'
+import { buildNetwork } from '../../src-main/engine/compute/network'
+import { createRng } from '../../src-shared/rng'
 import { randomLabels } from '../../src-main/engine/datasets/toy'
 import { Lab } from '../../src-main/engine/lab'
 
@@ -52,6 +58,17 @@ const RAW_MAX_SECONDS: Record<BackendName, number> = { 'tfjs-node-gpu': 20, 'tfj
 const RAW_EPOCHS: Record<BackendName, number> = { 'tfjs-node-gpu': 3, 'tfjs-node': 3, wasm: QUICK ? 1 : 2, cpu: 1 }
 /** Epochs for the runner comparison (the runner cannot be time-capped, so cpu gets fewer). */
 const RUNNER_EPOCHS: Record<BackendName, number> = { 'tfjs-node-gpu': 4, 'tfjs-node': 4, wasm: QUICK ? 1 : 3, cpu: 1 }
+
+/** CNN section: synthetic images, time caps (cpu trains this CNN at ≈ 10 samples/s). */
+const CNN_SAMPLES = QUICK ? 640 : 2000
+const CNN_MAX_SECONDS: Record<BackendName, number> = { 'tfjs-node-gpu': 20, 'tfjs-node': 20, wasm: QUICK ? 3 : 15, cpu: QUICK ? 4 : 15 }
+const CNN_LAYERS: TrainingConfig['network']['layers'] = [
+  { type: 'conv2d', units: 16, filters: 16, kernelSize: 3, activation: 'relu' },
+  { type: 'maxpool2d', units: 1, poolSize: 2, activation: 'linear' },
+  { type: 'conv2d', units: 32, filters: 32, kernelSize: 3, activation: 'relu' },
+  { type: 'maxpool2d', units: 1, poolSize: 2, activation: 'linear' }
+]
+const CNN_NAME = 'conv16-pool-conv32-pool-dense10'
 
 const here = (rel: string) => new URL(rel, import.meta.url)
 const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`)
@@ -368,6 +385,107 @@ async function eventThroughput(dataDir: string): Promise<EventResult[]> {
   }
 }
 
+
+// ------------------------------------------------------------------------------------------- 4. CNN
+
+/** Seeded synthetic 28×28×1 uint8 images with 10 random labels. */
+function syntheticImages(n: number, seed: number): { x: Uint8Array; y: Int32Array } {
+  const rng = createRng(seed)
+  const x = new Uint8Array(n * 784)
+  for (let i = 0; i < x.length; i++) x[i] = rng.int(256)
+  return { x, y: Int32Array.from({ length: n }, () => rng.int(10)) }
+}
+
+async function rawCnn(backend: BackendName, maxSeconds: number): Promise<RawResult> {
+  await useBackend(backend)
+  const data = syntheticImages(CNN_SAMPLES, SEED)
+  const batches: [Tensor, Tensor][] = []
+  for (let s = 0; s < CNN_SAMPLES; s += BATCH) {
+    const size = Math.min(BATCH, CNN_SAMPLES - s)
+    const xb = Float32Array.from(data.x.subarray(s * 784, (s + size) * 784), (v) => v / 255)
+    batches.push([tf.tensor4d(xb, [size, 28, 28, 1]), tf.tidy(() => tf.oneHot(tf.tensor1d(data.y.subarray(s, s + size), 'int32'), 10).toFloat())])
+  }
+  const model = buildNetwork(tf, CNN_LAYERS, [28, 28, 1], 10, SEED)
+  const optimizer = makeOptimizer(tf, { kind: 'sgd', learningRate: LR, momentum: 0 })
+  const step = ([xb, yb]: (typeof batches)[number]) =>
+    optimizer.minimize(() => lossOf(tf, 'softmax-cross-entropy', model.apply(xb, { training: true }) as Tensor, yb), false)
+  try {
+    step(batches[0]) // warm-up
+    let samples = 0
+    let capped = false
+    const t0 = performance.now()
+    for (const b of batches) {
+      step(b)
+      samples += b[0].shape[0]
+      if ((performance.now() - t0) / 1000 > maxSeconds) {
+        capped = samples < CNN_SAMPLES
+        break
+      }
+    }
+    const finalLoss = tf.tidy(() => lossOf(tf, 'softmax-cross-entropy', model.predict(batches[0][0]) as Tensor, batches[0][1])).dataSync()[0]
+    const seconds = (performance.now() - t0) / 1000
+    return { backend, model: CNN_NAME, samples, seconds: round(seconds, 2), samplesPerSecond: round(samples / seconds, 1), capped, finalLoss }
+  } finally {
+    for (const [a, b] of batches) tf.dispose([a, b])
+    model.dispose()
+    optimizer.dispose()
+  }
+}
+
+interface CnnRunnerResult {
+  backend: BackendName
+  trainSamples: number
+  epochs: number
+  runnerLoopSamplesPerSecond: number
+  runnerWallSamplesPerSecond: number
+  runWallSeconds: number
+}
+
+/** The same CNN through the lab's real path, on a stored uint8 image dataset (n = 1.25 × CNN_SAMPLES, 20 % held out). */
+async function cnnRunner(backend: BackendName, dataDir: string): Promise<CnnRunnerResult> {
+  const lab = await Lab.open({ dataDir, mode: 'inprocess', workerUrl: here('./worker.js'), env: { ...process.env, LAB_BACKEND: backend } })
+  try {
+    const n = Math.round(CNN_SAMPLES * 1.25)
+    const { x, y } = syntheticImages(n, SEED)
+    const info = lab.store.datasets.create({
+      name: 'bench images',
+      kind: 'generated',
+      spec: { bench: 'synthetic 28×28×1' },
+      provenance: {},
+      shape: { n, sample: [28, 28, 1], dtype: 'uint8', task: 'classification', classes: 10, targets: 1 },
+      arrays: { x, y }
+    })
+    const config: TrainingConfig = {
+      ...structuredClone(trainingDefaults),
+      dataset: { kind: 'stored', datasetId: info.id, n: 20, noise: 0, testFraction: 0.2, cells: 8 },
+      network: { layers: CNN_LAYERS },
+      loss: 'softmax-cross-entropy',
+      optimizer: { kind: 'sgd', learningRate: LR, momentum: 0 },
+      batchSize: BATCH,
+      epochs: 1,
+      seed: SEED,
+      logEvery: 1_000_000
+    }
+    const e = await lab.call('experiments.create', { name: `bench cnn ${backend}`, studyId: 'training', config })
+    const run = lab.startRun(e.id)
+    await lab.queue.idle()
+    const done = lab.store.runs.get(run.id)!
+    if (done.status !== 'completed') throw new Error(`bench CNN run on ${backend} ended ${done.status}: ${done.error}`)
+    const trainSamples = n - Math.round(0.2 * n)
+    const wall = (done.finishedAt! - done.startedAt!) / 1000
+    return {
+      backend,
+      trainSamples,
+      epochs: 1,
+      runnerLoopSamplesPerSecond: round(done.summary!.samplesPerSecond, 1),
+      runnerWallSamplesPerSecond: round(trainSamples / wall, 1),
+      runWallSeconds: round(wall, 2)
+    }
+  } finally {
+    await lab.close()
+  }
+}
+
 // ------------------------------------------------------------------------------------------- report
 
 function table(headers: string[], rows: (string | number)[][]): string {
@@ -399,6 +517,16 @@ async function main(): Promise<void> {
     }
     log('events through serve mode')
     const events = await eventThroughput(join(tmp, 'serve'))
+    const cnn: RawResult[] = []
+    for (const b of available) {
+      log(`raw tfjs CNN ${CNN_NAME} on ${b}`)
+      cnn.push(await rawCnn(b, CNN_MAX_SECONDS[b]))
+    }
+    const cnnRunners: CnnRunnerResult[] = []
+    for (const b of available.filter((name) => name !== 'cpu')) {
+      log(`runner CNN on ${b}`)
+      cnnRunners.push(await cnnRunner(b, join(tmp, `cnn-${b}`)))
+    }
 
     const report = {
       machine: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '' },
@@ -408,6 +536,7 @@ async function main(): Promise<void> {
       raw,
       runner,
       events,
+      cnn: { raw: cnn, runner: cnnRunners },
       totalSeconds: round((performance.now() - t0) / 1000, 1)
     }
 
@@ -460,6 +589,19 @@ async function main(): Promise<void> {
       out.push(`   ${e.scenario}: ${e.description}`)
       out.push(`     ${Object.entries(e.byEvent).map(([k, v]) => `${k} ${v.count} (${fmt(v.kB)} kB)`).join(', ')}`)
     }
+    out.push('')
+    out.push(`4. CNN ${CNN_NAME} (conv 3×3 valid, max-pool 2), 28×28×1 synthetic images, softmax CE, SGD lr ${LR}, batch ${BATCH}`)
+    const wasmCnn = cnn.find((r) => r.backend === 'wasm')
+    out.push(
+      table(
+        ['backend', 'path', 'samples', 'seconds', 'samples/s', 'vs wasm', 'note'],
+        [
+          ...cnn.map((r) => [r.backend, 'raw tfjs', fmt(r.samples), r.seconds.toFixed(2), r.samplesPerSecond.toFixed(1), wasmCnn ? `${(r.samplesPerSecond / wasmCnn.samplesPerSecond).toFixed(3)}×` : '', r.capped ? `time-capped at ${CNN_MAX_SECONDS[r.backend]} s` : '']),
+          ...cnnRunners.map((r) => [r.backend, 'runner (loop)', fmt(r.trainSamples * r.epochs), r.runWallSeconds.toFixed(2), r.runnerLoopSamplesPerSecond.toFixed(1), wasmCnn ? `${(r.runnerLoopSamplesPerSecond / wasmCnn.samplesPerSecond).toFixed(2)}×` : '', `wall ${fmt(r.runnerWallSamplesPerSecond)} samples/s incl. worker start, load, evaluation`])
+        ]
+      )
+    )
+    out.push('   wasm trains conv nets with the lab\'s own Conv2DBackpropFilter kernel (src-main/engine/compute/wasmKernels.ts); cpu is tfjs\'s pure-JS reference.')
     out.push('')
     out.push(`total ${report.totalSeconds} s`)
     console.log(out.join('\n'))

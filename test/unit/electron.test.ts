@@ -19,10 +19,10 @@ vi.mock('electron', () => ({
 }))
 
 describe('preload bridge', () => {
-  it('exposes only invoke and on, for the contract methods and events', async () => {
+  it('exposes only invoke and on (for the contract methods and events) and the import dialog', async () => {
     await import('../../src-main/preload/index')
     const lab = exposed.lab
-    expect(Object.keys(lab).sort()).toEqual(['invoke', 'on'])
+    expect(Object.keys(lab).sort()).toEqual(['invoke', 'on', 'pickFiles'])
 
     await expect(lab.invoke('fs.readFile', { path: '/etc/passwd' })).rejects.toThrow(/unknown method/)
     expect(invoke).not.toHaveBeenCalled()

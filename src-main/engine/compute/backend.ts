@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { BACKENDS, type BackendName, type BackendProbe } from '../../../src-shared/records'
+import { registerWasmTrainingKernels } from './wasmKernels'
 
 export { tf }
 
@@ -45,6 +46,8 @@ function reasonOf(err: unknown): string {
 export async function useBackend(name: BackendName): Promise<void> {
   if (!BACKENDS.includes(name)) throw new Error(`unknown backend "${name}" (expected one of ${BACKENDS.join(', ')})`)
   await load(name)
+  // wasm lacks Conv2DBackpropFilter: register ours (once per thread) so CNNs train on it.
+  if (name === 'wasm') registerWasmTrainingKernels()
   // setBackend returns false (and tfjs silently keeps another backend) when initialisation fails.
   const ok = await tf.setBackend(TF_NAME[name])
   await tf.ready()

@@ -1,18 +1,9 @@
 /** MLPs as a layer list (width + activation per hidden layer), seeded Glorot-uniform init. */
-import { deriveSeed } from '../../../src-shared/rng'
 import type { Activation } from '../../../src-shared/studies/training'
 import type { tf as TF } from './backend'
+import { buildNetwork } from './network'
 
-/** tfjs activation per lab activation. CELU uses α = 1, where it is identical to ELU. */
-const TF_ACTIVATION: Record<Activation, string> = {
-  relu: 'relu',
-  tanh: 'tanh',
-  sigmoid: 'sigmoid',
-  linear: 'linear',
-  'leaky-relu': 'linear', // followed by a LeakyReLU layer (α = 0.01, PyTorch's default)
-  celu: 'elu'
-}
-
+/** A dense-only network (the lab's original MLP builder; now the general builder with dense layers). */
 export function buildMlp(
   tf: typeof TF,
   layers: { units: number; activation: Activation }[],
@@ -20,28 +11,7 @@ export function buildMlp(
   outputDim: number,
   seed: number
 ): TF.Sequential {
-  const model = tf.sequential()
-  layers.forEach((l, i) => {
-    model.add(
-      tf.layers.dense({
-        units: l.units,
-        activation: TF_ACTIVATION[l.activation] as any,
-        inputShape: i === 0 ? [inputDim] : undefined,
-        kernelInitializer: tf.initializers.glorotUniform({ seed: deriveSeed(seed, `init/${i}`) }),
-        biasInitializer: 'zeros'
-      })
-    )
-    if (l.activation === 'leaky-relu') model.add(tf.layers.leakyReLU({ alpha: 0.01 }))
-  })
-  model.add(
-    tf.layers.dense({
-      units: outputDim,
-      activation: 'linear',
-      kernelInitializer: tf.initializers.glorotUniform({ seed: deriveSeed(seed, 'init/out') }),
-      biasInitializer: 'zeros'
-    })
-  )
-  return model
+  return buildNetwork(tf, layers, [inputDim], outputDim, seed)
 }
 
 export function makeOptimizer(tf: typeof TF, o: { kind: 'sgd' | 'adam'; learningRate: number; momentum: number }): TF.Optimizer {

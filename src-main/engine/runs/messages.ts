@@ -8,6 +8,8 @@ export interface WorkerInput {
   config: unknown
   seed: number
   backend: BackendName
+  /** The store's database file: the worker opens it read-only to load library datasets (absent: no library access). */
+  dbPath?: string
   /** Int32Array over it: [0] = 1 when the run is cancelled. Shared, so the training loop sees it without yielding. */
   abort: SharedArrayBuffer
 }

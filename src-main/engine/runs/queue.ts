@@ -160,6 +160,7 @@ export class JobQueue {
       config: run.config,
       seed: run.seed,
       backend,
+      dbPath: store.dbPath,
       abort: job.abort.buffer
     }
     this.running.set(job.runId, job)

@@ -17,6 +17,8 @@ export interface NewDataset {
   classNames?: string[] | null
   parentId?: string | null
   arrays: DatasetArrays
+  /** A fixed id (built-in datasets, or one chosen before the work started); default a fresh UUID. */
+  id?: string
 }
 
 interface DatasetRow {
@@ -84,7 +86,7 @@ export class DatasetStore {
         classCounts[label]++
       }
     }
-    const id = randomUUID()
+    const id = d.id ?? randomUUID()
     const shapes: ShapesColumn = {
       shape: d.shape,
       classNames: d.classNames ?? null,
@@ -122,6 +124,16 @@ export class DatasetStore {
     const x = info.shape.dtype === 'uint8' ? new Uint8Array(copy(row.x)) : new Float32Array(copy(row.x))
     const y = info.shape.task === 'classification' ? new Int32Array(copy(row.y)) : new Float32Array(copy(row.y))
     return { info, x, y }
+  }
+
+  /** Whether a row with this id exists at all, in the trash or not. */
+  exists(id: string): boolean {
+    return this.db.prepare('SELECT 1 FROM datasets WHERE id = ?').get(id) !== undefined
+  }
+
+  /** Store several datasets in one transaction: all of them or none. */
+  createAll(ds: NewDataset[]): DatasetInfo[] {
+    return this.db.transaction(() => ds.map((d) => this.create(d)))()
   }
 
   rename(id: string, name: string): void {

@@ -1,6 +1,8 @@
 import type { Rng } from '../../../src-shared/rng'
 import type { RunSummary } from '../../../src-shared/records'
+import type { DatasetInfo } from '../../../src-shared/datasets'
 import type { tf } from '../compute/backend'
+import type { DatasetArrays } from '../store/datasets'
 
 /** What a study runner gets: everything it needs to train and log, nothing about transports or the store. */
 export interface RunContext {
@@ -15,6 +17,8 @@ export interface RunContext {
   artifact(name: string, kind: string, bytes: Uint8Array): void
   /** Cheap to call every step: it only records; the worker sends at most a few batches per second. */
   progress(step: number, totalSteps: number, message?: string): void
+  /** The dataset library (read-only), when the run has access to the store; `load` throws for an unknown id. */
+  datasets?: { load(id: string): DatasetArrays & { info: DatasetInfo } }
   /** Set when the run is cancelled; check it between steps. */
   readonly aborted: boolean
 }

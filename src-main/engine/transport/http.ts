@@ -4,9 +4,10 @@
  * this server (against DNS rebinding), and WebSocket upgrades must come from this server's Origin.
  */
 import { timingSafeEqual } from 'node:crypto'
-import { createReadStream, existsSync, statSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { extname, join, normalize, sep } from 'node:path'
+import { extname, join, normalize, resolve, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { WireMessage } from '../../../src-shared/contract'
 import type { Lab } from '../lab'
@@ -32,6 +33,61 @@ export interface ServeOptions {
   port: number
   token: string
   rendererDir: string
+  /** Where POST /upload writes (default `<lab's dataDir>/uploads`). */
+  uploadDir?: string
+}
+
+/** The largest upload accepted (a whole dataset file). */
+export const UPLOAD_LIMIT_BYTES = 2 * 1024 ** 3
+
+/** A file name safe to put in the uploads folder: no directories, no leading dots, a small alphabet. */
+export function sanitiseUploadName(name: string | null): string {
+  const base = (name ?? '').split(/[\\/]/).pop() ?? ''
+  const clean = base.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(-120)
+  return clean === '' ? 'upload' : clean
+}
+
+/**
+ * POST /upload?name=<file name>: the body (raw file bytes) is streamed to `<uploadDir>/<uuid>-<name>`,
+ * never held in memory; answers `{ "path": "<absolute path>" }` for a following `datasets.import`.
+ */
+function receiveUpload(req: IncomingMessage, res: ServerResponse, url: URL, uploadDir: string, limit = UPLOAD_LIMIT_BYTES): void {
+  const reply = (code: number, body: unknown) => {
+    if (res.headersSent) return
+    res.writeHead(code, { 'content-type': 'application/json; charset=utf-8', connection: 'close' })
+    res.end(JSON.stringify(body))
+  }
+  const declared = Number(req.headers['content-length'] ?? NaN)
+  if (Number.isFinite(declared) && declared > limit) {
+    reply(413, { error: `the file is larger than the upload limit (${limit} bytes)` })
+    req.resume()
+    return
+  }
+  mkdirSync(uploadDir, { recursive: true })
+  const path = resolve(uploadDir, `${randomUUID()}-${sanitiseUploadName(url.searchParams.get('name'))}`)
+  const out = createWriteStream(path, { flags: 'wx' })
+  let received = 0
+  let failed = false
+  const fail = (code: number, message: string) => {
+    if (failed) return
+    failed = true
+    req.unpipe(out)
+    out.destroy()
+    rmSync(path, { force: true })
+    reply(code, { error: message })
+    req.resume()
+  }
+  req.on('data', (c: Buffer) => {
+    received += c.length
+    if (received > limit) fail(413, `the file is larger than the upload limit (${limit} bytes)`)
+  })
+  req.on('aborted', () => fail(400, 'the upload was aborted'))
+  req.on('error', (err) => fail(400, `the upload failed: ${err.message}`))
+  out.on('error', (err) => fail(500, `cannot write the upload: ${err.message}`))
+  out.on('finish', () => {
+    if (!failed) reply(200, { path, bytes: received })
+  })
+  req.pipe(out)
 }
 
 export interface Served {
@@ -83,6 +139,10 @@ export async function serve(lab: Lab, opts: ServeOptions): Promise<Served> {
     const url = parseUrl(req)
     if (!url) return refuse(res, 400, 'Bad request: malformed URL')
     if (!authorised(req, url)) return refuse(res, 403, 'Forbidden: open the lab with the URL printed at start-up (it carries the token).')
+    if (url.pathname === '/upload') {
+      if (req.method !== 'POST') return refuse(res, 405, 'Method not allowed: POST the file to /upload?name=<file name>')
+      return receiveUpload(req, res, url, opts.uploadDir ?? join(lab.info().dataDir, 'uploads'))
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed')
     let pathname: string
     try {

@@ -1,0 +1,105 @@
+/**
+ * Reading an input file as a stream of chunks: gzip detected by its magic bytes (not the name), the
+ * bytes read from disk counted for progress, and a sha256 of the file as stored for provenance.
+ */
+import { createHash } from 'node:crypto'
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs'
+import { basename } from 'node:path'
+import { createGunzip } from 'node:zlib'
+
+/** A problem with the user's input: its message is shown as is. */
+export class InputError extends Error {}
+
+export interface SourceFile {
+  path: string
+  name: string
+  bytes: number
+  gzip: boolean
+}
+
+export interface FileRecord {
+  name: string
+  path: string
+  bytes: number
+  sha256: string
+  gzip: boolean
+}
+
+export function inspect(path: string): SourceFile {
+  let bytes: number
+  try {
+    const st = statSync(path)
+    if (!st.isFile()) throw new InputError(`${path} is not a file`)
+    bytes = st.size
+  } catch (err) {
+    if (err instanceof InputError) throw err
+    throw new InputError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`)
+  }
+  const head = Buffer.alloc(2)
+  const fd = openSync(path, 'r')
+  try {
+    readSync(fd, head, 0, 2, 0)
+  } finally {
+    closeSync(fd)
+  }
+  return { path, name: basename(path), bytes, gzip: bytes >= 2 && head[0] === 0x1f && head[1] === 0x8b }
+}
+
+/** Counts bytes read from disk across the files of one job. */
+export interface ByteCounter {
+  add(n: number): void
+}
+
+/**
+ * The file's (decompressed) bytes, chunk by chunk. `done()` after the loop gives the file's record
+ * (sha256 of the bytes on disk).
+ */
+export function readChunks(file: SourceFile, counter: ByteCounter): { chunks: AsyncIterable<Buffer>; record: () => FileRecord } {
+  const hash = createHash('sha256')
+  const raw = createReadStream(file.path, { highWaterMark: 1 << 20 })
+  raw.on('data', (c) => {
+    hash.update(c as Buffer)
+    counter.add((c as Buffer).length)
+  })
+  let digest: string | null = null
+  const stream = file.gzip ? raw.pipe(createGunzip()) : raw
+  if (file.gzip) raw.on('error', (e) => stream.destroy(e))
+  async function* iterate(): AsyncGenerator<Buffer> {
+    try {
+      for await (const c of stream) yield c as Buffer
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException
+      if (file.gzip && (e.code?.startsWith('Z_') || /unexpected end of file/i.test(e.message))) {
+        throw new InputError(`${file.name} is truncated or not valid gzip (${e.message})`)
+      }
+      throw new InputError(`cannot read ${file.name}: ${e.message}`)
+    }
+  }
+  return {
+    chunks: iterate(),
+    record: () => {
+      digest ??= hash.digest('hex')
+      return { name: file.name, path: file.path, bytes: file.bytes, sha256: digest, gzip: file.gzip }
+    }
+  }
+}
+
+/** A growable typed array (CSV rows of unknown count). */
+export class Growable {
+  data: Float32Array
+  length = 0
+  constructor(initial = 1 << 16) {
+    this.data = new Float32Array(initial)
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float32Array(this.data.length * 2)
+      next.set(this.data)
+      this.data = next
+    }
+    this.data[this.length++] = v
+  }
+  result(): Float32Array {
+    return this.data.slice(0, this.length)
+  }
+}

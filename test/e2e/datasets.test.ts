@@ -1,0 +1,110 @@
+/**
+ * End to end, the dataset library as a researcher uses it in the browser (serve mode): generate two
+ * spirals and see the scatter; import Fashion-MNIST (the real t10k files) through the upload form and see
+ * the image grid with class names; train on a library dataset and have its deletion refused with the reason.
+ */
+import { existsSync } from 'node:fs'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort, launchChromium, startEngine, stopEngine, tempDataDir, type ServedEngine } from './harness'
+
+const TOKEN = 'e2e-datasets-token-0123456789'
+const FASHION = '/usr/share/datasets/fashion-mnist'
+const T10K = [`${FASHION}/t10k-images-idx3-ubyte.gz`, `${FASHION}/t10k-labels-idx1-ubyte.gz`]
+let browser: Browser
+let page: Page
+let engine: ServedEngine
+const pageErrors: string[] = []
+const base = () => engine.url.split('?')[0]
+
+beforeAll(async () => {
+  engine = await startEngine({ dataDir: tempDataDir(), port: await freePort(), token: TOKEN })
+  browser = await launchChromium()
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  await page.goto(engine.url)
+  await page.waitForFunction(() => document.querySelector('[data-testid="connection"]')?.textContent === 'engine connected')
+})
+
+afterAll(async () => {
+  await browser?.close()
+  if (engine) await stopEngine(engine)
+})
+
+describe('datasets in a browser (serve mode)', () => {
+  it('generates two spirals from the form (with inline validation) and shows them as a scatter', async () => {
+    await page.click('a[href="#/datasets"]')
+    await page.waitForURL(/#\/datasets$/)
+    await expect.poll(() => page.locator('[data-testid="generator"] option').count()).toBeGreaterThan(5)
+    await page.selectOption('[data-testid="generator"]', 'two-spirals')
+
+    // The form is built from the generator's ParamSpec: an out-of-range count is named and blocks generating.
+    await page.fill('[data-testid="generate-panel"] [data-param="n"]', '1')
+    await expect.poll(() => page.isDisabled('[data-testid="generate"]')).toBe(true)
+    expect(await page.textContent('#gp-n-error')).toMatch(/≥/)
+    await page.fill('[data-testid="generate-panel"] [data-param="n"]', '1500')
+    await page.fill('[data-testid="generate-seed"]', '7')
+    await page.fill('[data-testid="generate-name"]', 'e2e spirals')
+    await expect.poll(() => page.isDisabled('[data-testid="generate"]')).toBe(false)
+    await page.click('[data-testid="generate"]')
+
+    await page.waitForURL(/#\/datasets\/[^/]+$/)
+    await expect.poll(() => page.textContent('[data-testid="dataset-name"]')).toContain('e2e spirals')
+    expect(await page.textContent('[data-testid="dataset-shape"]')).toContain('1,500 × 2')
+    await expect.poll(() => page.getAttribute('[data-testid="scatter-2d"]', 'data-points'), { timeout: 10_000 }).toBe('1500')
+    expect(await page.locator('[data-testid="scatter-2d"] canvas').count()).toBeGreaterThan(0)
+    expect(await page.textContent('[data-testid="dataset-spec"]')).toContain('"seed": 7')
+    await expect.poll(() => page.locator('[data-testid="feature-stats"] tbody tr').count()).toBe(2)
+
+    // …and it is in the library.
+    await page.click('a[href="#/datasets"]')
+    await expect.poll(() => page.locator('[data-testid="datasets-table"] tbody tr', { hasText: 'e2e spirals' }).count()).toBe(1)
+    expect(pageErrors).toEqual([])
+  })
+
+  it.runIf(existsSync(T10K[0]))('imports Fashion-MNIST t10k through the upload form and shows the image grid with class names', async () => {
+    await page.goto(`${base()}#/datasets`)
+    await page.setInputFiles('[data-testid="import-files"]', T10K)
+    await expect.poll(() => page.textContent('[data-testid="import-chosen"]')).toContain('t10k-labels-idx1-ubyte.gz')
+    await page.fill('[data-testid="import-name"]', 'e2e fashion t10k')
+    // Uploaded files lose their folder (…/fashion-mnist/), so the class names are chosen here.
+    await page.selectOption('[data-testid="import-class-names"]', 'fashion-mnist')
+    await page.click('[data-testid="import-start"]')
+
+    // The upload shows its progress, then the engine's import job its own; an error would show instead.
+    const job = page.locator('[data-testid="dataset-job"]', { hasText: 't10k' })
+    await expect
+      .poll(async () => ((await page.isVisible('[data-testid="import-error"]')) ? await page.textContent('[data-testid="import-error"]') : await job.first().getAttribute('data-job-status', { timeout: 500 }).catch(() => null)), { timeout: 60_000 })
+      .toBe('done')
+    await job.locator('[data-testid="job-open"]').click()
+    await page.waitForURL(/#\/datasets\/[^/]+$/)
+    await expect.poll(() => page.textContent('[data-testid="dataset-shape"]')).toContain('10,000 × 28×28×1')
+    await expect.poll(() => page.getAttribute('[data-testid="image-grid"]', 'data-images'), { timeout: 10_000 }).toBe('60')
+    const labels = await page.locator('[data-testid="image-labels"] li').allTextContents()
+    expect(labels).toHaveLength(60)
+    expect(labels.some((l) => /Ankle boot|Trouser|Sneaker|Pullover|Bag/.test(l))).toBe(true)
+    await expect.poll(() => page.getAttribute('[data-title$="samples per class"]', 'data-bars')).toBe('10')
+    expect(pageErrors).toEqual([])
+  })
+
+  it('refuses to delete a dataset while a run uses it, and says why', async () => {
+    await page.goto(`${base()}#/experiments/new`)
+    await page.fill('[data-testid="experiment-name"]', 'e2e on stored spirals')
+    await page.selectOption('[data-testid="dataset-kind"]', 'stored')
+    await expect.poll(() => page.locator('[data-testid="stored-dataset"] option', { hasText: 'e2e spirals' }).count()).toBe(1)
+    const value = await page.locator('[data-testid="stored-dataset"] option', { hasText: 'e2e spirals' }).getAttribute('value')
+    await page.selectOption('[data-testid="stored-dataset"]', value!)
+    await expect.poll(() => page.textContent('[data-testid="stored-dataset-info"]')).toContain('1,500 × 2')
+    await page.fill('[data-testid="epochs"]', '2')
+    await page.click('[data-testid="save-run"]')
+    await page.waitForURL(/#\/runs\//)
+
+    await page.goto(`${base()}#/datasets`)
+    const row = page.locator('[data-testid="datasets-table"] tbody tr', { hasText: 'e2e spirals' })
+    page.once('dialog', (d) => void d.accept())
+    await row.locator('[data-testid="dataset-delete"]').click()
+    await expect.poll(() => page.textContent('[data-testid="datasets-error"]')).toMatch(/used by 1 run.*e2e on stored spirals/)
+    expect(await row.count()).toBe(1)
+    expect(pageErrors).toEqual([])
+  })
+})
