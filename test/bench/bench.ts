@@ -16,7 +16,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -24,7 +24,8 @@ import { parseArgs } from 'node:util'
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs'
 import WebSocket from 'ws'
 import type { BackendName, BackendProbe } from '../../src-shared/records'
-import { trainingDefaults, type TrainingConfig } from '../../src-shared/studies/training'
+import { trainingDefaults, trainingTemplates, type TrainingConfig } from '../../src-shared/studies/training'
+import type { DatasetJob } from '../../src-shared/datasets'
 import { resolveBackend, tf, useBackend } from '../../src-main/engine/compute/backend'
 import { buildMlp, lossOf, makeOptimizer } from '../../src-main/engine/compute/mlp'
 import { buildNetwork } from '../../src-main/engine/compute/network'
@@ -37,13 +38,15 @@ const { values: args } = parseArgs({
     json: { type: 'boolean', default: false },
     /** Smaller workloads (a smoke run of the bench itself). */
     quick: { type: 'boolean', default: false },
+    /** Also train the Fashion-MNIST CNN template to the end (≈ 3–4 min on 2 cores). */
+    'fashion-cnn': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false }
   },
   strict: true
 })
 
 if (args.help) {
-  console.log('usage: npm run bench [-- --json] [-- --quick]')
+  console.log('usage: npm run bench [-- --json] [-- --quick] [-- --fashion-cnn]')
   process.exit(0)
 }
 
@@ -497,6 +500,87 @@ function table(headers: string[], rows: (string | number)[][]): string {
 
 const fmt = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 0 })
 
+// ------------------------------------------------------------------- 5. real data (Fashion-MNIST)
+
+const FASHION_DIR = '/usr/share/datasets/fashion-mnist'
+
+interface FashionResult {
+  importSeconds: number
+  images: number
+  pcaSeconds: number
+  pcaVarianceExplained: number | null
+  cnn: { epochs: number; seconds: number; testAccuracy: number; perEpoch: number[]; samplesPerSecond: number } | null
+}
+
+/** Run a dataset job to its end; resolves with the final job (throws if it failed). */
+function jobDone(lab: Lab, start: () => Promise<{ jobId: string }>): Promise<DatasetJob> {
+  return new Promise((resolve, reject) => {
+    let jobId: string | null = null
+    const early: DatasetJob[] = []
+    const settle = (j: DatasetJob) => {
+      if (j.status === 'running') return
+      off()
+      if (j.status === 'done') resolve(j)
+      else reject(new Error(`dataset job ${j.label} ${j.status}: ${j.error}`))
+    }
+    const off = lab.on((event, payload) => {
+      if (event !== 'datasets.job') return
+      const j = payload as DatasetJob
+      if (jobId === null) early.push(j)
+      else if (j.jobId === jobId) settle(j)
+    })
+    start().then((j) => {
+      jobId = j.jobId
+      for (const e of early) if (e.jobId === jobId) settle(e)
+    }, reject)
+  })
+}
+
+/** Issue 3's figures on the real files of Debian's dataset-fashion-mnist: import, PCA-20, and optionally the CNN template. */
+async function fashionFigures(dataDir: string, withCnn: boolean): Promise<FashionResult | null> {
+  if (!existsSync(join(FASHION_DIR, 'train-images-idx3-ubyte.gz'))) {
+    log(`fashion: ${FASHION_DIR} not found (apt-get install dataset-fashion-mnist); skipping the real-data figures`)
+    return null
+  }
+  const lab = await Lab.open({ dataDir, mode: 'inprocess', workerUrl: here('./worker.js') })
+  try {
+    let t = performance.now()
+    const imported = await jobDone(lab, () =>
+      lab.call('datasets.import', { paths: [join(FASHION_DIR, 'train-images-idx3-ubyte.gz'), join(FASHION_DIR, 'train-labels-idx1-ubyte.gz')], name: 'Fashion-MNIST train' })
+    )
+    const importSeconds = (performance.now() - t) / 1000
+    const info = lab.store.datasets.get(imported.datasetId!)!
+    t = performance.now()
+    const pca = await jobDone(lab, () => lab.call('datasets.transform', { id: info.id, transform: { op: 'pca', components: 20 } }))
+    const pcaSeconds = (performance.now() - t) / 1000
+    const pcaInfo = lab.store.datasets.get(pca.datasetId!)!
+    const explained = JSON.stringify(pcaInfo.provenance).match(/"varianceExplained":([0-9.]+)/)
+    let cnn: FashionResult['cnn'] = null
+    if (withCnn) {
+      const template = trainingTemplates.find((x) => x.id === 'training/fashion-mnist-cnn')!
+      const config = structuredClone(template.config)
+      config.dataset.datasetId = info.id
+      const e = await lab.call('experiments.create', { name: 'bench fashion cnn', studyId: 'training', config })
+      log(`fashion: training the ${template.id} template (${config.epochs} epochs)…`)
+      const run = lab.startRun(e.id)
+      await lab.queue.idle()
+      const done = lab.store.runs.get(run.id)!
+      if (done.status !== 'completed') throw new Error(`fashion CNN run ended ${done.status}: ${done.error}`)
+      const acc = lab.store.runs.scalars(run.id, ['test/accuracy'])['test/accuracy'].value
+      cnn = {
+        epochs: config.epochs,
+        seconds: round((done.finishedAt! - done.startedAt!) / 1000, 1),
+        testAccuracy: round(acc.at(-1)!, 4),
+        perEpoch: acc.slice(1).map((v) => round(v, 4)),
+        samplesPerSecond: done.summary!.samplesPerSecond
+      }
+    }
+    return { importSeconds: round(importSeconds, 2), images: info.shape.n, pcaSeconds: round(pcaSeconds, 2), pcaVarianceExplained: explained ? round(Number(explained[1]), 4) : null, cnn }
+  } finally {
+    await lab.close()
+  }
+}
+
 async function main(): Promise<void> {
   const t0 = performance.now()
   const tmp = mkdtempSync(join(tmpdir(), 'lab-bench-'))
@@ -528,6 +612,9 @@ async function main(): Promise<void> {
       cnnRunners.push(await cnnRunner(b, join(tmp, `cnn-${b}`)))
     }
 
+    log('fashion-mnist: import and PCA-20' + (args['fashion-cnn'] ? ' and the CNN template' : ''))
+    const fashion = await fashionFigures(join(tmp, 'fashion'), args['fashion-cnn'])
+
     const report = {
       machine: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '' },
       quick: QUICK,
@@ -537,6 +624,7 @@ async function main(): Promise<void> {
       runner,
       events,
       cnn: { raw: cnn, runner: cnnRunners },
+      fashion,
       totalSeconds: round((performance.now() - t0) / 1000, 1)
     }
 
@@ -602,6 +690,16 @@ async function main(): Promise<void> {
       )
     )
     out.push('   wasm trains conv nets with the lab\'s own Conv2DBackpropFilter kernel (src-main/engine/compute/wasmKernels.ts); cpu is tfjs\'s pure-JS reference.')
+    out.push('')
+    out.push('5. Real data: Fashion-MNIST train from Debian\'s dataset-fashion-mnist')
+    if (!fashion) out.push('   not measured: the files are not installed')
+    else {
+      out.push(`   import ${fmt(fashion.images)} images (IDX .gz, worker job): ${fashion.importSeconds.toFixed(2)} s`)
+      out.push(`   PCA to 20 components: ${fashion.pcaSeconds.toFixed(2)} s, variance explained ${fashion.pcaVarianceExplained ?? '?'}`)
+      if (fashion.cnn) {
+        out.push(`   CNN template training/fashion-mnist-cnn: ${(fashion.cnn.testAccuracy * 100).toFixed(2)} % test accuracy after ${fashion.cnn.epochs} epochs in ${fashion.cnn.seconds} s (${fmt(fashion.cnn.samplesPerSecond)} samples/s); per epoch ${fashion.cnn.perEpoch.map((v) => (v * 100).toFixed(1)).join(', ')} %`)
+      } else out.push('   CNN template: add --fashion-cnn to train it (≈ 3–4 min)')
+    }
     out.push('')
     out.push(`total ${report.totalSeconds} s`)
     console.log(out.join('\n'))

@@ -62,7 +62,8 @@ describe('datasets in a browser (serve mode)', () => {
     expect(pageErrors).toEqual([])
   })
 
-  it.runIf(existsSync(T10K[0]))('imports Fashion-MNIST t10k through the upload form and shows the image grid with class names', async () => {
+  it('imports Fashion-MNIST t10k through the upload form and shows the image grid with class names', async () => {
+    expect(existsSync(T10K[0]), `${T10K[0]} is missing: apt-get install dataset-fashion-mnist`).toBe(true)
     await page.goto(`${base()}#/datasets`)
     await page.setInputFiles('[data-testid="import-files"]', T10K)
     await expect.poll(() => page.textContent('[data-testid="import-chosen"]')).toContain('t10k-labels-idx1-ubyte.gz')

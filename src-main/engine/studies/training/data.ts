@@ -63,7 +63,11 @@ export function loadSource(ctx: RunContext, cfg: TrainingConfig): Source {
   }
 }
 
-/** Inputs and one-hot targets of rows order[start … start+size) as fresh arrays (a tensor may keep them). */
+/**
+ * Inputs and one-hot targets of rows order[start … start+size) as fresh arrays (a tensor may keep them).
+ * Minibatches are assembled here in JS on purpose: measured on wasm (784-392-50-10, batch 64), copying the
+ * rows keeps ≈ 3 900 samples/s, while slicing a batch out of a shuffled on-device tensor halves it.
+ */
 export function gather(src: Source, order: ArrayLike<number>, start: number, size: number): { x: Float32Array; y: Float32Array } {
   const { dims, classes } = src
   const x = new Float32Array(size * dims)
