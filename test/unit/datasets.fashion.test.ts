@@ -2,7 +2,8 @@
  * Real data: Fashion-MNIST from Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist,
  * installed by .ci/run), imported through the real dataset worker.
  */
-import { existsSync } from 'node:fs'
+import { copyFileSync, existsSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { DatasetJob } from '../../src-shared/datasets'
@@ -63,6 +64,20 @@ describe('Fashion-MNIST (Debian dataset-fashion-mnist)', () => {
     expect(d.name).toBe('Fashion-MNIST test')
     expect(d.shape.n).toBe(10_000)
     expect(d.classCounts).toEqual(new Array(10).fill(1000))
+  })
+
+  test('uploaded copies (no fashion folder, uuid-prefixed names) are still recognised by their labels', async () => {
+    const dir = tempDir('lab-upload-')
+    const copies = ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'].map((f) => {
+      const to = join(dir, `${randomUUID()}-${f}`)
+      copyFileSync(join(DIR, f), to)
+      return to
+    })
+    const done = await lab.datasetJobs.wait((await lab.call('datasets.import', { paths: copies })).jobId)
+    expect(done.status, done.error ?? '').toBe('done')
+    const d = await lab.call('datasets.get', { id: done.datasetId! })
+    expect(d.name).toBe('Fashion-MNIST test')
+    expect(d.classNames).toEqual(FASHION_MNIST_CLASSES)
   })
 
   test('PCA-20 of a 1 000-image subsample (the covariance path): variance explained in a sane range', async () => {

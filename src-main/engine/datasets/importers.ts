@@ -3,12 +3,18 @@
  * files, validates as it goes and refuses malformed input with an InputError whose message says what is
  * wrong. They only build arrays: storing them (all or nothing) is the job's last step.
  */
+import { createHash } from 'node:crypto'
 import { createInterface } from 'node:readline'
 import { Readable } from 'node:stream'
 import type { DatasetShape } from '../../../src-shared/datasets'
 import { Growable, InputError, inspect, readChunks, type FileRecord, type SourceFile } from './source'
 
 export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']
+/** sha256 of the decoded label bytes of Fashion-MNIST's official train and t10k label files. */
+const FASHION_MNIST_LABEL_SHA256 = new Set([
+  '657fbd221bfc9f4198cc14b5619cc33ec57c58dd0e47af4d99d6650759e869a7',
+  '3d0e6c6ea990b53b6f8f500a41cac93881d981b315f84578b7d915342ade01e9'
+])
 export const KMNIST_CLASSES = ['o', 'ki', 'su', 'tsu', 'na', 'ha', 'ma', 'ya', 're', 'wo']
 export const DIGIT_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']
 /** More classes than this is taken for a mistake (a regression target or an id column as labels). */
@@ -88,7 +94,7 @@ export async function importFiles(opts: ImportOptions, progress: Progress): Prom
     if (files.length !== 1) throw new InputError(`a CSV import takes one file (features and label column); got ${files.length}`)
     r = await importCsv(files[0], counter, opts)
   }
-  const name = opts.name ?? defaultName(files)
+  const name = opts.name ?? defaultName(files, typeof r.details?.layout === 'string' ? r.details.layout : null)
   return {
     name,
     x: r.x,
@@ -105,11 +111,10 @@ export function displayName(fileName: string): string {
   return fileName.replace(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-/i, '')
 }
 
-function defaultName(files: SourceFile[]): string {
+function defaultName(files: SourceFile[], layout: string | null): string {
   const base = displayName(files[0].name).replace(/\.gz$/i, '').replace(/\.(csv|tsv|txt|npy)$/i, '')
-  const dir = files[0].path.toLowerCase()
   if (/idx\d|ubyte/.test(base)) {
-    const family = dir.includes('fashion') ? 'Fashion-MNIST' : dir.includes('kmnist') ? 'KMNIST' : 'IDX'
+    const family = layout && layout !== 'MNIST' ? layout : 'IDX'
     const part = /^t10k|test/i.test(base) ? 'test' : /^train/i.test(base) ? 'train' : base.replace(/-?(images|labels)?-?idx\d-ubyte/i, '')
     return `${family} ${part}`.trim()
   }
@@ -207,8 +212,11 @@ async function importIdx(files: SourceFile[], counter: Counter, opts: ImportOpti
     throw new InputError(`images/labels count mismatch: ${img.file.name} holds ${img.dims[0]} images, ${lab.file.name} holds ${lab.dims[0]} labels`)
   }
   const y = Int32Array.from(lab.data)
+  // Uploaded files lose their folder, so the official Fashion-MNIST label files are also known by content.
   const where = files.map((f) => f.path.toLowerCase()).join(' ')
-  const detected = where.includes('kmnist') ? KMNIST_CLASSES : where.includes('fashion') ? FASHION_MNIST_CLASSES : null
+  const labelsHash = createHash('sha256').update(lab.data).digest('hex')
+  const detected =
+    where.includes('kmnist') ? KMNIST_CLASSES : where.includes('fashion') || FASHION_MNIST_LABEL_SHA256.has(labelsHash) ? FASHION_MNIST_CLASSES : null
   let { classes, classNames } = classesOf(y, opts.classNames, detected, lab.file.name)
   if (!classNames && classes <= 10) {
     classes = 10
