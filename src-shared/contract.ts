@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { BACKENDS, type ArtifactInfo, type EngineInfo, type Experiment, type QueueEntry, type Run, type RunStatus, type RunSummary, type ScalarSeries, type Settings } from './records'
 import type { DatasetInfo, DatasetJob, GeneratorDescriptor } from './datasets'
 import type { Template } from './studies'
+import { sweepSpecSchema, type Sweep, type SweepDetail } from './sweeps'
 
 const id = z.string().min(1).max(100)
 const empty = z.strictObject({}).optional()
@@ -38,6 +39,8 @@ export const METHOD_SCHEMAS = {
     tags: z.array(z.string().max(100)).max(100).optional()
   }),
   'experiments.delete': z.strictObject({ id }),
+  /** A copy of an experiment (config, notes, tags; not its runs), named "<name> (copy)" unless a name is given. */
+  'experiments.duplicate': z.strictObject({ id, name: z.string().trim().min(1).max(200).optional() }),
   'runs.list': z.strictObject({ experimentId: id.optional() }).optional(),
   'runs.get': z.strictObject({ id }),
   'runs.start': z.strictObject({ experimentId: id }),
@@ -50,6 +53,12 @@ export const METHOD_SCHEMAS = {
   'runs.artifacts': z.strictObject({ id }),
   'runs.artifact': z.strictObject({ id, name: z.string().min(1).max(200) }),
   'queue.list': empty,
+  /** Expand a sweep spec (every run validated first), create its runs and queue them all. */
+  'sweeps.create': sweepSpecSchema,
+  'sweeps.list': empty,
+  'sweeps.get': z.strictObject({ id }),
+  'sweeps.cancel': z.strictObject({ id }),
+  'sweeps.retryFailed': z.strictObject({ id }),
   'trash.empty': empty,
   'datasets.list': empty,
   'datasets.get': z.strictObject({ id }),
@@ -126,6 +135,7 @@ export interface MethodResults {
   'experiments.create': Experiment
   'experiments.update': Experiment
   'experiments.delete': { ok: true }
+  'experiments.duplicate': Experiment
   'runs.list': Run[]
   'runs.get': Run
   'runs.start': Run
@@ -139,6 +149,11 @@ export interface MethodResults {
   /** The artifact's bytes as base64 (artifacts are checkpoints and exports: kilobytes to a few megabytes). */
   'runs.artifact': { name: string; kind: string; base64: string }
   'queue.list': QueueEntry[]
+  'sweeps.create': SweepDetail
+  'sweeps.list': Sweep[]
+  'sweeps.get': SweepDetail
+  'sweeps.cancel': SweepDetail
+  'sweeps.retryFailed': SweepDetail
   'trash.empty': { runs: number; experiments: number; datasets: number }
   'datasets.list': DatasetInfo[]
   'datasets.get': DatasetInfo
@@ -204,11 +219,13 @@ export interface EventPayloads {
   'settings.changed': Settings
   'datasets.job': DatasetJob
   'datasets.changed': { datasetId: string | null }
+  /** A sweep was created, cancelled or retried, or one of its runs changed status. */
+  'sweeps.changed': { sweepId: string | null }
   /** Raised by the transport, not the engine: the link to the engine went down or came back. */
   'engine.connection': { connected: boolean; message: string }
 }
 export type EventName = keyof EventPayloads
-export const EVENT_NAMES: EventName[] = ['run.status', 'run.progress', 'run.metrics', 'runs.changed', 'experiments.changed', 'settings.changed', 'engine.connection', 'datasets.job', 'datasets.changed']
+export const EVENT_NAMES: EventName[] = ['run.status', 'run.progress', 'run.metrics', 'runs.changed', 'experiments.changed', 'settings.changed', 'engine.connection', 'datasets.job', 'datasets.changed', 'sweeps.changed']
 
 /** Wire messages, identical over Node IPC and WebSocket. */
 export type WireMessage =

@@ -8,21 +8,24 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { formatDuration, formatMetric } from '../../src-shared/format'
 import type { Run } from '../../src-shared/records'
-import { STUDIES, allTemplates, findTemplate, validateConfig, withDefaults } from '../../src-shared/studies'
+import { STUDIES, validateConfig, withDefaults } from '../../src-shared/studies'
+import { GALLERY_CARDS, GALLERY_STUDIES, PRESET_IDS, findCard, isBuilt, launchCard, notBuiltReason } from '../../src-shared/gallery'
 import { Lab } from '../engine/lab'
 import { resolveDataDir } from '../engine/paths'
 import { progressLine } from './progress'
 import { DATASET_USAGE, commandDataset } from './dataset'
 import { BUILTIN_MNIST_ID } from '../engine/datasets/builtin'
+import { SWEEP_USAGE, commandSweep } from './sweep'
 
 class UsageError extends Error {}
 
 const USAGE = `usage: npm run lab -- <command> [options]
   run <config.json> [--name N]   run an experiment config headless (into the same store)
-  run --template <id>            run a built-in template (see: templates)
-  templates                      list the built-in templates
+  run --template <id> [--preset cpu|paper]   run a gallery card (see: templates); unbuilt studies are refused
+  templates                      list every gallery card (study, figure, expected outcome, built or not)
   list                           list runs
   show <runId>                   show one run with its summary
+${SWEEP_USAGE}
 ${DATASET_USAGE}
 options: --data-dir D (default $LAB_DATA_DIR or the app's data folder), --json (machine-readable output)`
 
@@ -63,12 +66,14 @@ function runJson(run: Run) {
   }
 }
 
-async function commandRun(lab: Lab, file: string | undefined, opts: { template?: string; name?: string; json: boolean }): Promise<number> {
+async function commandRun(lab: Lab, file: string | undefined, opts: { template?: string; preset?: string; name?: string; json: boolean }): Promise<number> {
   let source: { studyId: string; name: string | null; config: unknown }
   if (opts.template) {
-    const t = findTemplate(opts.template)
-    if (!t) throw new UsageError(`unknown template "${opts.template}"; available: ${allTemplates().map((x) => x.id).join(', ')}`)
-    source = { studyId: t.studyId, name: t.title, config: t.config }
+    const card = findCard(opts.template)
+    if (!card) throw new UsageError(`unknown template "${opts.template}"; available: ${GALLERY_CARDS.filter(isBuilt).map((x) => x.id).join(', ')} (see: templates)`)
+    const launch = launchCard(card.id, opts.preset ?? 'cpu')
+    if (!launch.ok) throw new UsageError(`cannot run ${launch.reason}`)
+    source = { studyId: launch.studyId, name: `${launch.title}${opts.preset === 'paper' ? ' (paper scale)' : ''}`, config: launch.config }
   } else if (file) {
     source = loadConfigFile(file)
   } else {
@@ -111,6 +116,33 @@ async function commandRun(lab: Lab, file: string | undefined, opts: { template?:
   return done.status === 'completed' ? 0 : done.status === 'cancelled' ? 130 : 1
 }
 
+/** Every gallery card: built ones can be run with `run --template <id> [--preset cpu|paper]`. */
+function commandTemplates(json: boolean): number {
+  const rows = GALLERY_CARDS.map((c) => ({
+    id: c.id,
+    study: c.studyId,
+    title: c.title,
+    source: c.source,
+    figure: c.figure,
+    expected: c.expected,
+    built: isBuilt(c),
+    reason: notBuiltReason(c),
+    presets: Object.fromEntries(PRESET_IDS.map((p) => [p, { summary: c.presets[p].summary }]))
+  }))
+  if (json) {
+    console.log(JSON.stringify(rows))
+    return 0
+  }
+  for (const s of GALLERY_STUDIES) {
+    const cards = rows.filter((r) => r.study === s.id)
+    if (!cards.length) continue
+    console.log(`${s.title} (${s.id}) — ${cards[0].built ? 'built' : 'not built yet'}`)
+    for (const r of cards) console.log(`  ${r.id.padEnd(42)} ${r.built ? 'built    ' : 'not built'}  ${r.figure} — expected: ${r.expected}`)
+  }
+  console.log(`\nrun one: npm run lab -- run --template <id> [--preset ${PRESET_IDS.join('|')}]`)
+  return 0
+}
+
 function printRun(run: Run): void {
   const j = runJson(run)
   console.log(`run ${run.id}  ${run.name}`)
@@ -127,6 +159,7 @@ export async function main(argv: string[]): Promise<number> {
       'data-dir': { type: 'string' },
       json: { type: 'boolean', default: false },
       template: { type: 'string' },
+      preset: { type: 'string' },
       name: { type: 'string' },
       set: { type: 'string', multiple: true },
       seed: { type: 'string' },
@@ -135,6 +168,7 @@ export async function main(argv: string[]): Promise<number> {
       header: { type: 'boolean' },
       'no-header': { type: 'boolean' },
       'class-names': { type: 'string' },
+      concurrency: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false }
     },
     strict: true
@@ -144,20 +178,17 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE)
     return command || values.help ? 0 : 2
   }
-  if (command === 'templates') {
-    const ts = allTemplates()
-    if (values.json) console.log(JSON.stringify(ts.map((t) => ({ id: t.id, study: t.studyId, title: t.title, description: t.description }))))
-    else for (const t of ts) console.log(`${t.id.padEnd(24)} ${t.title} — ${t.description}`)
-    return 0
-  }
-  if (!['run', 'list', 'show', 'dataset'].includes(command)) throw new UsageError(`unknown command "${command}"\n${USAGE}`)
+  if (command === 'templates') return commandTemplates(values.json)
+  if (!['run', 'list', 'show', 'dataset', 'sweep'].includes(command)) throw new UsageError(`unknown command "${command}"\n${USAGE}`)
 
   const { dataDir, source } = resolveDataDir(values['data-dir'])
   // Built-in datasets are made on demand here (dataset commands, runs), not on every CLI start.
-  const lab = await Lab.open({ dataDir, dataDirSource: source, mode: 'inprocess', workerUrl: new URL('./worker.js', import.meta.url), builtins: false })
+  const concurrency = parseConcurrency(values.concurrency)
+  const lab = await Lab.open({ dataDir, dataDirSource: source, mode: 'inprocess', workerUrl: new URL('./worker.js', import.meta.url), builtins: false, concurrency })
   try {
     if (command === 'dataset') return await commandDataset(lab, rest, values)
-    if (command === 'run') return await commandRun(lab, rest[0], { template: values.template, name: values.name, json: values.json })
+    if (command === 'sweep') return await commandSweep(lab, rest[0], { json: values.json })
+    if (command === 'run') return await commandRun(lab, rest[0], { template: values.template, preset: values.preset, name: values.name, json: values.json })
     if (command === 'list') {
       const runs = lab.store.runs.list()
       if (values.json) console.log(JSON.stringify(runs.map(runJson)))
@@ -174,6 +205,14 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     await lab.close()
   }
+}
+
+/** `--concurrency N`: runs in parallel for this CLI process (default: the stored setting). */
+function parseConcurrency(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 1 || n > 16) throw new UsageError(`--concurrency must be an integer from 1 to 16 (got "${v}")`)
+  return n
 }
 
 main(process.argv.slice(2)).then(

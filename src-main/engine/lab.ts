@@ -17,6 +17,7 @@ import { PreviewError, Previewer } from './datasets/preview'
 import { openStore, type LabStore } from './store'
 import { preferredDataDir, resolveDataDir, setPreferredDataDir, type DataDirSource } from './paths'
 import { version } from './version'
+import { Sweeps } from './sweeps/sweeps'
 
 export type EventListener = <E extends EventName>(event: E, payload: EventPayloads[E]) => void
 
@@ -60,6 +61,7 @@ export class Lab {
   private readonly backendOverride: ReturnType<typeof parseBackendOverride>
   readonly datasetJobs: DatasetJobs
   private readonly previewer: Previewer
+  readonly sweeps: Sweeps
 
   private constructor(
     readonly store: LabStore,
@@ -81,6 +83,10 @@ export class Lab {
       emit: (e, p) => this.emit(e, p)
     })
     this.previewer = new Previewer(store.datasets)
+    this.sweeps = new Sweeps({ store, queue: this.queue, emit: (e, p) => this.emit(e, p) })
+    this.on((event, payload) => {
+      if (event === 'run.status') this.sweeps.onRunStatus((payload as EventPayloads['run.status']).runId)
+    })
     this.handlers = this.createHandlers()
   }
 
@@ -267,6 +273,18 @@ export class Lab {
         this.emit('experiments.changed', { experimentId: e.id })
         return updated
       },
+      'experiments.duplicate': (p) => {
+        const src = this.requireExperiment(p.id)
+        const e = store.experiments.create({
+          name: p.name ?? `${src.name} (copy)`.slice(0, 200),
+          studyId: src.studyId,
+          config: structuredClone(src.config),
+          notes: src.notes ?? undefined,
+          tags: src.tags ?? undefined
+        })
+        this.emit('experiments.changed', { experimentId: e.id })
+        return e
+      },
       'experiments.delete': (p) => {
         this.requireExperiment(p.id)
         for (const r of store.runs.list({ experimentId: p.id })) if (this.queue.has(r.id)) this.queue.cancel(r.id)
@@ -321,6 +339,11 @@ export class Lab {
         return { name: a.name, kind: a.kind, base64: a.bytes.toString('base64') }
       },
       'queue.list': () => this.queue.list(),
+      'sweeps.create': (p) => this.sweeps.create(p),
+      'sweeps.list': () => this.sweeps.list(),
+      'sweeps.get': (p) => this.sweeps.get(p.id),
+      'sweeps.cancel': (p) => this.sweeps.cancel(p.id),
+      'sweeps.retryFailed': (p) => this.sweeps.retryFailed(p.id),
       'datasets.list': () => store.datasets.list(),
       'datasets.get': (p) => {
         const d = store.datasets.get(p.id)

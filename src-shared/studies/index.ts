@@ -1,7 +1,8 @@
-import type { StudyDescriptor, Template } from './descriptor'
+import type { Preset, StudyDescriptor, Template } from './descriptor'
 import { trainingStudy } from './training'
 
-export type { StudyDescriptor, Template, OutputDecl } from './descriptor'
+export type { StudyDescriptor, Template, OutputDecl, FieldMeta, FieldSpec, Preset } from './descriptor'
+export { fieldSpec, schemaAt, describeRange, getPath, setPath, sameValue, fieldVisible } from './descriptor'
 
 /** Every study the lab knows, by id. Adding a study means adding its descriptor here. */
 export const STUDIES: Record<string, StudyDescriptor<any>> = {
@@ -14,6 +15,11 @@ export function allTemplates(): Template[] {
 
 export function findTemplate(id: string): Template | undefined {
   return allTemplates().find((t) => t.id === id)
+}
+
+/** A study's named preset (`cpu`, `paper`, …). */
+export function findPreset(studyId: string, presetId: string): Preset | undefined {
+  return STUDIES[studyId]?.presets.find((p) => p.id === presetId)
 }
 
 export interface ConfigProblem {

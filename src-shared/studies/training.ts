@@ -4,8 +4,10 @@
  */
 import { z } from 'zod'
 import type { DatasetInfo } from '../datasets'
-import type { StudyDescriptor, Template } from './descriptor'
+import type { FieldMeta, Preset, StudyDescriptor, Template } from './descriptor'
 import { inferNetworkShapes } from './networkShapes'
+import { graphProblems } from '../network/configCheck'
+import { networkGraphSchema } from '../network/spec'
 
 export const TOY_DATASETS = ['two-spirals', 'checkerboard', 'circles', 'xor', 'gaussian', 'random-labels'] as const
 /** `stored`: a dataset of the library (generated, imported or transformed), named by `datasetId`. */
@@ -54,7 +56,9 @@ export const trainingConfigSchema = z
   dataset: toyDatasetSchema,
   network: z.strictObject({
     /** Hidden layers in order; the output layer (one unit per class) is added from the loss. */
-    layers: z.array(layerSchema).min(1).max(16)
+    layers: z.array(layerSchema).min(1).max(16),
+    /** A network graph (src-shared/network/spec.ts): when present it is the network and `layers` is ignored. */
+    graph: networkGraphSchema.optional()
   }),
   loss: z.enum(LOSSES),
   optimizer: z.strictObject({
@@ -79,6 +83,12 @@ export const trainingConfigSchema = z
     // them). A stored dataset's sample shape is known only with the dataset: the form calls
     // inferNetworkShapes with it, and the run fails with the same message if the stack does not fit.
     const input = toyInputShape(c.dataset)
+    if (c.network.graph) {
+      // A graph is checked structurally always (cycles, arity, dangling nodes), and its shapes with toy data.
+      const outputs = c.dataset.kind === 'random-labels' ? (c.dataset.classes ?? 2) : 2
+      for (const p of graphProblems(c.network.graph, input ? { input, outputs } : null)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message })
+      return
+    }
     if (!input) return
     const shapes = inferNetworkShapes(c.network.layers, input, c.dataset.kind === 'random-labels' ? (c.dataset.classes ?? 2) : 2)
     if (!shapes.ok) {
@@ -236,6 +246,58 @@ export const trainingTemplates: TrainingTemplate[] = [
   })
 ]
 
+/**
+ * Form metadata of every config field (labels, units, help with the source reference, visibility). Types,
+ * ranges and choices come from `trainingConfigSchema` (see `fieldSpec`), not from here.
+ */
+export const trainingFields: Record<string, FieldMeta> = {
+  dataset: { label: 'Data', help: 'The data the network is trained and tested on.', group: 'Data' },
+  'dataset.kind': {
+    label: 'Dataset',
+    help: 'A toy generator of the sources (two spirals: Lang & Witbrock, thesis §7.6; checkerboard: thesis §5.4.2; circles, xor, gaussian: TensorFlow Playground; random labels: Zhang et al. 2017) or a dataset of the library.',
+    group: 'Data',
+    choices: { 'two-spirals': 'two-spirals', checkerboard: 'checkerboard', circles: 'circles', xor: 'xor', gaussian: 'gaussian', 'random-labels': 'random-labels', stored: 'from the library…' }
+  },
+  'dataset.datasetId': { label: 'Library dataset', help: 'A generated, imported or transformed dataset of the library (Datasets view).', group: 'Data', custom: true, when: { path: 'dataset.kind', in: ['stored'] } },
+  'dataset.n': { label: 'Points (n)', help: 'Number of generated points, train and test together (thesis §5.4.2 and §7.6 use 5 000).', unit: 'points', group: 'Data', when: { path: 'dataset.kind', notIn: ['stored'] } },
+  'dataset.noise': { label: 'Noise', help: 'Gaussian jitter added to the points, as a fraction of the data\'s extent (TensorFlow Playground\'s noise slider).', group: 'Data', step: 0.01, when: { path: 'dataset.kind', notIn: ['stored'] } },
+  'dataset.testFraction': { label: 'Test fraction', help: 'Fraction of the points held out as the test set.', unit: 'of n', group: 'Data', step: 0.05 },
+  'dataset.cells': { label: 'Board cells', help: 'Board size (cells × cells) of the checkerboard; the thesis\'s conundrum uses 8 × 8 (§5.4.2).', unit: 'cells per side', group: 'Data', when: { path: 'dataset.kind', in: ['checkerboard'] } },
+  'dataset.dims': { label: 'Input dimensions', help: 'Input size of random-labels data (784 = an MNIST image, Zhang et al. 2017).', group: 'Data', when: { path: 'dataset.kind', in: ['random-labels'] } },
+  'dataset.classes': { label: 'Classes', help: 'Number of uniformly random labels (10 in Zhang et al. 2017).', group: 'Data', when: { path: 'dataset.kind', in: ['random-labels'] } },
+  // The network's own fields (layers, graph) are described and edited by the network editor (NetworkSection).
+  network: { label: 'Network', help: 'Hidden layers in order (or a layer graph); the output layer (one unit per class) is added from the loss.', group: 'Network', custom: true },
+  loss: { label: 'Loss', help: 'Softmax cross-entropy, or squared error on the one-hot targets (the thesis\'s MLPs use MSE, ch. 3–5).', group: 'Training', choices: { 'softmax-cross-entropy': 'softmax cross-entropy', mse: 'mean squared error' } },
+  optimizer: { label: 'Optimiser', help: 'The optimiser and its settings.', group: 'Training' },
+  'optimizer.kind': { label: 'Optimiser', help: 'SGD with momentum (the thesis\'s baselines) or Adam.', group: 'Training', choices: { sgd: 'SGD (momentum)', adam: 'Adam' } },
+  'optimizer.learningRate': { label: 'Learning rate', help: 'Step size (thesis §7.6 SGD baseline: 0.01; Table 6.1: 0.05).', group: 'Training' },
+  'optimizer.momentum': { label: 'Momentum', help: 'SGD momentum; 0 = plain SGD (thesis §7.6: 0.9). Ignored by Adam.', group: 'Training', step: 0.05, when: { path: 'optimizer.kind', in: ['sgd'] } },
+  batchSize: { label: 'Batch size', help: 'Examples per step (thesis §7.6: 32; Table 6.1: 128).', unit: 'examples', group: 'Training' },
+  epochs: { label: 'Epochs', help: 'Passes over the training set (thesis §7.6: 75).', group: 'Training' },
+  seed: { label: 'Seed', help: 'Seeds data, initialisation and shuffling: the same seed gives the same numbers on the same backend.', group: 'Training', custom: true },
+  logEvery: { label: 'Minibatch metrics every N steps', help: 'Log the minibatch loss and accuracy every N steps (full train/test metrics are logged every epoch).', unit: 'steps', group: 'Logging' },
+  boundaryEvery: { label: 'Boundary every N epochs', help: 'Decision-boundary snapshot every N epochs; 0 = about 50 snapshots per run.', unit: 'epochs', group: 'Logging' },
+  boundaryResolution: { label: 'Boundary grid', help: 'Decision-boundary grid resolution.', unit: 'cells per side', group: 'Logging' }
+}
+
+function preset(id: string, title: string, description: string, patch: (c: TrainingConfig) => void): Preset<TrainingConfig> {
+  const config = structuredClone(trainingDefaults)
+  patch(config)
+  return { id, title, description, config }
+}
+
+/** `cpu`: the defaults (a minute on WebAssembly). `paper`: the thesis's SGD baseline on two spirals (§7.6). */
+export const trainingPresets: Preset<TrainingConfig>[] = [
+  preset('cpu', 'CPU-sized (default)', 'Two spirals, 2 000 points, 3 × 64 ReLU, Adam, 50 epochs: about a minute on WebAssembly.', () => {}),
+  preset('paper', 'Paper scale (thesis §7.6)', 'The thesis\'s SGD baseline on two spirals: 5 000 points, 2-32-32-32-32 tanh, SGD LR 0.01, momentum 0.9, batch 32, 75 epochs (the thesis also divides the LR by 10 after epoch 56). Published: 99.17 % test accuracy.', (c) => {
+    c.dataset = { ...c.dataset, n: 5000 }
+    c.network.layers = [32, 32, 32, 32].map((units) => ({ units, activation: 'tanh' as const }))
+    c.optimizer = { kind: 'sgd', learningRate: 0.01, momentum: 0.9 }
+    c.batchSize = 32
+    c.epochs = 75
+  })
+]
+
 export const trainingStudy: StudyDescriptor<TrainingConfig> & { templates: TrainingTemplate[] } = {
   id: 'training',
   title: 'Training',
@@ -244,6 +306,8 @@ export const trainingStudy: StudyDescriptor<TrainingConfig> & { templates: Train
   configSchema: trainingConfigSchema,
   defaults: trainingDefaults,
   templates: trainingTemplates,
+  fields: trainingFields,
+  presets: trainingPresets,
   outputs: [
     { key: 'train/loss', kind: 'scalar', title: 'Train loss (epoch)' },
     { key: 'test/loss', kind: 'scalar', title: 'Test loss (epoch)' },

@@ -489,6 +489,90 @@ async function cnnRunner(backend: BackendName, dataDir: string): Promise<CnnRunn
   }
 }
 
+// --------------------------------------------------------------------------------- 6. sweep throughput
+
+interface SweepThroughput {
+  /** Which workload: `small` (8 short runs) or `longer` (4 runs, 7.5× the epochs). */
+  size: string
+  epochs: number
+  concurrency: number
+  runs: number
+  seconds: number
+  runsPerHour: number
+  /** Mean wall time of one run (started → finished, worker start included). */
+  meanRunSeconds: number
+  /** Mean time in the training loop (the runner's own wallSeconds). */
+  meanLoopSeconds: number
+}
+
+/** A small two-spirals sweep (2 learning rates × 2 widths × seeds), as `sweeps.create` queues it. */
+function sweepSpec(epochs: number, seeds: number) {
+  return {
+    name: 'bench sweep',
+    base: {
+      study: 'training',
+      config: {
+        dataset: { kind: 'two-spirals', n: QUICK ? 1000 : 2000, noise: 0, testFraction: 0.2 },
+        network: { layers: [{ units: 16, activation: 'tanh' }, { units: 16, activation: 'tanh' }] },
+        optimizer: { kind: 'adam', learningRate: 0.01, momentum: 0 },
+        batchSize: 32,
+        epochs,
+        logEvery: 25
+      }
+    },
+    params: [
+      { path: 'optimizer.learningRate', values: [0.01, 0.03] },
+      { path: 'network.layers.*.units', values: [16, 32] }
+    ],
+    seeds
+  }
+}
+
+const SWEEP_SIZES = QUICK ? [{ size: 'small', epochs: 8, seeds: 1 }] : [{ size: 'small', epochs: 20, seeds: 2 }, { size: 'longer', epochs: 150, seeds: 1 }]
+
+/** Wall time of the whole sweep (create → queue idle) at concurrency 1, then 2, on the auto backend. */
+async function sweepThroughput(dataDir: string): Promise<SweepThroughput[]> {
+  const out: SweepThroughput[] = []
+  for (const { size, epochs, seeds } of SWEEP_SIZES) {
+    for (const concurrency of [1, 2]) {
+      const lab = await Lab.open({ dataDir: `${dataDir}-${size}-c${concurrency}`, mode: 'inprocess', workerUrl: here('./worker.js'), concurrency, builtins: false })
+      try {
+        const t0 = performance.now()
+        const sweep = await lab.call('sweeps.create', sweepSpec(epochs, seeds))
+        await lab.queue.idle()
+        const seconds = (performance.now() - t0) / 1000
+        const done = lab.sweeps.get(sweep.id)
+        const bad = done.runs.filter((r) => r.run.status !== 'completed')
+        if (bad.length) throw new Error(`bench sweep run ${bad[0].run.name} ended ${bad[0].run.status}: ${bad[0].run.error}`)
+        const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
+        out.push({
+          size,
+          epochs,
+          concurrency,
+          runs: done.runs.length,
+          seconds: round(seconds, 2),
+          runsPerHour: round((done.runs.length / seconds) * 3600),
+          meanRunSeconds: round(mean(done.runs.map((r) => (r.run.finishedAt! - r.run.startedAt!) / 1000)), 2),
+          meanLoopSeconds: round(mean(done.runs.map((r) => r.run.summary!.wallSeconds)), 2)
+        })
+      } finally {
+        await lab.close()
+      }
+    }
+  }
+  return out
+}
+
+/** Runs/hour at concurrency 2 over concurrency 1, per workload. */
+function sweepSpeedups(rs: SweepThroughput[]): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const r of rs.filter((x) => x.concurrency === 2)) {
+    const one = rs.find((x) => x.size === r.size && x.concurrency === 1)
+    if (one) out[r.size] = round(r.runsPerHour / one.runsPerHour, 2)
+  }
+  return out
+}
+
 // ------------------------------------------------------------------------------------------- report
 
 function table(headers: string[], rows: (string | number)[][]): string {
@@ -612,6 +696,8 @@ async function main(): Promise<void> {
       cnnRunners.push(await cnnRunner(b, join(tmp, `cnn-${b}`)))
     }
 
+    log('sweep throughput: concurrency 1 vs 2')
+    const sweeps = await sweepThroughput(join(tmp, 'sweep'))
     log('fashion-mnist: import and PCA-20' + (args['fashion-cnn'] ? ' and the CNN template' : ''))
     const fashion = await fashionFigures(join(tmp, 'fashion'), args['fashion-cnn'])
 
@@ -625,6 +711,7 @@ async function main(): Promise<void> {
       events,
       cnn: { raw: cnn, runner: cnnRunners },
       fashion,
+      sweeps: { results: sweeps, speedup: sweepSpeedups(sweeps) },
       totalSeconds: round((performance.now() - t0) / 1000, 1)
     }
 
@@ -700,6 +787,16 @@ async function main(): Promise<void> {
         out.push(`   CNN template training/fashion-mnist-cnn: ${(fashion.cnn.testAccuracy * 100).toFixed(2)} % test accuracy after ${fashion.cnn.epochs} epochs in ${fashion.cnn.seconds} s (${fmt(fashion.cnn.samplesPerSecond)} samples/s); per epoch ${fashion.cnn.perEpoch.map((v) => (v * 100).toFixed(1)).join(', ')} %`)
       } else out.push('   CNN template: add --fashion-cnn to train it (≈ 3–4 min)')
     }
+    out.push('')
+    out.push(`6. Sweep throughput: two-spirals sweeps (${QUICK ? 1000 : 2000} points, 2 lr × 2 widths of 2×16/32 tanh, Adam), create → all done through the queue, ${report.auto}`)
+    out.push(
+      table(
+        ['workload', 'epochs', 'concurrency', 'runs', 'seconds', 'runs/hour', 'mean run s', 'mean loop s', 'speed-up'],
+        sweeps.map((r) => [r.size, r.epochs, r.concurrency, r.runs, r.seconds.toFixed(2), fmt(r.runsPerHour), r.meanRunSeconds.toFixed(2), r.meanLoopSeconds.toFixed(2), r.concurrency === 2 ? `${report.sweeps.speedup[r.size]?.toFixed(2)}×` : ''])
+      )
+    )
+    out.push('   each run trains in its own worker thread (one core on wasm); a fresh worker per run pays tfjs/wasm start-up and JIT warm-up')
+    out.push('   on background threads too, so short runs gain less from a second core than long ones.')
     out.push('')
     out.push(`total ${report.totalSeconds} s`)
     console.log(out.join('\n'))

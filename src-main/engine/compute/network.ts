@@ -30,7 +30,7 @@ export const TF_ACTIVATION: Record<Activation, string> = {
 export class NetworkError extends Error {}
 
 /** A dropout layer whose mask is seeded per training call (tfjs reuses one mask for a fixed seed). */
-function seededDropout(tf: typeof TF, rate: number, seed: number, inputShape?: number[]): TF.layers.Layer {
+export function seededDropout(tf: typeof TF, rate: number, seed: number, inputShape?: number[]): TF.layers.Layer {
   const layer = tf.layers.dropout({ rate, seed, inputShape })
   const call = layer.call.bind(layer)
   let calls = 0

@@ -4,6 +4,7 @@ import { DatasetStore } from './datasets'
 import { ExperimentStore } from './experiments'
 import { RunStore } from './runs'
 import { SettingsStore } from './settings'
+import { SweepStore } from './sweeps'
 
 export interface LabStore {
   db: Db
@@ -12,6 +13,7 @@ export interface LabStore {
   runs: RunStore
   datasets: DatasetStore
   settings: SettingsStore
+  sweeps: SweepStore
   close(): void
 }
 
@@ -24,6 +26,7 @@ export function openStore(dataDir: string): LabStore {
     runs: new RunStore(db),
     datasets: new DatasetStore(db),
     settings: new SettingsStore(db),
+    sweeps: new SweepStore(db),
     close: () => db.close()
   }
 }

@@ -82,5 +82,20 @@ export const MIGRATIONS: string[] = [
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
   );
+  `,
+  // 2: sweeps — a launch of many runs over swept config fields and seeds; runs point at it by sweep_id,
+  // and sweep_index says which cell of the expansion a run is (a retry of a cell keeps its index).
+  `
+  CREATE TABLE sweeps (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    experiment_id TEXT REFERENCES experiments(id) ON DELETE SET NULL,
+    study_id TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    deleted_at INTEGER
+  );
+  ALTER TABLE runs ADD COLUMN sweep_index INTEGER;
+  CREATE INDEX runs_sweep ON runs(sweep_id, sweep_index);
   `
 ]

@@ -77,14 +77,14 @@ export class RunStore {
     this.insertSeries = db.prepare('INSERT INTO series (run_id, key, step, payload) VALUES (?, ?, ?, ?)')
   }
 
-  create(r: { experimentId: string | null; name: string; studyId: string; config: unknown; seed: number; sweepId?: string; ownerPid?: number }): Run {
+  create(r: { experimentId: string | null; name: string; studyId: string; config: unknown; seed: number; sweepId?: string; sweepIndex?: number; ownerPid?: number }): Run {
     const id = randomUUID()
     this.db
       .prepare(
-        `INSERT INTO runs (id, experiment_id, name, study_id, config, seed, status, created_at, sweep_id, owner_pid)
-         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`
+        `INSERT INTO runs (id, experiment_id, name, study_id, config, seed, status, created_at, sweep_id, sweep_index, owner_pid)
+         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)`
       )
-      .run(id, r.experimentId, r.name, r.studyId, JSON.stringify(r.config), r.seed, Date.now(), r.sweepId ?? null, r.ownerPid ?? process.pid)
+      .run(id, r.experimentId, r.name, r.studyId, JSON.stringify(r.config), r.seed, Date.now(), r.sweepId ?? null, r.sweepIndex ?? null, r.ownerPid ?? process.pid)
     return this.get(id)!
   }
 
@@ -98,6 +98,12 @@ export class RunStore {
       ? this.db.prepare('SELECT * FROM runs WHERE experiment_id = ? AND deleted_at IS NULL ORDER BY created_at DESC').all(filter.experimentId)
       : this.db.prepare('SELECT * FROM runs WHERE deleted_at IS NULL ORDER BY created_at DESC').all()
     return (rows as RunRow[]).map(toRun)
+  }
+
+  /** The runs of a sweep with their cell index, oldest first (the last run of a cell is its latest attempt). */
+  bySweep(sweepId: string): { run: Run; index: number }[] {
+    const rows = this.db.prepare('SELECT * FROM runs WHERE sweep_id = ? AND deleted_at IS NULL ORDER BY created_at, rowid').all(sweepId) as (RunRow & { sweep_index: number | null })[]
+    return rows.map((r, i) => ({ run: toRun(r), index: r.sweep_index ?? i }))
   }
 
   countByExperiment(experimentId: string): number {

@@ -9,6 +9,7 @@ import type { Tensor } from '@tensorflow/tfjs'
 import { createRng, deriveSeed } from '../../../../src-shared/rng'
 import type { TrainingConfig } from '../../../../src-shared/studies/training'
 import { lossOf, makeOptimizer, serializeModel } from '../../compute/mlp'
+import { buildGraphNetwork } from '../../compute/graphNetwork'
 import { buildNetwork, NetworkError } from '../../compute/network'
 import { splitIndices } from '../../datasets/toy'
 import { boundaryGrid, boundarySnapshot } from '../../probes/decisionBoundary'
@@ -37,9 +38,12 @@ export const runTraining: StudyRunner = async (ctx: RunContext) => {
   const boundaryEvery = cfg.boundaryEvery > 0 ? cfg.boundaryEvery : Math.max(1, Math.ceil(cfg.epochs / 50))
   const batchShape = (size: number) => [size, ...data.sample]
 
-  let model: import('@tensorflow/tfjs').Sequential
+  let model: import('@tensorflow/tfjs').LayersModel
   try {
-    model = buildNetwork(tf, cfg.network.layers, data.sample, classes, ctx.seed)
+    // A graph, when the config has one, is the network (a functional model); otherwise the layer list.
+    model = cfg.network.graph
+      ? buildGraphNetwork(tf, cfg.network.graph, data.sample, classes, ctx.seed)
+      : buildNetwork(tf, cfg.network.layers, data.sample, classes, ctx.seed)
   } catch (err) {
     if (err instanceof NetworkError) throw new RunFailure(`the network does not fit ${data.label} (samples ${data.sample.join('×')}): ${err.message}`)
     throw err

@@ -1,0 +1,94 @@
+/** The template gallery registry (src-shared/gallery.ts) and the CLI's `templates` / `run --template`. */
+import { execFile } from 'node:child_process'
+import { existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, describe, expect, test } from 'vitest'
+import { GALLERY_CARDS, GALLERY_STUDIES, PRESET_IDS, findCard, isBuilt, launchCard, notBuiltReason } from '../../src-shared/gallery'
+import { STUDIES, validateConfig } from '../../src-shared/studies'
+import { CLI_JS, TEST_ENV, cleanupTempDirs, tempDir } from './helpers'
+
+afterAll(cleanupTempDirs)
+
+/** The study specs (../shared/studies/*.md, one per study; datasets.md describes data, not a study). */
+const SPEC_DIR = join(__dirname, '..', '..', '..', 'shared', 'studies')
+const SPEC_STUDIES = ['local-elasticity', 'neurashed', 'weight-compression', 'gradient-amplification', 'representations', 'layerwise', 'platonic', 'effective-model', 'landscape']
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((res) => {
+    execFile(process.execPath, [CLI_JS, ...args], { env: TEST_ENV, timeout: 60_000 }, (err, stdout, stderr) => {
+      res({ code: err ? ((err as any).code ?? 1) : 0, stdout, stderr })
+    })
+  })
+}
+
+describe('gallery registry', () => {
+  test('every study spec, and the training study, has at least one card; every card names its figure, source and expected outcome', () => {
+    const specs = existsSync(SPEC_DIR) ? readdirSync(SPEC_DIR).filter((f) => f.endsWith('.md') && f !== 'datasets.md').map((f) => f.replace(/\.md$/, '')) : SPEC_STUDIES
+    expect(specs.sort()).toEqual([...SPEC_STUDIES].sort())
+    for (const s of ['training', ...specs]) {
+      expect(GALLERY_STUDIES.map((g) => g.id), s).toContain(s)
+      expect(GALLERY_CARDS.filter((c) => c.studyId === s).length, s).toBeGreaterThan(0)
+    }
+    expect(new Set(GALLERY_CARDS.map((c) => c.id)).size).toBe(GALLERY_CARDS.length)
+    for (const c of GALLERY_CARDS) {
+      for (const k of ['title', 'source', 'figure', 'expected'] as const) expect(c[k].length, `${c.id} ${k}`).toBeGreaterThan(1)
+      for (const p of PRESET_IDS) expect(c.presets[p].summary.length, `${c.id} ${p}`).toBeGreaterThan(3)
+    }
+  })
+
+  test('cards are built exactly when their study has a runner; built presets validate (or only lack a library dataset)', () => {
+    for (const c of GALLERY_CARDS) {
+      expect(isBuilt(c), c.id).toBe(!!STUDIES[c.studyId])
+      if (!isBuilt(c)) continue
+      expect(notBuiltReason(c)).toBeNull()
+      for (const p of PRESET_IDS) {
+        const launch = launchCard(c.id, p)
+        expect(launch.ok, `${c.id} ${p}`).toBe(true)
+        const v = validateConfig(c.studyId, launch.ok ? launch.config : null)
+        if (c.datasetHint) expect(v.ok || v.problems.every((x) => x.path === 'dataset.datasetId'), c.id).toBe(true)
+        else expect(v.ok, `${c.id} ${p}: ${JSON.stringify(v.ok ? '' : v.problems)}`).toBe(true)
+      }
+    }
+    // The paper preset really is bigger than the CPU one where the source gives one.
+    const spirals = findCard('training/two-spirals')!
+    expect((spirals.presets.paper.config as any).epochs).toBe(75)
+    expect((spirals.presets.paper.config as any).optimizer).toEqual({ kind: 'sgd', learningRate: 0.01, momentum: 0.9 })
+  })
+
+  test('unbuilt cards cannot launch and say why', () => {
+    const unbuilt = GALLERY_CARDS.filter((c) => !isBuilt(c))
+    expect(new Set(unbuilt.map((c) => c.studyId))).toEqual(new Set(SPEC_STUDIES))
+    for (const c of unbuilt) {
+      expect(notBuiltReason(c)).toMatch(/^not built yet/)
+      expect(launchCard(c.id, 'cpu')).toMatchObject({ ok: false, reason: expect.stringMatching(/not built yet/) })
+    }
+    expect(launchCard('training/nope')).toMatchObject({ ok: false, reason: 'unknown template "training/nope"' })
+    expect(launchCard('training/xor', 'huge')).toMatchObject({ ok: false, reason: expect.stringMatching(/unknown preset "huge"/) })
+  })
+})
+
+describe('cli: templates and run --template', () => {
+  test('templates --json lists every card with built / not built', async () => {
+    const r = await cli(['templates', '--json'])
+    expect(r.code).toBe(0)
+    const rows = JSON.parse(r.stdout)
+    expect(rows.map((x: any) => x.id)).toEqual(GALLERY_CARDS.map((c) => c.id))
+    expect(rows.find((x: any) => x.id === 'training/two-spirals')).toMatchObject({ built: true, reason: null, figure: expect.any(String) })
+    expect(rows.find((x: any) => x.id === 'platonic/two-spirals')).toMatchObject({ built: false, reason: expect.stringMatching(/not built yet/) })
+    const text = await cli(['templates'])
+    expect(text.stdout).toMatch(/platonic\/two-spirals\s+not built/)
+    expect(text.stdout).toMatch(/training\/xor\s+built/)
+  })
+
+  test('run --template refuses an unbuilt card and an unknown preset with exit 2, storing nothing', async () => {
+    const dir = tempDir()
+    const r = await cli(['run', '--template', 'neurashed/information-bottleneck', '--data-dir', dir])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^lab: cannot run neurashed\/information-bottleneck: not built yet: the "Neurashed" study has no runner/m)
+    const p = await cli(['run', '--template', 'training/xor', '--preset', 'huge', '--data-dir', dir])
+    expect(p.code).toBe(2)
+    expect(p.stderr).toMatch(/unknown preset "huge"/)
+    const list = await cli(['list', '--json', '--data-dir', dir])
+    expect(JSON.parse(list.stdout)).toEqual([])
+  })
+})

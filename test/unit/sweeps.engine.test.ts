@@ -1,0 +1,198 @@
+/** Sweeps through the engine (in-process Lab, real run workers), migration 2 on a v1 database, and the CLI. */
+import { execFile } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, describe, expect, test } from 'vitest'
+import type { EventPayloads } from '../../src-shared/contract'
+import { openDatabase, schemaVersion } from '../../src-main/engine/store/database'
+import { MIGRATIONS } from '../../src-main/engine/store/migrations'
+import { openStore } from '../../src-main/engine/store'
+import { CLI_JS, ENDLESS, ROOT, TEST_ENV, TINY, cleanupTempDirs, openLab, tempDir, trainingConfig, waitFor } from './helpers'
+
+afterAll(cleanupTempDirs)
+
+const TINIER = { ...TINY, dataset: { ...TINY.dataset, n: 100 }, epochs: 1 }
+
+describe('sweeps in the engine', () => {
+  test('a 2×2×3-seed sweep queues 12 runs with the right configs and names, all complete, events say so', async () => {
+    const lab = await openLab(tempDir(), {}, 2)
+    try {
+      const e = await lab.call('experiments.create', { name: 'base', studyId: 'training', config: TINIER })
+      const events: EventPayloads['sweeps.changed'][] = []
+      lab.on((ev, p: any) => ev === 'sweeps.changed' && events.push(p))
+      const s = await lab.call('sweeps.create', {
+        name: 'grid',
+        base: { experimentId: e.id },
+        params: [
+          { path: 'optimizer.learningRate', values: [0.01, 0.03] },
+          { path: 'network.layers.*.units', values: [4, 8] }
+        ],
+        seeds: 3
+      })
+      expect(s.runs).toHaveLength(12)
+      expect(s.experimentId).toBe(e.id)
+      expect(s.columns).toEqual(['optimizer.learningRate', 'network.layers.*.units', 'seed'])
+      expect(s.runs[0].run.name).toBe('lr=0.01 units=4 seed=0')
+      expect(s.runs[11].run.name).toBe('lr=0.03 units=8 seed=2')
+      const runs = lab.store.runs.list({ experimentId: e.id })
+      expect(runs).toHaveLength(12)
+      for (const r of runs) {
+        const row = s.runs.find((x) => x.run.id === r.id)!
+        expect(r.sweepId).toBe(s.id)
+        expect((r.config as any).optimizer.learningRate).toBe(row.values['optimizer.learningRate'])
+        expect((r.config as any).network.layers.map((l: any) => l.units)).toEqual([row.values['network.layers.*.units'], row.values['network.layers.*.units']])
+        expect(r.seed).toBe(row.values.seed)
+        expect((r.config as any).seed).toBe(r.seed)
+      }
+      await lab.queue.idle()
+      const done = await lab.call('sweeps.get', { id: s.id })
+      expect(done.progress).toMatchObject({ total: 12, fraction: 1, done: true, counts: { completed: 12 } })
+      expect(done.runs.every((r) => r.run.summary?.final['test/accuracy'] !== undefined)).toBe(true)
+      expect(events.filter((x) => x.sweepId === s.id).length).toBeGreaterThanOrEqual(12)
+      expect((await lab.call('sweeps.list')).map((x) => x.id)).toEqual([s.id])
+      // the sweep goes with its experiment
+      await lab.call('experiments.delete', { id: e.id })
+      expect(await lab.call('sweeps.list')).toEqual([])
+      await expect(lab.call('sweeps.get', { id: s.id })).rejects.toThrow(/not found/)
+    } finally {
+      await lab.close()
+    }
+  })
+
+  test('an invalid spec or combination is refused before anything is stored or queued', async () => {
+    const lab = await openLab(tempDir())
+    try {
+      const e = await lab.call('experiments.create', { name: 'base', studyId: 'training', config: TINIER })
+      await expect(lab.call('sweeps.create', { base: e.id, params: [{ path: 'optimizer.learningRat', values: [0.1] }] })).rejects.toThrow(/params\.0\.path: optimizer\.learningRat: no such field/)
+      await expect(lab.call('sweeps.create', { base: e.id, params: [{ path: 'network.layers.3.units', values: [4] }] })).rejects.toThrow(/params\.0\.path: .*index out of range/)
+      await expect(lab.call('sweeps.create', { base: e.id, params: [{ path: 'optimizer.learningRate', values: [0.1, 50] }] })).rejects.toThrow(/optimizer\.learningRate: run "lr=50"/)
+      await expect(lab.call('sweeps.create', { base: e.id, params: [{ path: 'epochs', min: 1, max: 3 }] })).rejects.toThrow(/params\.0\.count/)
+      await expect(lab.call('sweeps.create', { base: 'nope', params: [] })).rejects.toThrow(/experiment nope not found/)
+      expect(lab.store.runs.list()).toEqual([])
+      expect(lab.store.sweeps.list()).toEqual([])
+      expect(lab.queue.list()).toEqual([])
+    } finally {
+      await lab.close()
+    }
+  })
+
+  test('cancel stops the queued and running runs of the sweep promptly', async () => {
+    const lab = await openLab(tempDir(), {}, 1)
+    try {
+      const s = await lab.call('sweeps.create', { base: { study: 'training', config: ENDLESS }, seeds: 3 })
+      expect(s.runs).toHaveLength(3)
+      await waitFor(() => lab.queue.list().some((q) => q.status === 'running' && q.fraction > 0), 'the first run to train')
+      const t0 = Date.now()
+      await lab.call('sweeps.cancel', { id: s.id })
+      await lab.queue.idle()
+      expect(Date.now() - t0).toBeLessThan(3000)
+      const after = await lab.call('sweeps.get', { id: s.id })
+      expect(after.runs.map((r) => r.run.status)).toEqual(['cancelled', 'cancelled', 'cancelled'])
+      expect(after.progress.done).toBe(true)
+      expect(after.runs[0].run.steps).toBeGreaterThan(0) // what it logged stays
+    } finally {
+      await lab.close()
+    }
+  })
+
+  test('retry re-queues new runs for the failed ones, same config and name', async () => {
+    const lab = await openLab(tempDir(), {}, 2)
+    try {
+      const diverge = trainingConfig({
+        dataset: { kind: 'circles', n: 100, noise: 0 },
+        network: { layers: [{ units: 8, activation: 'linear' }, { units: 8, activation: 'linear' }] },
+        loss: 'mse',
+        optimizer: { kind: 'sgd', learningRate: 0.01, momentum: 0 },
+        batchSize: 16,
+        epochs: 3,
+        logEvery: 1
+      })
+      const s = await lab.call('sweeps.create', { base: { study: 'training', config: diverge }, params: [{ path: 'optimizer.learningRate', values: [0.01, 10] }] })
+      await lab.queue.idle()
+      const first = await lab.call('sweeps.get', { id: s.id })
+      expect(first.runs.map((r) => [r.run.name, r.run.status])).toEqual([['lr=0.01', 'completed'], ['lr=10', 'failed']])
+      const retried = await lab.call('sweeps.retryFailed', { id: s.id })
+      const row = retried.runs[1]
+      expect(row.attempts).toBe(2)
+      expect(row.run.id).not.toBe(first.runs[1].run.id)
+      expect(row.run.name).toBe('lr=10')
+      expect(['queued', 'running']).toContain(row.run.status)
+      expect(retried.runs[0].run.id).toBe(first.runs[0].run.id) // the completed one is not re-run
+      expect(lab.store.runs.get(row.run.id)!.config).toEqual(lab.store.runs.get(first.runs[1].run.id)!.config)
+      await lab.queue.idle()
+      const end = await lab.call('sweeps.get', { id: s.id })
+      expect(end.runs[1].run.status).toBe('failed')
+      expect(end.progress.total).toBe(2)
+      expect(lab.store.runs.list()).toHaveLength(3) // the first attempt is kept
+    } finally {
+      await lab.close()
+    }
+  })
+})
+
+describe('migration 2', () => {
+  test('applies on an existing v1 database; runs keep their data', () => {
+    const dir = tempDir()
+    const v1 = openDatabase(dir, MIGRATIONS.slice(0, 1))
+    expect(schemaVersion(v1)).toBe(1)
+    v1.prepare("INSERT INTO experiments (id, name, study_id, config, created_at, updated_at) VALUES ('e1', 'old', 'training', '{}', 1, 1)").run()
+    v1.prepare(
+      "INSERT INTO runs (id, experiment_id, name, study_id, config, seed, status, created_at, summary, progress) VALUES ('r1', 'e1', 'old #1', 'training', '{\"epochs\":3}', 5, 'completed', 2, '{\"final\":{\"test/accuracy\":0.9}}', 1)"
+    ).run()
+    v1.prepare("INSERT INTO scalars (run_id, key, step, wall, value) VALUES ('r1', 'train/loss', 1, 1, 0.5)").run()
+    v1.close()
+    const store = openStore(dir)
+    try {
+      expect(schemaVersion(store.db)).toBe(MIGRATIONS.length)
+      const run = store.runs.get('r1')!
+      expect(run).toMatchObject({ name: 'old #1', status: 'completed', seed: 5, config: { epochs: 3 }, sweepId: null, summary: { final: { 'test/accuracy': 0.9 } } })
+      expect(store.runs.scalars('r1')['train/loss'].value).toEqual([0.5])
+      expect(store.sweeps.list()).toEqual([])
+      const s = store.sweeps.create({ name: 'new', experimentId: 'e1', studyId: 'training', spec: { base: 'e1', mode: 'grid', params: [] } })
+      expect(store.sweeps.get(s.id)?.name).toBe('new')
+    } finally {
+      store.close()
+    }
+  })
+})
+
+describe('cli sweep', () => {
+  function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    return new Promise((res) => {
+      execFile(process.execPath, [CLI_JS, ...args], { env: TEST_ENV, timeout: 60_000 }, (err, stdout, stderr) => res({ code: err ? ((err as any).code ?? 1) : 0, stdout, stderr }))
+    })
+  }
+
+  test('--json prints one object with the sweep id and its runs; progress goes to stderr', async () => {
+    const dir = tempDir()
+    const file = join(dir, 'sweep.json')
+    writeFileSync(file, JSON.stringify({ base: { study: 'training', config: { ...TINIER, epochs: 2 } }, params: [{ path: 'optimizer.learningRate', values: [0.01, 0.02] }], seeds: 2 }))
+    const r = await cli(['sweep', file, '--json', '--concurrency', '2', '--data-dir', dir])
+    expect(r.code, r.stderr).toBe(0)
+    const lines = r.stdout.trim().split('\n')
+    expect(lines).toHaveLength(1)
+    const out = JSON.parse(lines[0])
+    expect(out.sweepId).toMatch(/^[0-9a-f-]{36}$/)
+    expect(out.runs.map((x: any) => x.name)).toEqual(['lr=0.01 seed=0', 'lr=0.01 seed=1', 'lr=0.02 seed=0', 'lr=0.02 seed=1'])
+    expect(out.runs[3]).toMatchObject({ status: 'completed', values: { 'optimizer.learningRate': 0.02, seed: 1 }, summary: { epochs: 2 } })
+    expect(r.stderr).toMatch(/2 at a time/)
+    expect(r.stderr).toMatch(/sweep 4\/4 runs done\s+100%/)
+  })
+
+  test('an invalid spec exits non-zero naming the field; the example file is valid', async () => {
+    const dir = tempDir()
+    const file = join(dir, 'bad.json')
+    writeFileSync(file, JSON.stringify({ base: { study: 'training', config: TINIER }, mode: 'random', samples: 2, params: [{ path: 'optimizer.learningRate', min: 0.1, max: 0.01 }] }))
+    const r = await cli(['sweep', file, '--data-dir', dir])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^lab: invalid sweep: params\.0\.max: /m)
+    writeFileSync(file, JSON.stringify({ base: { study: 'training', config: TINIER }, params: [{ path: 'dataset.kindd', values: ['xor'] }] }))
+    const r2 = await cli(['sweep', file, '--data-dir', dir])
+    expect(r2.code).toBe(2)
+    expect(r2.stderr).toMatch(/invalid sweep: .*dataset.*kindd/)
+    expect(JSON.parse((await cli(['list', '--json', '--data-dir', dir])).stdout)).toEqual([])
+    const { parseSweepSpec } = await import('../../src-shared/sweeps')
+    const example = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync(join(ROOT, 'examples', 'two-spirals-sweep.json'), 'utf8')))
+    expect(parseSweepSpec(example).ok).toBe(true)
+  })
+})
