@@ -23,7 +23,9 @@ export function buildIfStale({ force = false } = {}) {
     .filter(existsSync)
   const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0
   if (!force && built && Math.max(...inputs.map(newest)) <= built) return
-  const bin = createRequire(join(root, 'package.json')).resolve('electron-vite/bin/electron-vite.js')
+  // electron-vite's package exports hide its bin file from require.resolve: find the package folder instead.
+  const pkgDir = dirname(createRequire(join(root, 'package.json')).resolve('electron-vite'))
+  const bin = join(pkgDir.slice(0, pkgDir.lastIndexOf('electron-vite') + 'electron-vite'.length), 'bin', 'electron-vite.js')
   const r = spawnSync(process.execPath, [bin, 'build'], { cwd: root, encoding: 'utf8' })
   if (r.status !== 0) {
     process.stderr.write(r.stdout + r.stderr)
