@@ -1,6 +1,10 @@
-/** Entry of a run's worker_thread: activate the backend, run the study, stream batches back. */
+/**
+ * Entry of a run worker thread: for each run it is handed, activate the backend, run the study and stream
+ * batches back. A worker serves runs one after another, so tfjs and the wasm module are compiled once per
+ * worker rather than once per run (measured: that compile kept a second core half busy for small runs).
+ */
 import Database from 'better-sqlite3'
-import { parentPort, workerData } from 'node:worker_threads'
+import { parentPort } from 'node:worker_threads'
 import { createRng, deriveSeed } from '../../src-shared/rng'
 import { tf, useBackend } from './compute/backend'
 import { MetricBatcher } from './runs/batcher'
@@ -9,7 +13,6 @@ import { DatasetStore } from './store/datasets'
 import { RUNNERS } from './studies'
 import type { RunContext } from './studies/context'
 
-const input = workerData as WorkerInput
 const post = (m: WorkerMessage) => parentPort!.postMessage(m)
 
 /**
@@ -31,7 +34,7 @@ function datasetsFrom(dbPath: string | undefined): (RunContext['datasets'] & { c
   }
 }
 
-async function main(): Promise<void> {
+async function runOne(input: WorkerInput): Promise<void> {
   const abortFlag = new Int32Array(input.abort)
   const batcher = new MetricBatcher((batch) => post({ type: 'batch', batch }))
   const datasets = datasetsFrom(input.dbPath)
@@ -69,7 +72,11 @@ async function main(): Promise<void> {
     post({ type: 'failed', error: err instanceof Error ? err.message : String(err) })
   } finally {
     datasets?.close()
+    // Nothing may outlive a run in a reused worker (the runner disposes its tensors; this catches the rest).
+    tf.disposeVariables()
   }
 }
 
-void main()
+parentPort!.on('message', (m: { type: 'run'; input: WorkerInput }) => {
+  if (m.type === 'run') void runOne(m.input)
+})

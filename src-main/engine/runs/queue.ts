@@ -28,6 +28,8 @@ interface Job {
   batchSize: number | null
   cancelRequested: boolean
   settled: boolean
+  /** Removes this run's listeners from its (reusable) worker. */
+  detach?: () => void
   killTimer: NodeJS.Timeout | null
 }
 
@@ -43,6 +45,9 @@ export interface QueueOptions {
 export class JobQueue {
   private readonly waiting: Job[] = []
   private readonly running = new Map<string, Job>()
+  private readonly idleWorkers: Worker[] = []
+  /** Run workers started so far (a warm worker serves the next run instead). */
+  workersSpawned = 0
   private idleWaiters: (() => void)[] = []
   concurrency: number
 
@@ -134,7 +139,8 @@ export class JobQueue {
       // as a crash ("failed: the run's worker exited unexpectedly").
       this.settle(job, 'interrupted', 'the engine was stopped while this run was training')
     }
-    await Promise.all(jobs.map((j) => j.worker?.terminate()))
+    const idle = this.idleWorkers.splice(0)
+    await Promise.all([...jobs.map((j) => j.worker?.terminate()), ...idle.map((w) => w.terminate())])
   }
 
   private pump(): void {
@@ -168,15 +174,47 @@ export class JobQueue {
     job.message = 'starting'
     store.runs.markRunning(run.id, backend, 0)
     emit('run.status', { runId: run.id, status: 'running', backend, error: null, summary: null })
-    const worker = new Worker(this.opts.workerUrl, { workerData: input })
+    const worker = this.idleWorkers.pop() ?? this.spawnWorker()
+    worker.ref()
     job.worker = worker
-    worker.on('message', (m: WorkerMessage) => this.onMessage(job, m))
-    worker.on('error', (err) => this.settle(job, job.cancelRequested ? 'cancelled' : 'failed', `the run crashed: ${err.message}`))
-    worker.on('exit', (code) => {
+    const onMessage = (m: WorkerMessage) => this.onMessage(job, m)
+    const onError = (err: Error) => this.settle(job, job.cancelRequested ? 'cancelled' : 'failed', `the run crashed: ${err.message}`)
+    const onExit = (code: number) => {
       if (!job.settled) {
         this.settle(job, job.cancelRequested ? 'cancelled' : 'failed', job.cancelRequested ? null : `the run's worker exited unexpectedly (code ${code})`)
       }
+    }
+    worker.on('message', onMessage)
+    worker.on('error', onError)
+    worker.on('exit', onExit)
+    job.detach = () => {
+      worker.off('message', onMessage)
+      worker.off('error', onError)
+      worker.off('exit', onExit)
+    }
+    worker.postMessage({ type: 'run', input })
+  }
+
+  /** A new run worker; it leaves the idle pool by itself if it dies. */
+  private spawnWorker(): Worker {
+    const worker = new Worker(this.opts.workerUrl)
+    this.workersSpawned++
+    worker.on('exit', () => {
+      const i = this.idleWorkers.indexOf(worker)
+      if (i >= 0) this.idleWorkers.splice(i, 1)
     })
+    worker.on('error', () => {}) // reported to the run it serves, if any
+    return worker
+  }
+
+  /** A worker that finished its run cleanly serves the next one (up to `concurrency` kept warm). */
+  private release(worker: Worker): void {
+    if (this.idleWorkers.length >= this.concurrency) {
+      void worker.terminate()
+      return
+    }
+    worker.unref() // an idle worker must not keep a CLI process alive
+    this.idleWorkers.push(worker)
   }
 
   private onMessage(job: Job, m: WorkerMessage): void {
@@ -189,10 +227,10 @@ export class JobQueue {
         this.applyBatch(job, m.batch)
         break
       case 'done':
-        this.settle(job, job.cancelRequested || m.cancelled ? 'cancelled' : 'completed', null, m.summary)
+        this.settle(job, job.cancelRequested || m.cancelled ? 'cancelled' : 'completed', null, m.summary, true)
         break
       case 'failed':
-        this.settle(job, job.cancelRequested ? 'cancelled' : 'failed', job.cancelRequested ? null : m.error)
+        this.settle(job, job.cancelRequested ? 'cancelled' : 'failed', job.cancelRequested ? null : m.error, null, true)
         break
     }
   }
@@ -238,17 +276,22 @@ export class JobQueue {
     }
   }
 
-  private settle(job: Job, status: Exclude<RunStatus, 'queued' | 'running'>, error: string | null, summary: any = null): void {
+  /** `workerDone`: the worker reported the end of its run itself and can serve another. */
+  private settle(job: Job, status: Exclude<RunStatus, 'queued' | 'running'>, error: string | null, summary: any = null, workerDone = false): void {
     if (job.settled) return
     job.settled = true
     if (job.killTimer) clearTimeout(job.killTimer)
+    job.detach?.()
     const { store, emit } = this.opts
     store.runs.finish(job.runId, status, { error, summary })
     this.running.delete(job.runId)
     const run = store.runs.get(job.runId)
     emit('run.status', { runId: job.runId, status, backend: run?.backend ?? null, error, summary: run?.summary ?? null })
     emit('runs.changed', { runId: job.runId })
-    if (job.worker) void job.worker.terminate()
+    if (job.worker) {
+      if (workerDone) this.release(job.worker)
+      else void job.worker.terminate()
+    }
     this.pump()
   }
 }
