@@ -531,6 +531,40 @@ function sweepSpec(epochs: number, seeds: number) {
 const SWEEP_SIZES = QUICK ? [{ size: 'small', epochs: 8, seeds: 1 }] : [{ size: 'small', epochs: 20, seeds: 2 }, { size: 'longer', epochs: 150, seeds: 1 }]
 
 /** Wall time of the whole sweep (create → queue idle) at concurrency 1, then 2, on the auto backend. */
+/**
+ * Control for the sweep figure: the same kind of small tfjs training loop as two bare Node processes, no lab
+ * code at all — alone, then two at once. 2 × solo / pair is the best speed-up two concurrent trainings can
+ * reach on this machine.
+ */
+async function bareTfjsContention(): Promise<{ soloSeconds: number; pairSeconds: number; ceiling: number }> {
+  const script = `
+    const { createRequire } = require('node:module')
+    const req = createRequire(${JSON.stringify(fileURLToPath(here('../../package.json')))})
+    const tf = req('@tensorflow/tfjs'); req('@tensorflow/tfjs-backend-wasm')
+    tf.setBackend('wasm').then(() => {
+      const model = tf.sequential({ layers: [tf.layers.dense({ units: 32, activation: 'relu', inputShape: [2] }), tf.layers.dense({ units: 32, activation: 'relu' }), tf.layers.dense({ units: 2 })] })
+      const opt = tf.train.adam(0.01)
+      const x = tf.randomUniform([32, 2]), y = tf.randomUniform([32, 2])
+      const step = () => opt.minimize(() => tf.losses.meanSquaredError(y, model.apply(x, { training: true })), false)
+      for (let i = 0; i < 50; i++) step()
+      const t0 = performance.now()
+      for (let i = 0; i < ${QUICK ? 1000 : 3000}; i++) step()
+      tf.tidy(() => model.predict(x)).dataSync()
+      console.log((performance.now() - t0) / 1000)
+    })`
+  const once = () =>
+    new Promise<number>((resolve, reject) => {
+      const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'] })
+      let out = ''
+      child.stdout!.on('data', (d) => (out += String(d)))
+      child.on('exit', (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(`bare tfjs control exited ${code}`))))
+    })
+  const soloSeconds = await once()
+  const pair = await Promise.all([once(), once()])
+  const pairSeconds = Math.max(...pair)
+  return { soloSeconds: round(soloSeconds, 2), pairSeconds: round(pairSeconds, 2), ceiling: round((2 * soloSeconds) / pairSeconds, 2) }
+}
+
 async function sweepThroughput(dataDir: string): Promise<SweepThroughput[]> {
   const out: SweepThroughput[] = []
   for (const { size, epochs, seeds } of SWEEP_SIZES) {
@@ -698,6 +732,8 @@ async function main(): Promise<void> {
 
     log('sweep throughput: concurrency 1 vs 2')
     const sweeps = await sweepThroughput(join(tmp, 'sweep'))
+    log('bare tfjs control: one training loop alone, then two at once')
+    const contention = await bareTfjsContention()
     log('fashion-mnist: import and PCA-20' + (args['fashion-cnn'] ? ' and the CNN template' : ''))
     const fashion = await fashionFigures(join(tmp, 'fashion'), args['fashion-cnn'])
 
@@ -711,7 +747,7 @@ async function main(): Promise<void> {
       events,
       cnn: { raw: cnn, runner: cnnRunners },
       fashion,
-      sweeps: { results: sweeps, speedup: sweepSpeedups(sweeps) },
+      sweeps: { results: sweeps, speedup: sweepSpeedups(sweeps), bareTfjsControl: contention },
       totalSeconds: round((performance.now() - t0) / 1000, 1)
     }
 
@@ -795,8 +831,9 @@ async function main(): Promise<void> {
         sweeps.map((r) => [r.size, r.epochs, r.concurrency, r.runs, r.seconds.toFixed(2), fmt(r.runsPerHour), r.meanRunSeconds.toFixed(2), r.meanLoopSeconds.toFixed(2), r.concurrency === 2 ? `${report.sweeps.speedup[r.size]?.toFixed(2)}×` : ''])
       )
     )
-    out.push('   each run trains in its own worker thread (one core on wasm); a fresh worker per run pays tfjs/wasm start-up and JIT warm-up')
-    out.push('   on background threads too, so short runs gain less from a second core than long ones.')
+    out.push('   each run trains in a worker thread (one core on wasm); workers stay warm between runs, so tfjs/wasm compile once per worker.')
+    out.push(`   control, no lab code: a bare tfjs training loop takes ${contention.soloSeconds} s alone and ${contention.pairSeconds} s when two run at once —`)
+    out.push(`   two concurrent wasm trainings can reach at most ${contention.ceiling}× on this machine (plain JS loops scale 2×).`)
     out.push('')
     out.push(`total ${report.totalSeconds} s`)
     console.log(out.join('\n'))
