@@ -138,12 +138,7 @@ export function pca(x: Float32Array | Uint8Array, n: number, d: number, k: numbe
       cov.set(j, i, v)
     }
   progress(0.86, `eigen-decomposition of the ${d} × ${d} covariance`)
-  const evd = new EigenvalueDecomposition(cov, { assumeSymmetric: true })
-  const values = evd.realEigenvalues
-  const vectors = evd.eigenvectorMatrix
-  const order = values.map((v, i) => [v, i]).sort((a, b) => b[0] - a[0])
-  const totalVar = values.reduce((a, v) => a + Math.max(0, v), 0)
-  const top = order.slice(0, k)
+  const { vectors, top, perComponent } = topEigen(cov, k)
   const W = new Float64Array(d * k)
   top.forEach(([, idx], c) => {
     for (let j = 0; j < d; j++) W[j * k + c] = vectors.get(j, idx)
@@ -164,8 +159,18 @@ export function pca(x: Float32Array | Uint8Array, n: number, d: number, k: numbe
     }
     for (let c = 0; c < k; c++) out[i * k + c] = acc[c]
   }
-  const perComponent = top.map(([v]) => (totalVar > 0 ? Math.max(0, v) / totalVar : 0))
   return { out, perComponent, varianceExplained: perComponent.reduce((a, b) => a + b, 0), eigenvalues: top.map(([v]) => v) }
+}
+
+/** The k largest eigenpairs of a symmetric matrix, with each one's share of the total (non-negative) variance. */
+function topEigen(m: Matrix, k: number) {
+  const evd = new EigenvalueDecomposition(m, { assumeSymmetric: true })
+  const values = evd.realEigenvalues
+  const order = values.map((v, i) => [v, i]).sort((a, b) => b[0] - a[0])
+  const totalVar = values.reduce((a, v) => a + Math.max(0, v), 0)
+  const top = order.slice(0, k)
+  const perComponent = top.map(([v]) => (totalVar > 0 ? Math.max(0, v) / totalVar : 0))
+  return { vectors: evd.eigenvectorMatrix, top, perComponent }
 }
 
 /**
@@ -185,18 +190,12 @@ function dualPca(x: Float32Array | Uint8Array, n: number, d: number, k: number, 
       G.set(b, a, s)
     }
   progress(0.6, `eigen-decomposition of the ${n} × ${n} Gram matrix`)
-  const evd = new EigenvalueDecomposition(G, { assumeSymmetric: true })
-  const values = evd.realEigenvalues
-  const vectors = evd.eigenvectorMatrix
-  const order = values.map((v, i) => [v, i]).sort((a, b) => b[0] - a[0])
-  const totalVar = values.reduce((a, v) => a + Math.max(0, v), 0)
-  const top = order.slice(0, k)
+  const { vectors, top, perComponent } = topEigen(G, k)
   const out = new Float32Array(n * k)
   top.forEach(([v, idx], comp) => {
     const f = Math.sqrt(Math.max(0, v) * Math.max(1, n - 1))
     for (let i = 0; i < n; i++) out[i * k + comp] = vectors.get(i, idx) * f
   })
-  const perComponent = top.map(([v]) => (totalVar > 0 ? Math.max(0, v) / totalVar : 0))
   return { out, perComponent, varianceExplained: perComponent.reduce((a, b) => a + b, 0), eigenvalues: top.map(([v]) => v) }
 }
 
