@@ -4,10 +4,12 @@
  * carry exactly these; the engine validates every incoming call against `METHOD_SCHEMAS`.
  */
 import { z } from 'zod'
-import { BACKENDS, type ArtifactInfo, type EngineInfo, type Experiment, type QueueEntry, type Run, type RunStatus, type RunSummary, type ScalarSeries, type Settings } from './records'
+import { BACKENDS, type ArtifactInfo, type CompareLayout, type RunTable, type EngineInfo, type Experiment, type QueueEntry, type Run, type RunStatus, type RunSummary, type ScalarSeries, type Settings } from './records'
 import type { DatasetInfo, DatasetJob, GeneratorDescriptor } from './datasets'
 import type { Template } from './studies'
 import { sweepSpecSchema, type Sweep, type SweepDetail } from './sweeps'
+import { compareStateSchema } from './compare/state'
+import type { RunExport } from './runExport'
 
 const id = z.string().min(1).max(100)
 const empty = z.strictObject({}).optional()
@@ -50,6 +52,23 @@ export const METHOD_SCHEMAS = {
   'runs.scalars': z.strictObject({ id, keys: z.array(z.string().max(200)).max(1000).optional() }),
   'runs.series': z.strictObject({ id, key: z.string().min(1).max(200), step: z.number().int().min(0).optional() }),
   'runs.seriesSteps': z.strictObject({ id, key: z.string().min(1).max(200) }),
+  /** Organise a run: any of name, tags, notes, star, archive. */
+  'runs.update': z.strictObject({
+    id,
+    name: z.string().trim().min(1).max(200).optional(),
+    tags: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
+    notes: z.string().max(100_000).optional(),
+    starred: z.boolean().optional(),
+    archived: z.boolean().optional()
+  }),
+  /** Every run (archived included) with per-key metric stats — the runs table in one call. */
+  'runs.table': empty,
+  /** Full-resolution scalars of many runs in one round trip (compare view). */
+  'runs.scalarsMany': z.strictObject({ ids: z.array(id).min(1).max(2000), keys: z.array(z.string().max(200)).max(1000).optional() }),
+  /** The run as one portable document (config, metadata, scalars, series, artifacts). */
+  'runs.export': z.strictObject({ id }),
+  /** Import an exported run (a .json document or an exported folder) as a new run. */
+  'runs.import': z.strictObject({ path: z.string().min(1).max(4096) }),
   'runs.artifacts': z.strictObject({ id }),
   'runs.artifact': z.strictObject({ id, name: z.string().min(1).max(200) }),
   'queue.list': empty,
@@ -59,6 +78,10 @@ export const METHOD_SCHEMAS = {
   'sweeps.get': z.strictObject({ id }),
   'sweeps.cancel': z.strictObject({ id }),
   'sweeps.retryFailed': z.strictObject({ id }),
+  'layouts.list': empty,
+  /** Create (no id) or overwrite a saved compare layout. */
+  'layouts.save': z.strictObject({ id: id.optional(), name: z.string().trim().min(1).max(200), state: compareStateSchema }),
+  'layouts.delete': z.strictObject({ id }),
   'trash.empty': empty,
   'datasets.list': empty,
   'datasets.get': z.strictObject({ id }),
@@ -145,6 +168,11 @@ export interface MethodResults {
   'runs.scalars': Record<string, ScalarSeries>
   'runs.series': SeriesPoint | null
   'runs.seriesSteps': number[]
+  'runs.update': Run
+  'runs.table': RunTable
+  'runs.scalarsMany': Record<string, Record<string, ScalarSeries>>
+  'runs.export': RunExport
+  'runs.import': Run
   'runs.artifacts': ArtifactInfo[]
   /** The artifact's bytes as base64 (artifacts are checkpoints and exports: kilobytes to a few megabytes). */
   'runs.artifact': { name: string; kind: string; base64: string }
@@ -154,6 +182,9 @@ export interface MethodResults {
   'sweeps.get': SweepDetail
   'sweeps.cancel': SweepDetail
   'sweeps.retryFailed': SweepDetail
+  'layouts.list': CompareLayout[]
+  'layouts.save': CompareLayout
+  'layouts.delete': { ok: true }
   'trash.empty': { runs: number; experiments: number; datasets: number }
   'datasets.list': DatasetInfo[]
   'datasets.get': DatasetInfo
@@ -221,11 +252,12 @@ export interface EventPayloads {
   'datasets.changed': { datasetId: string | null }
   /** A sweep was created, cancelled or retried, or one of its runs changed status. */
   'sweeps.changed': { sweepId: string | null }
+  'layouts.changed': { layoutId: string | null }
   /** Raised by the transport, not the engine: the link to the engine went down or came back. */
   'engine.connection': { connected: boolean; message: string }
 }
 export type EventName = keyof EventPayloads
-export const EVENT_NAMES: EventName[] = ['run.status', 'run.progress', 'run.metrics', 'runs.changed', 'experiments.changed', 'settings.changed', 'engine.connection', 'datasets.job', 'datasets.changed', 'sweeps.changed']
+export const EVENT_NAMES: EventName[] = ['run.status', 'run.progress', 'run.metrics', 'runs.changed', 'experiments.changed', 'settings.changed', 'engine.connection', 'datasets.job', 'datasets.changed', 'sweeps.changed', 'layouts.changed']
 
 /** Wire messages, identical over Node IPC and WebSocket. */
 export type WireMessage =

@@ -45,10 +45,40 @@ export interface Run {
   tags: string[]
   notes: string
   sweepId: string | null
+  starred: boolean
+  /** Archived runs are hidden from the runs table unless asked for (`is:archived`); nothing is deleted. */
+  archived: boolean
   /** Progress as last recorded (0–1), and steps done / planned. */
   progress: number
   steps: number
   totalSteps: number
+}
+
+/** Per run and scalar key: kept up to date as batches are written, so the runs table never scans curves. */
+export interface MetricStats {
+  last: number
+  lastStep: number
+  min: number
+  minStep: number
+  max: number
+  maxStep: number
+  count: number
+}
+
+/** Everything the runs table shows: the runs, and per run id per scalar key its stats. */
+export interface RunTable {
+  runs: Run[]
+  metrics: Record<string, Record<string, MetricStats>>
+}
+
+/** A saved compare view: reopening it restores the same runs, charts and settings. */
+export interface CompareLayout {
+  id: string
+  name: string
+  /** A CompareState (src-shared/compare/state.ts). */
+  state: unknown
+  createdAt: number
+  updatedAt: number
 }
 
 export interface ArtifactInfo {

@@ -3,6 +3,7 @@
  *   run <config.json> | run --template <id>   [--data-dir D] [--json] [--name N]
  *   templates [--json] · list [--json] · show <runId> [--json]
  *   dataset generate|import|list|show|transform … (see dataset.ts)
+ *   export <runId> [--out F] · import <file.json | folder> (see runTransfer.ts)
  */
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
@@ -16,6 +17,7 @@ import { progressLine } from './progress'
 import { DATASET_USAGE, commandDataset } from './dataset'
 import { BUILTIN_MNIST_ID } from '../engine/datasets/builtin'
 import { SWEEP_USAGE, commandSweep } from './sweep'
+import { TRANSFER_USAGE, commandExport, commandImport } from './runTransfer'
 
 class UsageError extends Error {}
 
@@ -25,6 +27,7 @@ const USAGE = `usage: npm run lab -- <command> [options]
   templates                      list every gallery card (study, figure, expected outcome, built or not)
   list                           list runs
   show <runId>                   show one run with its summary
+${TRANSFER_USAGE}
 ${SWEEP_USAGE}
 ${DATASET_USAGE}
 options: --data-dir D (default $LAB_DATA_DIR or the app's data folder), --json (machine-readable output)`
@@ -161,6 +164,7 @@ export async function main(argv: string[]): Promise<number> {
       template: { type: 'string' },
       preset: { type: 'string' },
       name: { type: 'string' },
+      out: { type: 'string' },
       set: { type: 'string', multiple: true },
       seed: { type: 'string' },
       format: { type: 'string' },
@@ -179,7 +183,7 @@ export async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2
   }
   if (command === 'templates') return commandTemplates(values.json)
-  if (!['run', 'list', 'show', 'dataset', 'sweep'].includes(command)) throw new UsageError(`unknown command "${command}"\n${USAGE}`)
+  if (!['run', 'list', 'show', 'dataset', 'sweep', 'export', 'import'].includes(command)) throw new UsageError(`unknown command "${command}"\n${USAGE}`)
 
   const { dataDir, source } = resolveDataDir(values['data-dir'])
   // Built-in datasets are made on demand here (dataset commands, runs), not on every CLI start.
@@ -187,6 +191,8 @@ export async function main(argv: string[]): Promise<number> {
   const lab = await Lab.open({ dataDir, dataDirSource: source, mode: 'inprocess', workerUrl: new URL('./worker.js', import.meta.url), builtins: false, concurrency })
   try {
     if (command === 'dataset') return await commandDataset(lab, rest, values)
+    if (command === 'export') return await commandExport(lab, rest[0], { out: values.out, json: values.json })
+    if (command === 'import') return await commandImport(lab, rest[0], { json: values.json })
     if (command === 'sweep') return await commandSweep(lab, rest[0], { json: values.json })
     if (command === 'run') return await commandRun(lab, rest[0], { template: values.template, preset: values.preset, name: values.name, json: values.json })
     if (command === 'list') {

@@ -18,6 +18,7 @@ import { openStore, type LabStore } from './store'
 import { preferredDataDir, resolveDataDir, setPreferredDataDir, type DataDirSource } from './paths'
 import { version } from './version'
 import { Sweeps } from './sweeps/sweeps'
+import { RunExportError, exportRun, importRun, readRunExport } from './runs/runExport'
 
 export type EventListener = <E extends EventName>(event: E, payload: EventPayloads[E]) => void
 
@@ -309,6 +310,32 @@ export class Lab {
         this.emit('runs.changed', { runId: p.id })
         return store.runs.get(p.id)!
       },
+      'runs.update': (p) => {
+        this.requireRun(p.id)
+        const { id, ...patch } = p
+        const run = store.runs.update(id, patch)
+        if (!run) throw new LabError('not-found', `run ${id} not found`)
+        this.emit('runs.changed', { runId: id })
+        return run
+      },
+      'runs.table': () => store.runs.table(),
+      'runs.scalarsMany': (p) => store.runs.scalarsMany(p.ids, p.keys),
+      'runs.export': (p) => {
+        const doc = exportRun(store, p.id)
+        if (!doc) throw new LabError('not-found', `run ${p.id} not found`)
+        return doc
+      },
+      'runs.import': (p) => {
+        let run
+        try {
+          run = importRun(store, readRunExport(p.path))
+        } catch (err) {
+          if (err instanceof RunExportError) throw new LabError('bad-request', err.message)
+          throw err
+        }
+        this.emit('runs.changed', { runId: run.id })
+        return run
+      },
       'runs.delete': (p) => {
         const run = this.requireRun(p.id)
         if (this.queue.has(p.id)) throw new LabError('conflict', `run ${run.name} is ${run.status}; cancel it before deleting it`)
@@ -344,6 +371,17 @@ export class Lab {
       'sweeps.get': (p) => this.sweeps.get(p.id),
       'sweeps.cancel': (p) => this.sweeps.cancel(p.id),
       'sweeps.retryFailed': (p) => this.sweeps.retryFailed(p.id),
+      'layouts.list': () => store.layouts.list(),
+      'layouts.save': (p) => {
+        const layout = store.layouts.save(p)
+        this.emit('layouts.changed', { layoutId: layout.id })
+        return layout
+      },
+      'layouts.delete': (p) => {
+        if (!store.layouts.delete(p.id)) throw new LabError('not-found', `layout ${p.id} not found`)
+        this.emit('layouts.changed', { layoutId: p.id })
+        return { ok: true as const }
+      },
       'datasets.list': () => store.datasets.list(),
       'datasets.get': (p) => {
         const d = store.datasets.get(p.id)

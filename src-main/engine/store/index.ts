@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { DB_FILE, openDatabase, type Db } from './database'
 import { DatasetStore } from './datasets'
 import { ExperimentStore } from './experiments'
+import { LayoutStore } from './layouts'
 import { RunStore } from './runs'
 import { SettingsStore } from './settings'
 import { SweepStore } from './sweeps'
@@ -14,6 +15,7 @@ export interface LabStore {
   datasets: DatasetStore
   settings: SettingsStore
   sweeps: SweepStore
+  layouts: LayoutStore
   close(): void
 }
 
@@ -27,6 +29,7 @@ export function openStore(dataDir: string): LabStore {
     datasets: new DatasetStore(db),
     settings: new SettingsStore(db),
     sweeps: new SweepStore(db),
+    layouts: new LayoutStore(db),
     close: () => db.close()
   }
 }

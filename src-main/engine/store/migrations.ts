@@ -97,5 +97,46 @@ export const MIGRATIONS: string[] = [
   );
   ALTER TABLE runs ADD COLUMN sweep_index INTEGER;
   CREATE INDEX runs_sweep ON runs(sweep_id, sweep_index);
+  `,
+  // 3: compare — star/archive flags on runs; per run and scalar key the last/min/max stats, kept current by
+  // every write so the runs table never scans curves (backfilled here from the scalars already stored);
+  // saved compare layouts.
+  `
+  ALTER TABLE runs ADD COLUMN starred INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE runs ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE run_metrics (
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    -- value at the greatest step (the latest write on a tie); NULL when that value was not finite
+    last REAL,
+    last_step INTEGER NOT NULL,
+    -- over finite values only: NULL while the key has none
+    min REAL,
+    min_step INTEGER,
+    max REAL,
+    max_step INTEGER,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (run_id, key)
+  ) WITHOUT ROWID;
+  INSERT INTO run_metrics (run_id, key, last, last_step, min, min_step, max, max_step, count)
+  SELECT g.run_id, g.key,
+    (SELECT s.value FROM scalars s WHERE s.run_id = g.run_id AND s.key = g.key ORDER BY s.step DESC, s.rowid DESC LIMIT 1),
+    g.last_step,
+    g.min,
+    (SELECT s.step FROM scalars s WHERE s.run_id = g.run_id AND s.key = g.key AND s.value = g.min ORDER BY s.rowid LIMIT 1),
+    g.max,
+    (SELECT s.step FROM scalars s WHERE s.run_id = g.run_id AND s.key = g.key AND s.value = g.max ORDER BY s.rowid LIMIT 1),
+    g.count
+  FROM (
+    SELECT run_id, key, MAX(step) AS last_step, MIN(value) AS min, MAX(value) AS max, COUNT(*) AS count
+    FROM scalars WHERE run_id IN (SELECT id FROM runs) GROUP BY run_id, key
+  ) g;
+  CREATE TABLE compare_layouts (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    state TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
   `
 ]
