@@ -1,4 +1,5 @@
 import { createRouter, createWebHashHistory } from 'vue-router'
+import CompareView from './views/CompareView.vue'
 import DatasetsView from './views/DatasetsView.vue'
 import DatasetView from './views/DatasetView.vue'
 import ExperimentEditor from './views/ExperimentEditor.vue'
@@ -21,6 +22,7 @@ export const router = createRouter({
     { path: '/experiments/:id', component: ExperimentEditor, props: true },
     { path: '/runs', component: RunsView },
     { path: '/runs/:id', component: RunView, props: true },
+    { path: '/compare', component: CompareView },
     { path: '/sweeps', component: SweepsView },
     { path: '/sweeps/new', component: SweepNew },
     { path: '/sweeps/:id', component: SweepView, props: true },
