@@ -13,7 +13,9 @@ const external = [
   'better-sqlite3',
   'ws',
   'zod',
-  /^@tensorflow\//
+  /^@tensorflow\//,
+  // Only the bench drives Chromium; bundled, playwright-core cannot find its own package.json.
+  'playwright-core'
 ]
 
 export default defineConfig({

@@ -13,6 +13,9 @@
  *     synthetic images, softmax cross-entropy, SGD, batch 64 — raw tfjs (the lab's buildNetwork, minimal
  *     minimize loop) on every backend (cpu time-capped: it has the conv gradients, but in pure JS), and on
  *     wasm also through the runner (a stored uint8 image dataset → worker → training study).
+ *  5–6. Fashion-MNIST import/PCA, sweep throughput (see their sections).
+ *  7. Compare (test/bench/compareBench.ts): a 5 000-run table and a 50 runs × 10 000 points compare in
+ *     Chromium against serve mode. `--compare-only` runs just this section.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -32,6 +35,7 @@ import { buildNetwork } from '../../src-main/engine/compute/network'
 import { createRng } from '../../src-shared/rng'
 import { randomLabels } from '../../src-main/engine/datasets/toy'
 import { Lab } from '../../src-main/engine/lab'
+import { compareFigures, type CompareFigures } from './compareBench'
 
 const { values: args } = parseArgs({
   options: {
@@ -40,13 +44,15 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     /** Also train the Fashion-MNIST CNN template to the end (≈ 3–4 min on 2 cores). */
     'fashion-cnn': { type: 'boolean', default: false },
+    /** Only the compare section (7): the runs table and the compare view in Chromium. */
+    'compare-only': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false }
   },
   strict: true
 })
 
 if (args.help) {
-  console.log('usage: npm run bench [-- --json] [-- --quick] [-- --fashion-cnn]')
+  console.log('usage: npm run bench [-- --json] [-- --quick] [-- --fashion-cnn] [-- --compare-only]')
   process.exit(0)
 }
 
@@ -609,6 +615,19 @@ function sweepSpeedups(rs: SweepThroughput[]): Record<string, number> {
 
 // ------------------------------------------------------------------------------------------- report
 
+function compareReport(c: CompareFigures): string[] {
+  const t = c.table
+  const v = c.compare
+  return [
+    `7. Compare in Chromium (serve mode, headless, 1400×900): runs table of ${fmt(t.runs)} runs; compare of ${v.runs} runs × ${fmt(v.pointsPerRun)} points`,
+    `   table: rows shown ${fmt(t.loadMs)} ms after opening #/runs (store seeded in ${t.seedSeconds.toFixed(1)} s); filter "lr < 0.01 test/accuracy > 0.6" → ${fmt(t.filteredRows)} rows in ${t.filterMs.toFixed(0)} ms`,
+    `   scroll top → bottom (${fmt(t.scroll.rowsPassed)} rows, 3 rows per frame): ${t.scroll.frames} frames in ${t.scroll.seconds.toFixed(2)} s, frame mean ${t.scroll.meanFrameMs.toFixed(1)} ms, p95 ${t.scroll.p95FrameMs.toFixed(1)} ms, max ${t.scroll.maxFrameMs.toFixed(1)} ms; at most ${t.scroll.domRows} rows in the DOM`,
+    `   compare: first render ${fmt(v.renderMs)} ms from opening the link — target < 1 000 ms — of which fetching ${fmt(v.runs * v.pointsPerRun)} points (runs.scalarsMany over the WebSocket) ${fmt(v.fetchMs)} ms,`,
+    `     then EMA smoothing at full resolution, LTTB to the chart width and drawing ${fmt(v.pointsDrawn)} points in ${v.seriesDrawn} series (raw + smoothed)`,
+    `   re-render after a smoothing change (cached data): ${v.rerenderMs == null ? 'not measured (no smoothing slider found)' : `${fmt(v.rerenderMs)} ms`}`
+  ]
+}
+
 function table(headers: string[], rows: (string | number)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map(String))]
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)))
@@ -703,6 +722,13 @@ async function main(): Promise<void> {
   const t0 = performance.now()
   const tmp = mkdtempSync(join(tmpdir(), 'lab-bench-'))
   try {
+    if (args['compare-only']) {
+      log('compare: runs table and compare view in Chromium')
+      const compare = await compareFigures(join(tmp, 'compare'), { quick: QUICK, log })
+      if (args.json) console.log(JSON.stringify({ quick: QUICK, compare }))
+      else console.log(compareReport(compare).join('\n'))
+      return
+    }
     const resolution = await resolveBackend('auto')
     const available = resolution.probes.filter((p) => p.available).map((p) => p.name)
     log(`backends available: ${available.join(', ')} (auto → ${resolution.backend})`)
@@ -736,6 +762,8 @@ async function main(): Promise<void> {
     const contention = await bareTfjsContention()
     log('fashion-mnist: import and PCA-20' + (args['fashion-cnn'] ? ' and the CNN template' : ''))
     const fashion = await fashionFigures(join(tmp, 'fashion'), args['fashion-cnn'])
+    log('compare: runs table and compare view in Chromium')
+    const compare = await compareFigures(join(tmp, 'compare'), { quick: QUICK, log })
 
     const report = {
       machine: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '' },
@@ -748,6 +776,7 @@ async function main(): Promise<void> {
       cnn: { raw: cnn, runner: cnnRunners },
       fashion,
       sweeps: { results: sweeps, speedup: sweepSpeedups(sweeps), bareTfjsControl: contention },
+      compare,
       totalSeconds: round((performance.now() - t0) / 1000, 1)
     }
 
@@ -834,6 +863,8 @@ async function main(): Promise<void> {
     out.push('   each run trains in a worker thread (one core on wasm); workers stay warm between runs, so tfjs/wasm compile once per worker.')
     out.push(`   control, no lab code: a bare tfjs training loop takes ${contention.soloSeconds} s alone and ${contention.pairSeconds} s when two run at once —`)
     out.push(`   two concurrent wasm trainings can reach at most ${contention.ceiling}× on this machine (plain JS loops scale 2×).`)
+    out.push('')
+    out.push(...compareReport(compare))
     out.push('')
     out.push(`total ${report.totalSeconds} s`)
     console.log(out.join('\n'))
