@@ -89,7 +89,12 @@ describe('comparing runs in a browser (serve mode)', () => {
     await page.selectOption('[data-testid="group-by"]', 'optimizer.learningRate')
     // One band per group: lr 0.01 (two seeds) and lr 0.03 (one run).
     await expect.poll(() => chart.getAttribute('data-band-count')).toBe('2')
-    if (shots) await page.screenshot({ path: `${shots}/compare-grouped.png` })
+    if (shots) {
+      await page.screenshot({ path: `${shots}/compare-grouped.png` })
+      await page.click('[data-testid="log-y"]')
+      await page.screenshot({ path: `${shots}/compare-grouped-log.png` })
+      await page.click('[data-testid="log-y"]')
+    }
 
     const csv = await download('[data-testid="compare-chart"][data-metric="test/accuracy"]', 'CSV')
     const lines = csv.text.trim().split('\n')
@@ -148,6 +153,27 @@ describe('comparing runs in a browser (serve mode)', () => {
     await page.click('[data-testid="layout-open-lr bands"]')
     await expect.poll(() => chart.getAttribute('data-band-count')).toBe('2')
     expect(await page.inputValue('[data-testid="group-by"]')).toBe('optimizer.learningRate')
+  })
+
+  it('shows the config diff, parallel coordinates and every run\'s boundary at one shared step', async () => {
+    await page.click('[data-testid="tab-config"]')
+    const diff = page.locator('[data-testid="config-diff"]')
+    await expect.poll(() => diff.textContent()).toContain('optimizer.learningRate')
+    // Differences only (the default): the learning rate and the seed differ, the dataset does not.
+    expect(await diff.textContent()).not.toContain('dataset.kind')
+    await page.click('[data-testid="diff-only"]')
+    await expect.poll(() => diff.textContent()).toContain('dataset.kind')
+    if (shots) await page.screenshot({ path: `${shots}/compare-config.png` })
+
+    await page.click('[data-testid="tab-parallel"]')
+    await expect.poll(() => page.locator('[data-testid="parallel-chart"] canvas').count(), { timeout: 10_000 }).toBeGreaterThan(0)
+    if (shots) await page.screenshot({ path: `${shots}/compare-parallel.png` })
+
+    await page.click('[data-testid="tab-series"]')
+    // The boundary of each of the three runs, drawn at the same step.
+    await expect.poll(() => page.locator('[data-testid="boundary"]').count(), { timeout: 10_000 }).toBe(3)
+    if (shots) await page.screenshot({ path: `${shots}/compare-series.png` })
+    await page.click('[data-testid="tab-curves"]')
   })
 
   it('exports a run as JSON and imports it back as a new run', async () => {
