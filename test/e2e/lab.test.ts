@@ -95,10 +95,10 @@ describe('the lab in a browser (serve mode)', () => {
 
     // The run is listed, and its page shows the same curve from the store.
     await page.goto(`${engine.url.split('?')[0]}#/runs`)
-    const row = page.locator('[data-testid="runs-table"] tbody tr', { hasText: 'e2e spirals #1' })
+    const row = page.locator('[data-testid="runs-scroll"] [data-run-id]', { hasText: 'e2e spirals #1' })
     await expect.poll(() => row.count()).toBe(1)
     expect(await row.locator('.badge').textContent()).toBe('completed')
-    await row.locator('a').click()
+    await row.locator('a', { hasText: 'e2e spirals #1' }).click()
     await page.waitForURL(new RegExp(`#/runs/${runId}$`))
     await expect.poll(lossPoints, { timeout: 15_000 }).toBe(finalPoints)
     expect(pageErrors).toEqual([])
@@ -128,18 +128,20 @@ describe('the lab in a browser (serve mode)', () => {
     await page.reload()
     await expect.poll(lossPoints, { timeout: 10_000 }).toBeGreaterThanOrEqual(before)
 
-    // Rename it in the runs list (keyboard), then delete it.
+    // Rename it from its row's menu (keyboard), then delete it.
     await page.goto(`${engine.url.split('?')[0]}#/runs`)
     const runRow = page.locator(`[data-run-id="${runId}"]`)
-    await runRow.locator('button:text-is("Rename")').click()
+    await runRow.locator('[data-testid="row-menu"]').click()
+    await page.click('[data-testid="run-menu"] button:text-is("Rename")')
     await page.keyboard.press('Control+A')
     await page.keyboard.type('cancelled board')
     await page.keyboard.press('Enter')
-    await expect.poll(() => runRow.locator('a').textContent()).toBe('cancelled board')
+    await expect.poll(() => runRow.locator('a', { hasText: 'cancelled board' }).count()).toBe(1)
     page.once('dialog', (d) => void d.accept())
-    await runRow.locator('button:text-is("Delete")').click()
+    await runRow.locator('[data-testid="row-menu"]').click()
+    await page.click('[data-testid="run-menu"] button:text-is("Delete")')
     await expect.poll(() => runRow.count()).toBe(0)
-    expect(await page.locator('[data-testid="runs-table"] tbody tr', { hasText: 'e2e spirals #1' }).count()).toBe(1)
+    expect(await page.locator('[data-testid="runs-scroll"] [data-run-id]', { hasText: 'e2e spirals #1' }).count()).toBe(1)
     expect(pageErrors).toEqual([])
   })
 })
