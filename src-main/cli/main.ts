@@ -87,7 +87,9 @@ async function commandRun(lab: Lab, file: string | undefined, opts: { template?:
   const v = validateConfig(source.studyId, withDefaults(study.defaults, source.config))
   if (!v.ok) throw new UsageError(`invalid config: ${v.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`)
 
-  if ((v.config as { dataset?: { datasetId?: string } }).dataset?.datasetId === BUILTIN_MNIST_ID) {
+  // The built-in digits are created on first need (the GUI creates them at start; the CLI does not).
+  const cfg = v.config as { datasetId?: string; dataset?: { datasetId?: string } }
+  if (cfg.dataset?.datasetId === BUILTIN_MNIST_ID || cfg.datasetId === BUILTIN_MNIST_ID) {
     const b = lab.ensureBuiltins()
     if (b) await lab.datasetJobs.wait(b.jobId)
   }

@@ -51,6 +51,29 @@ export const layerSchema = z.strictObject({
   rate: z.number().min(0).max(0.95).optional()
 })
 
+/**
+ * The local elasticity probe attachable to a training run (He & Su, ICLR 2020; spec `local-elasticity.md`):
+ * every N epochs, the exact LE from `basePoints` to `testPoints` seeded training points (and optionally the
+ * first-order S_ker). Optional in the config: a config without it (every config before it) runs no probe.
+ */
+export const elasticityProbeSchema = z.strictObject({
+  enabled: z.boolean(),
+  /** Probe every N epochs (and at epoch 0 and the end). */
+  every: z.number().int().min(1).max(100_000),
+  /** Base points: the first of the test points (each takes one SGD step). */
+  basePoints: z.number().int().min(1).max(1000),
+  /** Test points: a fixed seeded subset of the training points, re-predicted after each step. */
+  testPoints: z.number().int().min(2).max(10_000),
+  gamma: z.number().gt(0).max(10),
+  /** Also the first-order kernel S_ker from per-example gradients (one backward pass per test point and output). */
+  kernel: z.boolean(),
+  /** Neighbours in the locality index (mean LE to the k nearest same-class points ÷ mean LE to the rest). */
+  k: z.number().int().min(1).max(1000)
+})
+
+/** What the probe block holds when it is switched on in a form (off by default). */
+export const elasticityProbeDefaults: z.infer<typeof elasticityProbeSchema> = { enabled: false, every: 5, basePoints: 20, testPoints: 500, gamma: 0.01, kernel: false, k: 10 }
+
 export const trainingConfigSchema = z
   .strictObject({
   dataset: toyDatasetSchema,
@@ -75,9 +98,15 @@ export const trainingConfigSchema = z
   /** Decision-boundary snapshot every N epochs (0 = about 50 snapshots per run). */
   boundaryEvery: z.number().int().min(0).max(100_000),
   /** Boundary grid resolution (cells per side). */
-  boundaryResolution: z.number().int().min(100).max(400)
+  boundaryResolution: z.number().int().min(100).max(400),
+  /** Probes run alongside training (optional; absent = none). */
+  probes: z.strictObject({ elasticity: elasticityProbeSchema.optional() }).optional()
   })
   .refine((c) => c.dataset.kind !== 'stored' || !!c.dataset.datasetId, { path: ['dataset', 'datasetId'], message: 'choose a dataset from the library' })
+  .refine((c) => !c.probes?.elasticity?.enabled || c.probes.elasticity.basePoints <= c.probes.elasticity.testPoints, {
+    path: ['probes', 'elasticity', 'basePoints'],
+    message: 'the base points are taken from the test points: at most testPoints'
+  })
   .superRefine((c, ctx) => {
     // Toy datasets have known flat inputs, so the layer stack is checked here (conv/pool layers cannot take
     // them). A stored dataset's sample shape is known only with the dataset: the form calls
@@ -277,7 +306,16 @@ export const trainingFields: Record<string, FieldMeta> = {
   seed: { label: 'Seed', help: 'Seeds data, initialisation and shuffling: the same seed gives the same numbers on the same backend.', group: 'Training', custom: true },
   logEvery: { label: 'Minibatch metrics every N steps', help: 'Log the minibatch loss and accuracy every N steps (full train/test metrics are logged every epoch).', unit: 'steps', group: 'Logging' },
   boundaryEvery: { label: 'Boundary every N epochs', help: 'Decision-boundary snapshot every N epochs; 0 = about 50 snapshots per run.', unit: 'epochs', group: 'Logging' },
-  boundaryResolution: { label: 'Boundary grid', help: 'Decision-boundary grid resolution.', unit: 'cells per side', group: 'Logging' }
+  boundaryResolution: { label: 'Boundary grid', help: 'Decision-boundary grid resolution.', unit: 'cells per side', group: 'Logging' },
+  probes: { label: 'Probes', help: 'Measurements taken alongside training (none unless switched on).', group: 'Probes' },
+  'probes.elasticity': { label: 'Local elasticity', help: 'How much one SGD step on a training point moves the predictions on others (He & Su, ICLR 2020).', group: 'Probes' },
+  'probes.elasticity.enabled': { label: 'Elasticity probe', help: 'Measure the exact LE (S_rel for one output) from base points to test points during training (He & Su, ICLR 2020).', group: 'Probes' },
+  'probes.elasticity.every': { label: 'Probe every N epochs', help: 'The probe runs at epoch 0, every N epochs and at the end.', unit: 'epochs', group: 'Probes' },
+  'probes.elasticity.basePoints': { label: 'Base points', help: 'Points that each take one SGD step (the first of the test points).', unit: 'points', group: 'Probes' },
+  'probes.elasticity.testPoints': { label: 'Test points', help: 'A fixed seeded subset of the training points, all re-predicted in one batched pass per base point.', unit: 'points', group: 'Probes' },
+  'probes.elasticity.gamma': { label: 'Probe step γ', help: 'Step size of the probe\'s SGD step; tripled while the step changes the output by less than float precision (the reference code\'s rule).', group: 'Probes' },
+  'probes.elasticity.kernel': { label: 'First-order kernel S_ker', help: 'Also ⟨∂f(x′)/∂w, ∂f(x)/∂w⟩ along the loss gradient (the NTK at the current weights) from per-example gradients: slower.', group: 'Probes' },
+  'probes.elasticity.k': { label: 'Locality neighbours (k)', help: 'Locality index: mean LE to the k nearest same-class test points ÷ mean LE to the rest (> 1 = locally elastic).', group: 'Probes' }
 }
 
 function preset(id: string, title: string, description: string, patch: (c: TrainingConfig) => void): Preset<TrainingConfig> {
@@ -315,6 +353,8 @@ export const trainingStudy: StudyDescriptor<TrainingConfig> & { templates: Train
     { key: 'train/batch_accuracy', kind: 'scalar', title: 'Minibatch accuracy (after the step)' },
     { key: 'train/accuracy', kind: 'scalar', title: 'Train accuracy' },
     { key: 'test/accuracy', kind: 'scalar', title: 'Test accuracy' },
-    { key: 'boundary', kind: 'boundary', title: 'Decision boundary' }
+    { key: 'boundary', kind: 'boundary', title: 'Decision boundary' },
+    { key: 'elasticity/locality', kind: 'scalar', title: 'Elasticity locality index (probe)' },
+    { key: 'elasticity/probe', kind: 'heatmap', title: 'LE from the probe\'s base points (probe)' }
   ]
 }

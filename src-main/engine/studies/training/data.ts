@@ -24,15 +24,25 @@ export interface Source {
   /** What the run trained on, for messages: 'two-spirals' or 'dataset "Fashion-MNIST" (id …)'. */
   label: string
   stored: boolean
+  /** Class names of a stored dataset (null when it has none, and for toy data). */
+  classNames: string[] | null
 }
 
 export function loadSource(ctx: RunContext, cfg: TrainingConfig): Source {
   if (cfg.dataset.kind !== 'stored') {
     const d = generateToy(cfg.dataset, deriveSeed(ctx.seed, 'data'))
-    return { x: d.x, labels: d.y, n: d.n, sample: [d.dims], dims: d.dims, classes: d.classes, scale: 1, label: cfg.dataset.kind, stored: false }
+    return { x: d.x, labels: d.y, n: d.n, sample: [d.dims], dims: d.dims, classes: d.classes, scale: 1, label: cfg.dataset.kind, stored: false, classNames: null }
   }
   const id = cfg.dataset.datasetId
   if (!id) throw new RunFailure('dataset.kind is "stored" but no datasetId was given; choose a dataset from the library')
+  return loadStored(ctx, id, 'the training study')
+}
+
+/**
+ * A classification dataset of the library as a Source; `study` names the caller in messages ("the training
+ * study"). Fails with a readable message for a missing, deleted or unsuitable dataset.
+ */
+export function loadStored(ctx: RunContext, id: string, study: string): Source {
   if (!ctx.datasets) throw new RunFailure(`dataset ${id} cannot be loaded: this run has no access to the dataset library`)
   let loaded: ReturnType<NonNullable<RunContext['datasets']>['load']>
   try {
@@ -45,9 +55,9 @@ export function loadSource(ctx: RunContext, cfg: TrainingConfig): Source {
   const { info, x, y } = loaded
   const name = `dataset "${info.name}"`
   if (info.shape.task !== 'classification' || !info.shape.classes) {
-    throw new RunFailure(`${name} is a ${info.shape.task} dataset; the training study classifies (choose a dataset with class labels)`)
+    throw new RunFailure(`${name} is a ${info.shape.task} dataset; ${study} classifies (choose a dataset with class labels)`)
   }
-  if (info.shape.classes < 2) throw new RunFailure(`${name} has ${info.shape.classes} class; the training study needs at least 2`)
+  if (info.shape.classes < 2) throw new RunFailure(`${name} has ${info.shape.classes} class; ${study} needs at least 2`)
   const dims = info.shape.sample.reduce((a, b) => a * b, 1)
   if (info.shape.n < 2) throw new RunFailure(`${name} has ${info.shape.n} sample(s); it needs at least 2 to split into train and test`)
   return {
@@ -59,7 +69,8 @@ export function loadSource(ctx: RunContext, cfg: TrainingConfig): Source {
     classes: info.shape.classes,
     scale: x instanceof Uint8Array ? 1 / 255 : 1,
     label: name,
-    stored: true
+    stored: true,
+    classNames: info.classNames
   }
 }
 

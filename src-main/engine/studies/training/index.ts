@@ -15,6 +15,7 @@ import { splitIndices } from '../../datasets/toy'
 import { boundaryGrid, boundarySnapshot } from '../../probes/decisionBoundary'
 import { RunFailure, type RunContext, type StudyRunner } from '../context'
 import { gather, loadSource, type Source } from './data'
+import { trainingElasticityProbe } from '../elasticity/trainingProbe'
 
 const MAX_POINTS_SHOWN = 1500
 /** Stored datasets are evaluated in chunks (a CNN's activations for 10 000 images do not fit at once). */
@@ -79,6 +80,8 @@ export const runTraining: StudyRunner = async (ctx: RunContext) => {
   const testEval = evalSet(split.test)
 
   const optimizer = makeOptimizer(tf, cfg.optimizer)
+  // The optional local elasticity probe (config `probes.elasticity`); null when it is off.
+  const elasticity = trainingElasticityProbe(ctx, cfg, data, split.train, model)
   /** Training mode: dropout masks, batch statistics (and their moving averages updated). */
   const forward = (x: Tensor) => model.apply(x, { training: true }) as import('@tensorflow/tfjs').Tensor2D
   /** Inference mode: no dropout, batch-norm's moving statistics. Identical to `forward` for dense-only nets. */
@@ -148,6 +151,10 @@ export const runTraining: StudyRunner = async (ctx: RunContext) => {
     if (gridTensor && (epoch % boundaryEvery === 0 || epoch === cfg.epochs)) {
       ctx.logSeries('boundary', step, boundarySnapshot(tf, probabilities, gridTensor, cfg.boundaryResolution, extent, classes))
     }
+    if (elasticity?.due(epoch)) {
+      const locality = elasticity.run(step)
+      if (locality !== null && Number.isFinite(locality)) final['elasticity/locality'] = locality
+    }
   }
 
   try {
@@ -194,6 +201,7 @@ export const runTraining: StudyRunner = async (ctx: RunContext) => {
   } finally {
     for (const set of [trainEval, testEval]) if (set.whole) tf.dispose(set.whole)
     gridTensor?.dispose()
+    elasticity?.dispose()
     model.dispose()
     optimizer.dispose()
   }
