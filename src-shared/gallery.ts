@@ -5,6 +5,11 @@
  */
 import { STUDIES, findPreset, findTemplate } from './studies'
 import { trainingPresets, type DatasetHint, type TrainingConfig, type TrainingTemplate } from './studies/training'
+import { elasticityManifoldPresets, type ElasticityManifoldConfig } from './studies/elasticityManifold'
+import { elasticityClassesPresets } from './studies/elasticityClasses'
+import { elasticityClusteringPresets, type ElasticityClusteringConfig } from './studies/elasticityClustering'
+import { PUBLISHED_MNIST } from './studies/elasticityPublished'
+import { neurashedTemplates, type NeurashedConfig } from './studies/neurashed'
 
 export const PRESET_IDS = ['cpu', 'paper'] as const
 export type PresetId = (typeof PRESET_IDS)[number]
@@ -19,7 +24,10 @@ export interface GalleryPreset {
 export interface GalleryCard {
   /** `<study>/<name>`; for built studies the id of the template it starts from. */
   id: string
+  /** The gallery family the card is listed under (a GALLERY_STUDIES id). */
   studyId: string
+  /** The study a built card runs, when it is not the family itself (e.g. `elasticity-manifold` in `local-elasticity`). */
+  runStudyId?: string
   title: string
   /** The source document (paper, thesis chapter, slides). */
   source: string
@@ -74,6 +82,34 @@ function trainingCard(
   }
 }
 
+/**
+ * A card of a built study listed under a gallery family: the CPU preset is the template's config, the paper
+ * preset the study's `paper` preset with the template's own choices (`paper` patches it).
+ */
+function familyCard<C>(
+  family: string,
+  templateId: string,
+  card: Omit<GalleryCard, 'id' | 'studyId' | 'runStudyId' | 'title' | 'presets' | 'datasetHint' | 'source'> & { source?: string; cpu: string; paper: string },
+  paper: (c: C) => void = () => {}
+): GalleryCard {
+  const t = findTemplate(templateId)
+  if (!t) throw new Error(`gallery: no template ${templateId}`)
+  const base = findPreset(t.studyId, 'paper')?.config
+  if (base === undefined) throw new Error(`gallery: study ${t.studyId} has no paper preset`)
+  const paperConfig = structuredClone(base) as C
+  paper(paperConfig)
+  return {
+    id: t.id,
+    studyId: family,
+    runStudyId: t.studyId,
+    title: t.title,
+    source: card.source ?? GALLERY_STUDIES.find((s) => s.id === family)!.source,
+    figure: card.figure,
+    expected: card.expected,
+    presets: { cpu: { summary: card.cpu, config: t.config }, paper: { summary: card.paper, config: paperConfig } }
+  }
+}
+
 /** A card of a study that has no runner yet: what it will reproduce, at which scale. */
 function plannedCard(studyId: string, name: string, title: string, card: { source?: string; figure: string; expected: string; cpu: string; paper: string }): GalleryCard {
   const study = GALLERY_STUDIES.find((s) => s.id === studyId)!
@@ -86,6 +122,27 @@ function plannedCard(studyId: string, name: string, title: string, card: { sourc
     expected: card.expected,
     presets: { cpu: { summary: card.cpu }, paper: { summary: card.paper } }
   }
+}
+
+/** A neurashed card: the CPU preset is the template; the paper preset trains longer (IB: measured every iteration; Theorem 2: deeper). */
+function neurashedCard(templateId: string, card: Omit<GalleryCard, 'id' | 'studyId' | 'runStudyId' | 'title' | 'presets' | 'datasetHint' | 'source'> & { source?: string; cpu: string; paper: string }): GalleryCard {
+  const t = neurashedTemplates.find((x) => x.id === templateId)
+  if (!t) throw new Error(`gallery: no template ${templateId}`)
+  return familyCard<NeurashedConfig>('neurashed', templateId, card, (c) => {
+    Object.assign(c, structuredClone(t.config))
+    if (c.depthSweep.enabled) c.depthSweep.depths = [2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64]
+    else if (c.mi.enabled) {
+      // IB: the same training measured at every iteration (longer training drifts: see the card).
+      c.logEvery = 1
+      c.stateEvery = 5
+    } else {
+      // Longer training, logged as often as before in number of points.
+      c.iterations *= 10
+      c.logEvery *= 10
+      c.stateEvery *= 10
+      if (c.generator.kind === 'theorem') c.generator.m = 2000
+    }
+  })
 }
 
 const paperSpirals = trainingPresets.find((p) => p.id === 'paper')!.config
@@ -179,50 +236,97 @@ export const GALLERY_CARDS: GalleryCard[] = [
   ),
 
   // ── local elasticity ──
-  plannedCard('local-elasticity', 'toy-manifolds', 'Elasticity on toy manifolds', {
-    source: 'He & Su, ICLR 2020 slides (seed 000)',
-    figure: 'Slides: double helix and folded boxes, S_rel vs distance',
-    expected: 'Neural nets: large S_rel for nearby points on the same manifold, decaying smoothly; linear nets: no locality.',
-    cpu: 'Double helix, 2-layer neural vs linear net, S_rel measured along training.',
-    paper: 'Double helix (2-layer) and folded boxes (3-layer), neural vs linear, full S_rel matrices.'
+  familyCard<ElasticityManifoldConfig>('local-elasticity', 'elasticity-manifold/double-helix', {
+    source: 'He & Su, ICLR 2020 slides, "toy manifolds" (seed 000)',
+    figure: 'Slides: double helix, two-layer neural vs linear net, S_rel vs distance',
+    expected: 'Neural net: large S_rel for nearby points on the same strand, decaying with distance (locality index clearly > 1); linear net: no locality (index ≈ 1).',
+    cpu: elasticityManifoldPresets.find((p) => p.id === 'cpu')!.description,
+    paper: elasticityManifoldPresets.find((p) => p.id === 'paper')!.description
   }),
-  plannedCard('local-elasticity', 'class-histograms', 'Class-pair elasticity histograms', {
-    figure: 'Seed 001, Fig. 6',
-    expected: 'LE(x, x′) larger for similar classes (e.g. MNIST 4/9) than for dissimilar ones.',
-    cpu: 'MNIST / Fashion-MNIST classes, small CNN or MLP.',
-    paper: 'Pretrained VGG-19 on three ImageNet classes (brown bear, leopard, tiger; 120 images each) — GPU-scale.'
+  familyCard<ElasticityManifoldConfig>(
+    'local-elasticity',
+    'elasticity-manifold/folded-boxes',
+    {
+      source: 'He & Su, ICLR 2020 slides, "toy manifolds" (seed 000)',
+      figure: 'Slides: folded boxes, three-layer neural vs linear net',
+      expected: 'Neural net locally elastic (locality index > 1) across the fold; linear net not (≈ 1).',
+      cpu: 'Folded boxes, 1 000 points, 64-64 ReLU vs linear, plain SGD (LR 0.1, batch 32), 200 epochs, S_rel from 40 base points every 10 epochs.',
+      paper: 'Folded boxes, 2 000 points, 256-256 ReLU vs linear, 400 epochs, S_rel from 100 base points every 40 epochs.'
+    },
+    (c) => {
+      c.dataset.generator = 'folded-boxes'
+      c.network.hidden = [256, 256]
+    }
+  ),
+  familyCard('local-elasticity', 'elasticity-classes/mnist-4-9', {
+    source: 'He & Su, ICLR 2020 (seed 001), Fig. 6',
+    figure: 'Seed 001, Fig. 6 (LE histograms per class pair)',
+    expected: 'LE(x, x′) larger for similar classes (MNIST 4 ↔ 9) than for dissimilar ones (4 → 1).',
+    cpu: elasticityClassesPresets.find((p) => p.id === 'cpu')!.description,
+    paper: elasticityClassesPresets.find((p) => p.id === 'paper')!.description + ' Seed 001 itself: pretrained VGG-19 on ImageNet — GPU-scale.'
   }),
-  plannedCard('local-elasticity', 'clustering', 'Elasticity-based clustering', {
-    figure: 'Clustering accuracy table (MNIST pairs)',
-    expected: 'ℓ2-kernelized CNN: 5 vs 9 97.6 %, 7 vs 9 91.3 %, 3 vs 8 87.4 % (K-means: 56.3 / 55.5 / 76.5 %).',
-    cpu: 'One MNIST pair (e.g. 5 vs 9) with its auxiliary classes, small FNN, one-pass algorithm.',
-    paper: 'All six pairs, FNN and CNN, the original code\'s procedure (pretrain ~200 epochs, wide hidden layer, pixels in [−1, 1]).'
-  }),
+  ...PUBLISHED_MNIST.map((row) =>
+    familyCard<ElasticityClusteringConfig>(
+      'local-elasticity',
+      `elasticity-clustering/mnist-${row.primary[0]}-vs-${row.primary[1]}`,
+      {
+        source: 'He & Su, ICLR 2020 slides, "Local Elasticity Based Clustering"; HornHehhf/LocalElasticity',
+        figure: `Slides "Results on MNIST", ${row.primary[0]} vs ${row.primary[1]} (auxiliary ${row.auxiliary.join(', ')})`,
+        expected: `Published: K-means ${row.percent.kmeans} %, ℓ2-kernelized FNN ${row.percent['kernelized-mlp']} %, ℓ2-kernelized CNN ${row.percent['kernelized-cnn']} %.`,
+        cpu: elasticityClusteringPresets.find((p) => p.id === 'cpu')!.description,
+        paper: elasticityClusteringPresets.find((p) => p.id === 'paper')!.description
+      },
+      (c) => {
+        c.primary = [...row.primary]
+        c.auxiliary = [...row.auxiliary]
+      }
+    )
+  ),
   // ── neurashed ──
-  plannedCard('neurashed', 'reference-model', 'Neurashed reference model', {
+  neurashedCard('neurashed/reference-model', {
     figure: 'Seed 001, Figs 1–2',
-    expected: 'An update on class 1a changes 1b most, class 2 less, class 3 barely (local elasticity).',
-    cpu: '4 levels, 3 classes (class 1 with subtypes 1a/1b).',
-    paper: 'Same as the CPU preset (the model is tiny).'
+    expected: 'An update on class 1a changes 1b most, class 2 less, class 3 not at all (local elasticity): Δ1b / Δ2 > 1, Δ3 = 0.',
+    cpu: '4 levels, 3 classes (class 1 with subtypes 1a/1b), g⁺ ×1.02, g⁻ identity, batch 1, 400 iterations, probe from 1a.',
+    paper: 'Same model, 4 000 iterations.'
   }),
-  plannedCard('neurashed', 'implicit-regularisation', 'Implicit regularisation', {
-    figure: 'Seed 001, Figs 3–4',
-    expected: 'Batch size 1 learns a sparse pathway (shared nodes grow fastest); full batch learns a dense one.',
-    cpu: 'One class, two pathways sharing nodes; batch 1 vs full batch.',
-    paper: 'Same as the CPU preset.'
+  neurashedCard('neurashed/implicit-regularisation-small-batch', {
+    figure: 'Seed 001, Figs 3–4 (batch 1)',
+    expected: 'Batch size 1 learns a sparse pathway: the shared nodes grow fastest (entropy of normalised λ falls, Gini rises).',
+    cpu: 'One class, two pathways sharing nodes; g⁺ ×1.05, g⁻ ×0.95, batch 1, 200 iterations.',
+    paper: 'Same, 2 000 iterations.'
   }),
-  plannedCard('neurashed', 'information-bottleneck', 'Information bottleneck', {
-    figure: 'Seed 001, Fig. 5',
+  neurashedCard('neurashed/implicit-regularisation-full-batch', {
+    figure: 'Seed 001, Figs 3–4 (full batch)',
+    expected: 'The full batch learns a dense pathway: every node grows alike (entropy stays at its maximum).',
+    cpu: 'The same graph and rules, batch 2 (both pathways), 200 iterations.',
+    paper: 'Same, 2 000 iterations.'
+  }),
+  neurashedCard('neurashed/information-bottleneck', {
+    figure: 'Seed 001, Fig. 5 and appendix',
     expected: 'Level 2: I(T;X) ≈ 2 bits early, then → 1 bit; I(T;Y) stays 1 bit (slides: bottom level 3 → 2 bits).',
-    cpu: '2 classes × 4 input types, λ ~ U(0, 0.01), shuffled epochs.',
-    paper: 'Same model, long training with several seeds and the MI estimator of Shwartz-Ziv & Tishby.'
+    cpu: '2 classes × 4 input types, λ ~ U(0, 0.01), the appendix\'s g⁺/g⁻, batch 4 from shuffled epochs, 1 500 iterations, MI with σ = 0.05 (KDE).',
+    paper: 'Same model and training with MI measured at every iteration. Far longer training drifts (the two classes\' λ ratio random-walks until one class falls below the noise at level 1).'
   }),
-  plannedCard('neurashed', 'implies-local-elasticity', 'Neurashed implies local elasticity', {
-    source: 'Su, neurashed slides; seed 001 appendix (Theorems 1–2)',
-    figure: 'Theorems 1–2, Δlogit ratio',
-    expected: 'ΔC2 / ΔC3 = 5/2 after one update on C1 (additive updates); the ratio grows with depth.',
-    cpu: 'Three classes, additive updates, depths 2–8.',
-    paper: 'Same, depths up to the theorem\'s limit.'
+  neurashedCard('neurashed/local-elasticity-5-2', {
+    source: 'Su, neurashed slides ("Neurashed implies local elasticity")',
+    figure: 'Slides: tiger / cat / plane, ratio 5/2',
+    expected: 'ΔC2 / ΔC3 = 5/2 exactly after one update on C1 (additive updates, equal counts).',
+    cpu: 'Tiger, cat, plane; additive g⁺ +1, g⁻ identity, λ = η = 0, batch 1, 30 iterations.',
+    paper: 'Same, 300 iterations.'
+  }),
+  neurashedCard('neurashed/theorem-1', {
+    source: 'Su, seed 001 appendix (Theorem 1)',
+    figure: 'Theorem 1',
+    expected: 'ΔZ_j / ΔZ_j′ → (b1 + b2)/b1 = 2.5 for b1 = 2, b2 = 3.',
+    cpu: 'm = 200, b1 = 2, b2 = 3, 3 classes, L = 4; g⁺ x + 2, g⁻ identity, η fixed; 600 iterations.',
+    paper: 'm = 2 000, 6 000 iterations.'
+  }),
+  neurashedCard('neurashed/theorem-2', {
+    source: 'Su, seed 001 appendix (Theorem 2)',
+    figure: 'Theorem 2, ratio vs depth',
+    expected: 'The ratio grows without bound with depth (2.5 at L = 2).',
+    cpu: 'Theorem 1\'s graph at depths 2 … 32, 2 updates per class each.',
+    paper: 'Depths 2 … 64.'
   }),
   // ── weight compression ──
   plannedCard('weight-compression', 'fixed-quantisation', 'Accuracy vs quantisation bits', {
@@ -353,9 +457,14 @@ export function findCard(id: string): GalleryCard | undefined {
   return GALLERY_CARDS.find((c) => c.id === id)
 }
 
+/** The study a card runs: its own (`runStudyId`) or its family's. */
+export function cardStudyId(card: GalleryCard): string {
+  return card.runStudyId ?? card.studyId
+}
+
 /** A card can launch when its study has a runner (a descriptor in STUDIES) and the preset has a config. */
 export function isBuilt(card: GalleryCard): boolean {
-  return !!STUDIES[card.studyId] && card.presets.cpu.config !== undefined
+  return !!STUDIES[cardStudyId(card)] && card.presets.cpu.config !== undefined
 }
 
 /** Why a card cannot launch (null when it can). */
@@ -374,7 +483,7 @@ export function launchCard(cardId: string, preset: string = 'cpu'): LaunchCheck 
   if (!(PRESET_IDS as readonly string[]).includes(preset)) return { ok: false, reason: `unknown preset "${preset}"; use ${PRESET_IDS.join(' or ')}` }
   const config = card.presets[preset as PresetId].config
   if (config === undefined) return { ok: false, reason: `${card.id} has no "${preset}" preset` }
-  return { ok: true, studyId: card.studyId, config: structuredClone(config), title: card.title }
+  return { ok: true, studyId: cardStudyId(card), config: structuredClone(config), title: card.title }
 }
 
 /** The study-level preset a card's config is compared against when no card preset applies. */

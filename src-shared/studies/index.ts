@@ -1,12 +1,20 @@
 import type { Preset, StudyDescriptor, Template } from './descriptor'
 import { trainingStudy } from './training'
+import { elasticityManifoldStudy } from './elasticityManifold'
+import { elasticityClassesStudy } from './elasticityClasses'
+import { elasticityClusteringStudy } from './elasticityClustering'
+import { neurashedStudy } from './neurashed'
 
 export type { StudyDescriptor, Template, OutputDecl, FieldMeta, FieldSpec, Preset } from './descriptor'
 export { fieldSpec, schemaAt, describeRange, getPath, setPath, sameValue, fieldVisible } from './descriptor'
 
 /** Every study the lab knows, by id. Adding a study means adding its descriptor here. */
 export const STUDIES: Record<string, StudyDescriptor<any>> = {
-  [trainingStudy.id]: trainingStudy
+  [trainingStudy.id]: trainingStudy,
+  [elasticityManifoldStudy.id]: elasticityManifoldStudy,
+  [elasticityClassesStudy.id]: elasticityClassesStudy,
+  [elasticityClusteringStudy.id]: elasticityClusteringStudy,
+  [neurashedStudy.id]: neurashedStudy
 }
 
 export function allTemplates(): Template[] {

@@ -6,6 +6,9 @@
  */
 import { z } from 'zod'
 
+/** Width of one node column in the editor's layout units (pixels), for graphs placed by column index. */
+export const LAYOUT_COLUMN = 110
+
 const nodeId = z.string().min(1).max(40)
 
 export const firingRuleSchema = z.discriminatedUnion('kind', [
@@ -35,7 +38,7 @@ export const neurashedNodeSchema = z.strictObject({
   plus: updateRuleSchema.optional(),
   minus: updateRuleSchema.optional(),
   lambda0: z.number().min(0).optional(),
-  /** Editor layout (x within its level row). */
+  /** Editor layout: x within its level row, in pixels (one column = LAYOUT_COLUMN); absent = by order in its level. */
   x: z.number().optional()
 })
 export type NeurashedNode = z.infer<typeof neurashedNodeSchema>

@@ -16,6 +16,8 @@
  *  5–6. Fashion-MNIST import/PCA, sweep throughput (see their sections).
  *  7. Compare (test/bench/compareBench.ts): a 5 000-run table and a 50 runs × 10 000 points compare in
  *     Chromium against serve mode. `--compare-only` runs just this section.
+ *  8. Neurashed (test/bench/neurashedBench.ts): iterations/s of Algorithm 1 on a 10 000-node random graph.
+ *     `--neurashed-only` runs just this section.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -36,6 +38,7 @@ import { createRng } from '../../src-shared/rng'
 import { randomLabels } from '../../src-main/engine/datasets/toy'
 import { Lab } from '../../src-main/engine/lab'
 import { compareFigures, type CompareFigures } from './compareBench'
+import { neurashedFigures, neurashedReport } from './neurashedBench'
 
 const { values: args } = parseArgs({
   options: {
@@ -46,13 +49,15 @@ const { values: args } = parseArgs({
     'fashion-cnn': { type: 'boolean', default: false },
     /** Only the compare section (7): the runs table and the compare view in Chromium. */
     'compare-only': { type: 'boolean', default: false },
+    /** Only the neurashed section (8). */
+    'neurashed-only': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false }
   },
   strict: true
 })
 
 if (args.help) {
-  console.log('usage: npm run bench [-- --json] [-- --quick] [-- --fashion-cnn] [-- --compare-only]')
+  console.log('usage: npm run bench [-- --json] [-- --quick] [-- --fashion-cnn] [-- --compare-only] [-- --neurashed-only]')
   process.exit(0)
 }
 
@@ -722,6 +727,13 @@ async function main(): Promise<void> {
   const t0 = performance.now()
   const tmp = mkdtempSync(join(tmpdir(), 'lab-bench-'))
   try {
+    if (args['neurashed-only']) {
+      log('neurashed: a 10 000-node random graph')
+      const neurashed = await neurashedFigures({ quick: QUICK, log })
+      if (args.json) console.log(JSON.stringify({ quick: QUICK, neurashed }))
+      else console.log(neurashedReport(neurashed).join('\n'))
+      return
+    }
     if (args['compare-only']) {
       log('compare: runs table and compare view in Chromium')
       const compare = await compareFigures(join(tmp, 'compare'), { quick: QUICK, log })
@@ -764,6 +776,8 @@ async function main(): Promise<void> {
     const fashion = await fashionFigures(join(tmp, 'fashion'), args['fashion-cnn'])
     log('compare: runs table and compare view in Chromium')
     const compare = await compareFigures(join(tmp, 'compare'), { quick: QUICK, log })
+    log('neurashed: a 10 000-node random graph')
+    const neurashed = await neurashedFigures({ quick: QUICK, log })
 
     const report = {
       machine: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '' },
@@ -777,6 +791,7 @@ async function main(): Promise<void> {
       fashion,
       sweeps: { results: sweeps, speedup: sweepSpeedups(sweeps), bareTfjsControl: contention },
       compare,
+      neurashed,
       totalSeconds: round((performance.now() - t0) / 1000, 1)
     }
 
@@ -865,6 +880,8 @@ async function main(): Promise<void> {
     out.push(`   two concurrent wasm trainings can reach at most ${contention.ceiling}× on this machine (plain JS loops scale 2×).`)
     out.push('')
     out.push(...compareReport(compare))
+    out.push('')
+    out.push(...neurashedReport(neurashed))
     out.push('')
     out.push(`total ${report.totalSeconds} s`)
     console.log(out.join('\n'))

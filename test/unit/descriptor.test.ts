@@ -38,8 +38,11 @@ describe.each(Object.values(STUDIES))('study $id', (study) => {
       }
       if (m.when) {
         expect(study.fields[m.when.path], `${p} depends on ${m.when.path}`).toBeDefined()
-        const opts = fieldSpec(study.configSchema, m.when.path)!.options
-        for (const v of [...(m.when.in ?? []), ...(m.when.notIn ?? [])]) expect(opts, p).toContain(v)
+        const spec = fieldSpec(study.configSchema, m.when.path)!
+        for (const v of [...(m.when.in ?? []), ...(m.when.notIn ?? [])]) {
+          if (spec.kind === 'boolean') expect(typeof v, p).toBe('boolean')
+          else expect(spec.options, p).toContain(v)
+        }
       }
     }
   })
