@@ -10,6 +10,7 @@ import type { Template } from './studies'
 import { sweepSpecSchema, type Sweep, type SweepDetail } from './sweeps'
 import { compareStateSchema } from './compare/state'
 import type { RunExport } from './runExport'
+import type { ClassActivations } from './neurashed/bridge'
 
 const id = z.string().min(1).max(100)
 const empty = z.strictObject({}).optional()
@@ -69,6 +70,8 @@ export const METHOD_SCHEMAS = {
   'runs.export': z.strictObject({ id }),
   /** Import an exported run (a .json document or an exported folder) as a new run. */
   'runs.import': z.strictObject({ path: z.string().min(1).max(4096) }),
+  /** A finished training MLP's mean hidden activations per class (the neurashed bridge view). */
+  'runs.classActivations': z.strictObject({ id, split: z.enum(['train', 'test']).default('test'), maxPerClass: z.number().int().min(10).max(5000).default(200) }),
   'runs.artifacts': z.strictObject({ id }),
   'runs.artifact': z.strictObject({ id, name: z.string().min(1).max(200) }),
   'queue.list': empty,
@@ -173,6 +176,7 @@ export interface MethodResults {
   'runs.scalarsMany': Record<string, Record<string, ScalarSeries>>
   'runs.export': RunExport
   'runs.import': Run
+  'runs.classActivations': ClassActivations
   'runs.artifacts': ArtifactInfo[]
   /** The artifact's bytes as base64 (artifacts are checkpoints and exports: kilobytes to a few megabytes). */
   'runs.artifact': { name: string; kind: string; base64: string }

@@ -7,6 +7,7 @@ import type { EngineInfo, Settings } from '../../src-shared/records'
 import { STUDIES, allTemplates, validateConfig } from '../../src-shared/studies'
 import { parseBackendOverride, resolveBackend, type Resolution } from './compute/backend'
 import { JobQueue } from './runs/queue'
+import { classActivations } from './probes/classActivations'
 import { basename } from 'node:path'
 import { GENERATORS, findGenerator } from '../../src-shared/generators'
 import { BUILTIN_MNIST_ID } from './datasets/builtin'
@@ -355,6 +356,7 @@ export class Lab {
         this.requireRun(p.id)
         return store.runs.seriesSteps(p.id, p.key)
       },
+      'runs.classActivations': (p) => classActivations(store, this.requireRun(p.id), p),
       'runs.artifacts': (p) => {
         this.requireRun(p.id)
         return store.runs.artifacts(p.id)
