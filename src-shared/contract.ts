@@ -10,6 +10,7 @@ import type { Template } from './studies'
 import { sweepSpecSchema, type Sweep, type SweepDetail } from './sweeps'
 import { compareStateSchema } from './compare/state'
 import type { RunExport } from './runExport'
+import type { PackedSeries } from './compare/packed'
 import type { ClassActivations } from './neurashed/bridge'
 
 const id = z.string().min(1).max(100)
@@ -66,6 +67,8 @@ export const METHOD_SCHEMAS = {
   'runs.table': empty,
   /** Full-resolution scalars of many runs in one round trip (compare view). */
   'runs.scalarsMany': z.strictObject({ ids: z.array(id).min(1).max(2000), keys: z.array(z.string().max(200)).max(1000).optional() }),
+  /** The same as runs.scalarsMany with every column packed as base64 Float64 (the compare view's fetch). */
+  'runs.scalarsPacked': z.strictObject({ ids: z.array(id).min(1).max(2000), keys: z.array(z.string().max(200)).max(1000).optional() }),
   /** The run as one portable document (config, metadata, scalars, series, artifacts). */
   'runs.export': z.strictObject({ id }),
   /** Import an exported run (a .json document or an exported folder) as a new run. */
@@ -174,6 +177,7 @@ export interface MethodResults {
   'runs.update': Run
   'runs.table': RunTable
   'runs.scalarsMany': Record<string, Record<string, ScalarSeries>>
+  'runs.scalarsPacked': Record<string, Record<string, PackedSeries>>
   'runs.export': RunExport
   'runs.import': Run
   'runs.classActivations': ClassActivations

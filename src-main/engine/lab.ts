@@ -321,6 +321,7 @@ export class Lab {
       },
       'runs.table': () => store.runs.table(),
       'runs.scalarsMany': (p) => store.runs.scalarsMany(p.ids, p.keys),
+      'runs.scalarsPacked': (p) => store.runs.scalarsPacked(p.ids, p.keys),
       'runs.export': (p) => {
         const doc = exportRun(store, p.id)
         if (!doc) throw new LabError('not-found', `run ${p.id} not found`)

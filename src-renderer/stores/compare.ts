@@ -1,6 +1,6 @@
 /**
  * The compare view's data: every run with its metric stats (`runs.table`), and the full-resolution
- * scalars of the selected runs as columnar typed arrays, fetched once (`runs.scalarsMany`) and kept
+ * scalars of the selected runs as columnar typed arrays, fetched once (`runs.scalarsPacked`: base64 Float64 columns) and kept
  * current by `run.metrics` pushes. The big arrays live outside Vue's reactivity; `version` ticks (at most
  * ~4 times a second) when they change, so charts recompute in coalesced bursts.
  */
@@ -10,7 +10,7 @@ import type { Run, RunTable } from '../../src-shared/records'
 import type { EventPayloads } from '../../src-shared/contract'
 import { lab } from '../api/client'
 import { coalesce } from '../lib/coalesce'
-import { appendPoint, columnsFrom, emptyColumns, type Columns } from '../components/compare/columns'
+import { appendPoint, columnsFromPacked, emptyColumns, type Columns } from '../components/compare/columns'
 
 /** Scalar key used to map steps to epochs on the epoch x-axis (fetched alongside the chosen metrics). */
 export const EPOCH_KEY = 'epoch'
@@ -67,13 +67,13 @@ export const useCompareStore = defineStore('compare', () => {
     loading.value = true
     const started = performance.now()
     try {
-      const got = await lab.invoke('runs.scalarsMany', { ids: missing, keys: missingKeys })
+      const got = await lab.invoke('runs.scalarsPacked', { ids: missing, keys: missingKeys })
       // The bench reads this to split "open a compare" into fetching and drawing.
       performance.measure('compare:fetch', { start: started })
       for (const id of missing) {
         const perKey = cache.get(id) ?? new Map<string, Columns>()
         // A key the run has not logged yet still gets (empty) columns, so live points for it are kept.
-        for (const k of missingKeys) if (!perKey.has(k)) perKey.set(k, got[id]?.[k] ? columnsFrom(got[id][k]) : emptyColumns())
+        for (const k of missingKeys) if (!perKey.has(k)) perKey.set(k, got[id]?.[k] ? columnsFromPacked(got[id][k]) : emptyColumns())
         cache.set(id, perKey)
         for (const e of pending.get(id) ?? []) applyPoints(e)
         pending.delete(id)

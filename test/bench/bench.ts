@@ -627,7 +627,7 @@ function compareReport(c: CompareFigures): string[] {
     `7. Compare in Chromium (serve mode, headless, 1400×900): runs table of ${fmt(t.runs)} runs; compare of ${v.runs} runs × ${fmt(v.pointsPerRun)} points`,
     `   table: rows shown ${fmt(t.loadMs)} ms after opening #/runs (store seeded in ${t.seedSeconds.toFixed(1)} s); filter "lr < 0.01 test/accuracy > 0.6" → ${fmt(t.filteredRows)} rows in ${t.filterMs.toFixed(0)} ms`,
     `   scroll top → bottom (${fmt(t.scroll.rowsPassed)} rows, 3 rows per frame): ${t.scroll.frames} frames in ${t.scroll.seconds.toFixed(2)} s, frame mean ${t.scroll.meanFrameMs.toFixed(1)} ms, p95 ${t.scroll.p95FrameMs.toFixed(1)} ms, max ${t.scroll.maxFrameMs.toFixed(1)} ms; at most ${t.scroll.domRows} rows in the DOM`,
-    `   compare: first render ${fmt(v.renderMs)} ms from opening the link — target < 1 000 ms — of which fetching ${fmt(v.runs * v.pointsPerRun)} points (runs.scalarsMany over the WebSocket) ${fmt(v.fetchMs)} ms,`,
+    `   compare: first render ${fmt(v.renderMs)} ms from opening the link — target < 1 000 ms — of which fetching ${fmt(v.runs * v.pointsPerRun)} points (runs.scalarsPacked over the WebSocket) ${fmt(v.fetchMs)} ms,`,
     `     then EMA smoothing at full resolution, LTTB to the chart width and drawing ${fmt(v.pointsDrawn)} points in ${v.seriesDrawn} series (raw + smoothed)`,
     `   re-render after a smoothing change (cached data): ${v.rerenderMs == null ? 'not measured (no smoothing slider found)' : `${fmt(v.rerenderMs)} ms`}`
   ]

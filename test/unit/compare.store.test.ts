@@ -6,6 +6,7 @@ import { openStore, type LabStore } from '../../src-main/engine/store'
 import { Lab } from '../../src-main/engine/lab'
 import type { MetricStats } from '../../src-shared/records'
 import { defaultCompareState } from '../../src-shared/compare/state'
+import { unpackFloat64 } from '../../src-shared/compare/packed'
 import { TEST_ENV, TINY, WORKER_URL, cleanupTempDirs, tempDir } from './helpers'
 
 afterAll(cleanupTempDirs)
@@ -327,5 +328,24 @@ describe('engine handlers', () => {
     } finally {
       await lab.close()
     }
+  })
+})
+
+describe('packed scalars', () => {
+  test('runs.scalarsPacked decodes to exactly the points of runs.scalarsMany, non-finite values as NaN', () => {
+    const store = openStore(tempDir())
+    const run = store.runs.create({ experimentId: null, name: 'packed', studyId: 'training', config: {}, seed: 0 })
+    const values = [0.5, 1 / 3, Number.NaN, 1e-300, -2.75, 123456789.123]
+    store.runs.appendBatch(run.id, { scalars: values.map((value, i) => ({ key: 'train/loss', step: i * 7, wall: 1_700_000_000_000 + i, value })) })
+    const plain = store.runs.scalarsMany([run.id, 'missing'], ['train/loss'])
+    const packed = store.runs.scalarsPacked([run.id, 'missing'], ['train/loss'])
+    expect(Object.keys(packed)).toEqual([run.id])
+    const p = packed[run.id]['train/loss']
+    expect(p.n).toBe(6)
+    expect(Array.from(unpackFloat64(p.step))).toEqual(plain[run.id]['train/loss'].step)
+    expect(Array.from(unpackFloat64(p.wall))).toEqual(plain[run.id]['train/loss'].wall)
+    const v = Array.from(unpackFloat64(p.value))
+    expect(v.map((x) => (Number.isNaN(x) ? 'NaN' : x))).toEqual(values.map((x) => (Number.isNaN(x) ? 'NaN' : x)))
+    store.close()
   })
 })

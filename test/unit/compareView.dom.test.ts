@@ -44,9 +44,16 @@ vi.mock('../../src-renderer/api/client', () => ({
     async invoke(method: string, params: unknown) {
       calls.push({ method, params })
       if (method === 'runs.table') return { runs: RUNS, metrics: Object.fromEntries(RUNS.map((r) => [r.id, { 'train/loss': stats }])) }
-      if (method === 'runs.scalarsMany') {
+      if (method === 'runs.scalarsPacked') {
+        // Packed as the engine packs it (base64 of Float64 columns).
+        const pack = (a: number[]) => Buffer.from(Float64Array.from(a).buffer).toString('base64')
         const { ids, keys } = params as { ids: string[]; keys: string[] }
-        return Object.fromEntries(ids.map((id) => [id, keys.includes('train/loss') ? { 'train/loss': structuredClone(SCALARS[id]) } : {}]))
+        return Object.fromEntries(
+          ids.map((id) => {
+            const s = SCALARS[id]
+            return [id, keys.includes('train/loss') ? { 'train/loss': { n: s.step.length, step: pack(s.step), wall: pack(s.wall), value: pack(s.value) } } : {}]
+          })
+        )
       }
       if (method === 'layouts.list') return []
       if (method === 'studies.list') return []
@@ -158,7 +165,7 @@ describe('compare view', () => {
     await settle()
     expect(seriesData(wrapper, 'run:r1')!.map((p) => p[1])).toEqual(raw.value)
     expect(seriesData(wrapper, 'raw:r1')).toBeUndefined()
-    expect(calls.filter((c) => c.method === 'runs.scalarsMany')).toHaveLength(1) // settings never refetch
+    expect(calls.filter((c) => c.method === 'runs.scalarsPacked')).toHaveLength(1) // settings never refetch
   })
 
   it('groups runs by a config field into one mean line with a band per group', async () => {
@@ -196,6 +203,6 @@ describe('compare view', () => {
     expect(seriesData(wrapper, 'run:r2')!.at(-1)![0]).toBe(99)
     expect(chartOption(wrapper).dataZoom[0]).toMatchObject({ startValue: 10, endValue: 150 })
     expect(stateOf(router).zoom).toEqual(zoom)
-    expect(calls.filter((c) => c.method === 'runs.scalarsMany')).toHaveLength(1) // pushed, not refetched
+    expect(calls.filter((c) => c.method === 'runs.scalarsPacked')).toHaveLength(1) // pushed, not refetched
   })
 })

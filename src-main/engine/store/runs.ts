@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { ArtifactInfo, Run, RunStatus, RunSummary, RunTable, ScalarSeries } from '../../../src-shared/records'
 import type { Db } from './database'
+import type { PackedSeries } from '../../../src-shared/compare/packed'
 import { RunMetrics } from './runMetrics'
 
 interface RunRow {
@@ -304,6 +305,17 @@ export class RunStore {
       for (const [id] of live) out[id] = this.scalars(id, keys)
       return out
     })()
+  }
+
+  /** scalarsMany with each column as base64 of a Float64Array (see src-shared/compare/packed.ts for why). */
+  scalarsPacked(ids: string[], keys?: string[]): Record<string, Record<string, PackedSeries>> {
+    const pack = (a: number[]) => Buffer.from(Float64Array.from(a).buffer).toString('base64')
+    const out: Record<string, Record<string, PackedSeries>> = {}
+    for (const [id, perKey] of Object.entries(this.scalarsMany(ids, keys))) {
+      out[id] = {}
+      for (const [key, s] of Object.entries(perKey)) out[id][key] = { n: s.step.length, step: pack(s.step), wall: pack(s.wall), value: pack(s.value) }
+    }
+    return out
   }
 
   /** Every series entry of a run, by key then step (export). */

@@ -3,6 +3,7 @@
  * reactivity), live points are appended in place, readers take `view()` slices of the filled part.
  */
 import type { ScalarSeries } from '../../../src-shared/records'
+import { unpackFloat64, type PackedSeries } from '../../../src-shared/compare/packed'
 
 export interface Columns {
   step: Float64Array
@@ -23,6 +24,11 @@ export function columnsFrom(s: ScalarSeries): Columns {
   return c
 }
 
+/** Columns straight from a packed transfer: the decoded arrays are used as they are (no copy, no slack). */
+export function columnsFromPacked(p: PackedSeries): Columns {
+  return { step: unpackFloat64(p.step), wall: unpackFloat64(p.wall), value: unpackFloat64(p.value), n: p.n }
+}
+
 export function emptyColumns(): Columns {
   return { step: new Float64Array(16), wall: new Float64Array(16), value: new Float64Array(16), n: 0 }
 }
@@ -32,7 +38,7 @@ export function appendPoint(c: Columns, step: number, wall: number, value: numbe
   if (c.n > 0 && step <= c.step[c.n - 1]) return
   if (c.n === c.step.length) {
     const grow = (a: Float64Array) => {
-      const b = new Float64Array(a.length * 2)
+      const b = new Float64Array(Math.max(16, a.length * 2))
       b.set(a)
       return b
     }
