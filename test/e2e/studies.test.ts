@@ -72,4 +72,19 @@ describe('phenomenon studies in a browser (serve mode)', () => {
     if (shots) await page.screenshot({ path: `${shots}/neurashed-ib.png`, fullPage: true })
     expect(pageErrors).toEqual([])
   })
+
+  it('bridge: a trained MLP run shows its hidden units as neurashed features per class, marked as an exploration', async () => {
+    await launch('training/xor')
+    await page.click('[data-testid="save-run"]')
+    await page.waitForURL(/#\/runs\//)
+    await expect.poll(() => page.textContent('.badge'), { timeout: 60_000 }).toBe('completed')
+    const bridge = page.locator('[data-testid="neurashed-bridge"]')
+    await bridge.waitFor({ timeout: 20_000 })
+    expect(await bridge.locator('[data-testid="bridge-note"]').textContent()).toMatch(/open question/)
+    await bridge.locator('[data-testid="bridge-load"]').click()
+    // The engine reloads the saved model and averages the hidden activations per class: one class node per class.
+    await expect.poll(() => bridge.locator('[data-testid^="lnode-class"]').count(), { timeout: 20_000 }).toBe(2)
+    if (shots) await page.screenshot({ path: `${shots}/neurashed-bridge.png`, fullPage: true })
+    expect(pageErrors).toEqual([])
+  })
 })
