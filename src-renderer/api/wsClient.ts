@@ -27,6 +27,8 @@ export function createWsClient(loc: Pick<Location, 'host' | 'search' | 'protocol
   const emit = (event: EventName, payload: unknown) => listeners.get(event)?.forEach((cb) => cb(payload))
 
   const connect = () => {
+    // A page being torn down (or a test environment) may no longer have WebSocket: stop retrying.
+    if (typeof WebSocket === 'undefined') return
     ws = new WebSocket(url)
     ws.onopen = () => {
       open = true

@@ -1,6 +1,6 @@
 /** The generic descriptor form (through the training form) and the JSON view of a config. */
 import { mount } from '@vue/test-utils'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { computed, defineComponent, h, nextTick, ref } from 'vue'
 import { findPreset } from '../../src-shared/studies'
 import { trainingDefaults, type TrainingConfig } from '../../src-shared/studies/training'
@@ -8,6 +8,8 @@ import { problemsByPath } from '../../src-renderer/lib/validation'
 import DescriptorFields from '../../src-renderer/components/forms/DescriptorFields.vue'
 import JsonConfigView from '../../src-renderer/components/forms/JsonConfigView.vue'
 import TrainingForm from '../../src-renderer/studies/training/TrainingForm.vue'
+
+vi.mock('../../src-renderer/api/client', async () => (await import('./fakeLab')).quietClientModule())
 
 const cpu = findPreset('training', 'cpu')!.config as TrainingConfig
 

@@ -1,9 +1,11 @@
 import { mount } from '@vue/test-utils'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { computed, defineComponent, h, ref } from 'vue'
 import { trainingDefaults, type TrainingConfig } from '../../src-shared/studies/training'
 import { problemsByPath } from '../../src-renderer/lib/validation'
 import TrainingForm from '../../src-renderer/studies/training/TrainingForm.vue'
+
+vi.mock('../../src-renderer/api/client', async () => (await import('./fakeLab')).quietClientModule())
 
 /** The form as the editor uses it: v-model on a config, errors recomputed from the study schema. */
 function mountForm(initial: Partial<TrainingConfig> = {}) {
