@@ -202,6 +202,22 @@ const theorem1 = (c: NeurashedConfig) => {
   c.probe = { enabled: true, base: 'class1', near: 'class1', far: 'class2' }
 }
 
+/** Seed 001 Figs 3–4: the two-pathway graph with multiplicative ×1.05 / ×0.95 rules; only the batch size differs. */
+function implicitRegularisation(batchSize: number): NeurashedConfig {
+  return configWith((c) => {
+    c.graph = implicitRegularisationGraph()
+    c.plus = mul(1.05)
+    c.minus = mul(0.95)
+    c.etaPlus = mul(1.05)
+    c.etaMinus = mul(0.95)
+    c.batchSize = batchSize
+    c.iterations = 200
+    c.logEvery = 5
+    c.stateEvery = 5
+    c.probe = { enabled: false, base: '', near: '', far: '' }
+  })
+}
+
 export const neurashedTemplates: Template<NeurashedConfig>[] = [
   {
     id: 'neurashed/reference-model',
@@ -215,35 +231,14 @@ export const neurashedTemplates: Template<NeurashedConfig>[] = [
     studyId: 'neurashed',
     title: 'Implicit regularisation: batch 1',
     description: 'Seed 001, Figs 3–4: one class, two pathways sharing their middle nodes, batch size 1. Expected: the shared nodes outgrow the rest — a sparse pathway (low entropy, high Gini of the normalised λ).',
-    config: configWith((c) => {
-      c.graph = implicitRegularisationGraph()
-      c.plus = mul(1.05)
-      c.minus = mul(0.95)
-      c.etaPlus = mul(1.05)
-      c.etaMinus = mul(0.95)
-      c.iterations = 200
-      c.logEvery = 5
-      c.stateEvery = 5
-      c.probe = { enabled: false, base: '', near: '', far: '' }
-    })
+    config: implicitRegularisation(1)
   },
   {
     id: 'neurashed/implicit-regularisation-full-batch',
     studyId: 'neurashed',
     title: 'Implicit regularisation: full batch',
     description: 'The same graph and rules with the full batch (both pathways every iteration). Expected: every node grows alike — a dense pathway (entropy stays at its maximum, Gini at its start).',
-    config: configWith((c) => {
-      c.graph = implicitRegularisationGraph()
-      c.plus = mul(1.05)
-      c.minus = mul(0.95)
-      c.etaPlus = mul(1.05)
-      c.etaMinus = mul(0.95)
-      c.batchSize = 2
-      c.iterations = 200
-      c.logEvery = 5
-      c.stateEvery = 5
-      c.probe = { enabled: false, base: '', near: '', far: '' }
-    })
+    config: implicitRegularisation(2)
   },
   {
     id: 'neurashed/information-bottleneck',
