@@ -238,6 +238,18 @@ describe('neurashed live view', () => {
     await wrapper.get('[data-testid="live-step"]').setValue('2')
     await settle()
     expect(wrapper.get('[data-testid="live-ptrue"]').text()).toContain('0.9900')
+    expect(wrapper.find('[data-testid="neurashed-warnings"]').exists()).toBe(false)
+    wrapper.unmount()
+  })
+
+  it('shows the engine\'s warnings about degenerate settings', async () => {
+    const { default: NeurashedPanel } = await import('../../src-renderer/studies/neurashed/NeurashedPanel.vue')
+    const g = smallGraph()
+    const warning = 'multiplicative g⁺ on 2 nodes that start at λ = 0: they stay 0'
+    const { source } = fakeSource({ 'neurashed/graph': [{ step: 0, payload: { graph: g, pathways: [], labels: [], warnings: [warning] } }] })
+    const wrapper = mount(NeurashedPanel, { props: { run: fakeRun({ graph: g }, 'completed'), scalars: {}, source }, global: { stubs: { ChartPanel: ChartPanelStub } } })
+    await settle()
+    expect(wrapper.get('[data-testid="neurashed-warnings"]').text()).toContain(warning)
     wrapper.unmount()
   })
 })
