@@ -351,12 +351,14 @@ describe('generic experiment form', () => {
     data: z.strictObject({ kind: z.enum(['helix', 'boxes']), n: z.number().int().min(10).max(5000) }),
     dataset: z.strictObject({ datasetId: z.string().min(1) }),
     auxiliary: z.array(z.number().int().min(0).max(9)).max(8),
+    methods: z.array(z.enum(['kmeans', 'pca-kmeans', 'relative-mlp'])).min(1),
+    extra: z.array(z.strictObject({ a: z.number() })),
     probeEvery: z.number().int().min(1),
     tags: z.array(z.string()),
     seed: z.number().int().min(0)
   })
   type Config = z.infer<typeof schema>
-  const defaults: Config = { data: { kind: 'helix', n: 400 }, dataset: { datasetId: 'builtin-mnist' }, auxiliary: [3, 9], probeEvery: 10, tags: ['a'], seed: 1 }
+  const defaults: Config = { data: { kind: 'helix', n: 400 }, dataset: { datasetId: 'builtin-mnist' }, auxiliary: [3, 9], methods: ['kmeans'], extra: [{ a: 1 }], probeEvery: 10, tags: ['a'], seed: 1 }
   const study: StudyDescriptor<Config> = {
     id: 'test-generic',
     title: 'A study without its own form',
@@ -373,6 +375,8 @@ describe('generic experiment form', () => {
       dataset: { label: 'Images', help: 'The images.', group: 'Data' },
       'dataset.datasetId': { label: 'Library dataset', help: 'A dataset of the library.', group: 'Data', custom: true },
       auxiliary: { label: 'Auxiliary classes', help: 'Other classes.', group: 'Clustering', custom: true },
+      methods: { label: 'Methods', help: 'Which methods.', group: 'Clustering', custom: true },
+      extra: { label: 'Extra', help: 'A list of objects.', group: 'Clustering', custom: true },
       probeEvery: { label: 'Probe every', help: 'Steps between probes.', group: 'Probe' },
       tags: { label: 'Tags', help: 'Edited by the study\'s own input.', group: 'Probe', custom: true },
       seed: { label: 'Seed', help: 'Seeds everything.', group: 'Probe' }
@@ -402,15 +406,27 @@ describe('generic experiment form', () => {
     expect(config.value.data.n).toBe(5)
     expect(wrapper.get('#f-data-n-error').text()).toBe('must be ≥ 10')
     expect(wrapper.find('[data-testid="changed-data.n"]').exists()).toBe(true)
-    // The list field is edited as JSON; half-typed text reaches the schema and is reported, not lost.
+    // A list of numbers is comma-separated text; half-typed text reaches the schema and is reported, not lost.
     const aux = wrapper.get('[data-testid="field-auxiliary"]')
-    expect((aux.element as HTMLInputElement).value).toBe('[3,9]')
-    await aux.setValue('[4, 5')
-    expect(config.value.auxiliary).toBe('[4, 5')
+    expect((aux.element as HTMLInputElement).value).toBe('3, 9')
+    await aux.setValue('4, x')
+    expect(config.value.auxiliary).toBe('4, x')
     expect(wrapper.find('#f-auxiliary-error').exists()).toBe(true)
-    await aux.setValue('[4, 5]')
+    await aux.setValue('4, 5')
     expect(config.value.auxiliary).toEqual([4, 5])
     expect(wrapper.find('#f-auxiliary-error').exists()).toBe(false)
+    // A list of choices is checkboxes, kept in the choices' order.
+    const methods = wrapper.get('[data-testid="field-methods"]')
+    await methods.get('[data-option="relative-mlp"]').setValue(true)
+    await methods.get('[data-option="pca-kmeans"]').setValue(true)
+    expect(config.value.methods).toEqual(['kmeans', 'pca-kmeans', 'relative-mlp'])
+    await methods.get('[data-option="kmeans"]').setValue(false)
+    expect(config.value.methods).toEqual(['pca-kmeans', 'relative-mlp'])
+    // Other lists (of objects) are edited as JSON.
+    const extra = wrapper.get('[data-testid="field-extra"]')
+    expect((extra.element as HTMLInputElement).value).toBe('[{"a":1}]')
+    await extra.setValue('[{"a": 2}]')
+    expect(config.value.extra).toEqual([{ a: 2 }])
     // A field with a study-specific input (customFields.ts) gets that input, wired to the config.
     const tags = wrapper.get('[data-testid="tags-input"]')
     expect(tags.attributes('id')).toBe('f-tags')
