@@ -4,6 +4,8 @@ import { validateConfig, type ConfigProblem } from '../../src-shared/studies'
 function friendly(message: string): string {
   if (/expected number, received (string|NaN)/.test(message)) return 'enter a number'
   if (/expected int/.test(message)) return 'enter a whole number'
+  // A list field whose text is not a list yet (the generic form passes half-typed text on).
+  if (/expected array, received string/.test(message)) return 'enter a list: numbers separated by commas'
   return message
     .replace(/^Too (small|big): expected number to be /, 'must be ')
     .replace(/^must be >=/, 'must be ≥ ')

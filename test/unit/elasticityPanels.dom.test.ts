@@ -411,7 +411,7 @@ describe('generic experiment form', () => {
     expect((aux.element as HTMLInputElement).value).toBe('3, 9')
     await aux.setValue('4, x')
     expect(config.value.auxiliary).toBe('4, x')
-    expect(wrapper.find('#f-auxiliary-error').exists()).toBe(true)
+    expect(wrapper.get('#f-auxiliary-error').text()).toBe('enter a list: numbers separated by commas')
     await aux.setValue('4, 5')
     expect(config.value.auxiliary).toEqual([4, 5])
     expect(wrapper.find('#f-auxiliary-error').exists()).toBe(false)
