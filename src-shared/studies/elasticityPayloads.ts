@@ -62,7 +62,7 @@ export interface ClusteringMethodResult {
   /** As the slides' table names it: 'K-means', 'ℓ2-relative (FNN)', … */
   label: string
   accuracy: number
-  /** The published number for this pair and method (slides' "Results on MNIST"), when there is one. */
+  /** The published accuracy for this pair and method (slides' "Results on MNIST"), as a fraction like `accuracy`, when there is one. */
   published: number | null
   seconds: number
 }

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, test } from 'vitest'
 import { tf, useBackend } from '../../src-main/engine/compute/backend'
 import { buildMlp } from '../../src-main/engine/compute/mlp'
-import { exactElasticity, kernelElasticity } from '../../src-main/engine/probes/elasticity'
+import { exactElasticity, kernelElasticity, testJacobian } from '../../src-main/engine/probes/elasticity'
 import { createRng } from '../../src-shared/rng'
 
 function randoms(n: number, seed: number): Float32Array {
@@ -77,6 +77,11 @@ describe('first-order kernel', () => {
     const yBase = tf.oneHot(tf.tensor1d([0, 2, 1], 'int32'), 3).toFloat()
     const xTest = tf.tensor2d(randoms(nTest * 4, 32), [nTest, 4])
     const kernel = kernelElasticity(tf, model, 'softmax-cross-entropy', xBase, yBase, xTest)
+    // The test points' Jacobian built once and reused (as a probe does per chunk) gives the same numbers.
+    const jacobian = testJacobian(tf, model, xTest)
+    expect(Array.from(kernelElasticity(tf, model, 'softmax-cross-entropy', xBase, yBase, xTest, jacobian))).toEqual(Array.from(kernel))
+    expect(jacobian.isDisposed).toBe(false)
+    jacobian.dispose()
     const exact = exactElasticity(tf, model, 'softmax-cross-entropy', xBase, yBase, xTest, 1e-2)
     let scale = 0
     for (const v of kernel) scale = Math.max(scale, Math.abs(v))
@@ -92,6 +97,16 @@ describe('first-order kernel', () => {
     }
     expect(gapFar).toBeGreaterThan(gapSmall * 3)
     tf.dispose([xBase, yBase, xTest])
+    model.dispose()
+  })
+
+  test('a Jacobian too large for memory is refused with the sizes, before any gradient is taken', () => {
+    const model = buildMlp(tf, [{ units: 1000, activation: 'relu' }], 784, 10, 1)
+    const xTest = tf.zeros([20, 784])
+    const before = tf.memory().numTensors
+    expect(() => testJacobian(tf, model, xTest)).toThrow(/20 test points × 10 outputs × 795010 parameters = 0\.6 GB.*use fewer test points/)
+    expect(tf.memory().numTensors).toBe(before)
+    tf.dispose(xTest)
     model.dispose()
   })
 })

@@ -19,6 +19,16 @@ export function makeOptimizer(tf: typeof TF, o: { kind: 'sgd' | 'adam'; learning
   return o.momentum > 0 ? tf.train.momentum(o.learningRate, o.momentum) : tf.train.sgd(o.learningRate)
 }
 
+/**
+ * Dispose an optimizer completely. tfjs 4.22's MomentumOptimizer.dispose() frees its accumulators and momentum
+ * scalar but not the learning-rate scalar `c` it inherits from SGD (it never calls super.dispose()), leaking one
+ * tensor per run in a reused worker; disposing `c` again is a no-op for the other optimizers.
+ */
+export function disposeOptimizer(optimizer: TF.Optimizer): void {
+  optimizer.dispose()
+  ;(optimizer as unknown as { c?: { dispose(): void } }).c?.dispose()
+}
+
 /** Loss of raw network outputs against one-hot targets. */
 export function lossOf(tf: typeof TF, loss: 'softmax-cross-entropy' | 'mse', outputs: TF.Tensor, onehot: TF.Tensor): TF.Scalar {
   return loss === 'mse' ? tf.losses.meanSquaredError(onehot, outputs) : tf.losses.softmaxCrossEntropy(onehot, outputs)

@@ -32,7 +32,8 @@ export interface ExactElasticity {
 const MIN_SELF_CHANGE = 1e-5
 const MAX_RETRIES = 20
 
-function weightsOf(model: TF.LayersModel): TF.Variable[] {
+/** The model's trainable variables (what a step moves). */
+export function weightsOf(model: TF.LayersModel): TF.Variable[] {
   return model.trainableWeights.map((w) => (w as unknown as { val: TF.Variable }).val)
 }
 
@@ -103,19 +104,24 @@ export function exactElasticity(
   return { nBase, nTest, le, kerExact, gamma: gammaUsed, selfChange }
 }
 
+/** Largest per-example Jacobian kept for S_ker (test points × outputs × parameters, float32): 400 MB. */
+export const MAX_JACOBIAN_FLOATS = 100_000_000
+
 /**
- * First-order kernelized elasticity ĝᵢᵀ J(x′ⱼ) J(xᵢ)ᵀ ĝᵢ, row-major nBase × nTest. J(x)ᵀ g is the loss
- * gradient at x; J(x′)ᵀ ĝ needs one backward pass per (test point, output): per-example gradients, done
- * as one flat matrix [nTest·k × P] so every base point is a single matrix product.
+ * Rows (j, c) = ∂z_c(x′_j)/∂w of every test point, flattened over the parameters: [nTest·k, P]. It does not
+ * depend on the base points, so a probe builds it once and passes it to `kernelElasticity` for every chunk.
+ * Throws when it would exceed MAX_JACOBIAN_FLOATS (the caller turns that into a readable run failure).
  */
-export function kernelElasticity(tf: typeof TF, model: TF.LayersModel, loss: ProbeLoss, xBase: TF.Tensor, yBase: TF.Tensor, xTest: TF.Tensor): Float32Array {
-  const nBase = xBase.shape[0]
+export function testJacobian(tf: typeof TF, model: TF.LayersModel, xTest: TF.Tensor): TF.Tensor2D {
   const nTest = xTest.shape[0]
   const vars = weightsOf(model)
+  const k = tf.tidy(() => (model.predict(xTest.slice([0], [1])) as TF.Tensor2D).shape[1])
+  const params = vars.reduce((n, v) => n + v.size, 0)
+  if (nTest * k * params > MAX_JACOBIAN_FLOATS) {
+    throw new Error(`the first-order kernel needs ${nTest} test points × ${k} outputs × ${params} parameters = ${((nTest * k * params * 4) / 1e9).toFixed(1)} GB of per-example gradients (limit ${(MAX_JACOBIAN_FLOATS * 4) / 1e9} GB); use fewer test points or switch the kernel off`)
+  }
   const flat = (grads: Record<string, TF.Tensor>) => tf.concat(vars.map((v) => grads[v.name].reshape([-1])))
   return tf.tidy(() => {
-    const k = (model.predict(xTest.slice([0], [1])) as TF.Tensor2D).shape[1]
-    // Rows (j, c): ∂z_c(x′_j)/∂w.
     const rows: TF.Tensor[] = []
     for (let j = 0; j < nTest; j++) {
       const xj = xTest.slice([j], [1])
@@ -123,7 +129,23 @@ export function kernelElasticity(tf: typeof TF, model: TF.LayersModel, loss: Pro
         rows.push(tf.tidy(() => flat(tf.variableGrads(() => (model.apply(xj, { training: false }) as TF.Tensor).slice([0, c], [1, 1]).sum() as TF.Scalar, vars).grads)))
       }
     }
-    const jTest = tf.stack(rows) // [nTest·k, P]
+    return tf.stack(rows) as TF.Tensor2D
+  })
+}
+
+/**
+ * First-order kernelized elasticity ĝᵢᵀ J(x′ⱼ) J(xᵢ)ᵀ ĝᵢ, row-major nBase × nTest. J(x)ᵀ g is the loss
+ * gradient at x; J(x′) comes from `testJacobian` (built here when not given), so every base point is a
+ * single matrix product.
+ */
+export function kernelElasticity(tf: typeof TF, model: TF.LayersModel, loss: ProbeLoss, xBase: TF.Tensor, yBase: TF.Tensor, xTest: TF.Tensor, jacobian?: TF.Tensor2D): Float32Array {
+  const nBase = xBase.shape[0]
+  const nTest = xTest.shape[0]
+  const vars = weightsOf(model)
+  const flat = (grads: Record<string, TF.Tensor>) => tf.concat(vars.map((v) => grads[v.name].reshape([-1])))
+  const jTest = jacobian ?? testJacobian(tf, model, xTest)
+  const k = jTest.shape[0] / nTest
+  try {
     const out = new Float32Array(nBase * nTest)
     for (let i = 0; i < nBase; i++) {
       tf.tidy(() => {
@@ -145,5 +167,7 @@ export function kernelElasticity(tf: typeof TF, model: TF.LayersModel, loss: Pro
       })
     }
     return out
-  })
+  } finally {
+    if (!jacobian) jTest.dispose()
+  }
 }

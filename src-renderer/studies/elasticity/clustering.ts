@@ -5,13 +5,10 @@
 import type { ClusteringResultsPayload, ElasticityHeatmapPayload } from '../../../src-shared/studies/elasticityPayloads'
 import { decodeMatrix, scaleRgb } from './manifold'
 
-/**
- * An accuracy as a percentage. The lab logs fractions (0–1); the published table is in percent. Best-match
- * accuracy of two clusters is at least 50 %, so a value above 1 can only be a percentage already.
- */
+/** An accuracy (a fraction 0–1 in the payload, the lab's and the published alike) as a percentage. */
 export function asPercent(v: number | null | undefined): number | null {
   if (v == null || !Number.isFinite(v)) return null
-  return v <= 1 ? v * 100 : v
+  return v * 100
 }
 
 export interface ResultRow {

@@ -12,8 +12,8 @@
  */
 import { createRng, deriveSeed } from '../../../../src-shared/rng'
 import type { tf as TF } from '../../compute/backend'
-import { lossOf } from '../../compute/mlp'
-import { exactElasticity, type ProbeLoss } from '../../probes/elasticity'
+import { disposeOptimizer, lossOf } from '../../compute/mlp'
+import { exactElasticity, weightsOf, type ProbeLoss } from '../../probes/elasticity'
 import { RunFailure } from '../context'
 
 export interface ElasticityInput {
@@ -48,7 +48,6 @@ export interface ElasticityMatrices {
   pretrainLoss?: number
 }
 
-const varsOf = (model: TF.LayersModel) => model.trainableWeights.map((w) => (w as unknown as { val: TF.Variable }).val)
 
 /** Units of work `onePass` reports (one per SGD step). */
 export const onePassUnits = (n: number, m: number) => n + m
@@ -60,7 +59,7 @@ export function onePass(p: ElasticityInput): ElasticityMatrices | null {
   const yAll = tf.tensor2d(p.targets, [N, k])
   const xP = xAll.slice(0, n)
   const optimizer = tf.train.sgd(p.eta)
-  const vars = varsOf(model)
+  const vars = weightsOf(model)
   const step = (xr: TF.Tensor, yr: TF.Tensor) => {
     optimizer.minimize(() => lossOf(tf, loss, model.apply(xr, { training: true }) as TF.Tensor, yr), false, vars)
   }
@@ -107,7 +106,7 @@ export function onePass(p: ElasticityInput): ElasticityMatrices | null {
   } finally {
     current?.dispose()
     tf.dispose([xAll, yAll, xP])
-    optimizer.dispose()
+    disposeOptimizer(optimizer)
   }
   return { relative, kernelized, degenerateRows, gamma: [p.eta, p.eta] }
 }
@@ -128,7 +127,7 @@ export function pretrainThenProbe(p: ElasticityInput, o: PretrainOptions): Elast
   const N = n + m
   const d = p.x.length / N
   const optimizer = tf.train.sgd(o.learningRate)
-  const vars = varsOf(model)
+  const vars = weightsOf(model)
   const rng = createRng(deriveSeed(p.seed, 'pretrain'))
   const order = Array.from({ length: N }, (_, i) => i)
   let lastLoss = NaN
@@ -159,7 +158,7 @@ export function pretrainThenProbe(p: ElasticityInput, o: PretrainOptions): Elast
       if (!Number.isFinite(lastLoss)) throw new RunFailure(`the pretraining loss became ${lastLoss} at epoch ${epoch}; lower the pretrain learning rate (${o.learningRate})`)
     }
   } finally {
-    optimizer.dispose()
+    disposeOptimizer(optimizer)
   }
 
   const relative = new Float32Array(n * n)

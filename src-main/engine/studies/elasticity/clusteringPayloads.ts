@@ -1,14 +1,10 @@
 /** The heatmap payload of the `elasticity-clustering` study: S_sym over (a seeded subset of) P, ordered by class. */
+import { float32Base64 } from './probe'
 import { createRng } from '../../../../src-shared/rng'
 import type { ElasticityHeatmapPayload } from '../../../../src-shared/studies/elasticityPayloads'
 
 /** Largest heatmap sent (n × n floats: 400 points are 640 kB of float32). Larger P is subsampled, seeded. */
 export const MAX_HEATMAP_POINTS = 400
-
-export function float32Base64(values: ArrayLike<number>): string {
-  const f = values instanceof Float32Array ? values : Float32Array.from(values)
-  return Buffer.from(f.buffer, f.byteOffset, f.byteLength).toString('base64')
-}
 
 export function heatmapPayload(methodId: string, sSym: ArrayLike<number>, n: number, truth: ArrayLike<number>, assigned: ArrayLike<number>, seed: number): ElasticityHeatmapPayload {
   const keep = n <= MAX_HEATMAP_POINTS ? Array.from({ length: n }, (_, i) => i) : createRng(seed).shuffle(Array.from({ length: n }, (_, i) => i)).slice(0, MAX_HEATMAP_POINTS).sort((a, b) => a - b)

@@ -8,14 +8,16 @@ import { localityIndex } from '../../../../src-shared/elasticity'
 import { createRng } from '../../../../src-shared/rng'
 import type { ElasticityMatrixPayload } from '../../../../src-shared/studies/elasticityPayloads'
 import type { tf as TF } from '../../compute/backend'
-import { exactElasticity, kernelElasticity, type ProbeLoss } from '../../probes/elasticity'
+import { exactElasticity, kernelElasticity, testJacobian, type ProbeLoss } from '../../probes/elasticity'
+import { RunFailure } from '../context'
 
 /** Base points per exactElasticity call: between chunks the runner checks for a cancel. */
 const BASE_CHUNK = 32
 
 /** Float32 values as base64 of their little-endian bytes (the payloads' matrix encoding). */
-export function float32Base64(values: Float32Array): string {
-  return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64')
+export function float32Base64(values: ArrayLike<number>): string {
+  const f = values instanceof Float32Array ? values : Float32Array.from(values)
+  return Buffer.from(f.buffer, f.byteOffset, f.byteLength).toString('base64')
 }
 
 /**
@@ -64,19 +66,32 @@ export function probeRows(
   const le = new Float32Array(nBase * nTest)
   const ker = opts.kernel ? new Float32Array(nBase * nTest) : null
   const gamma: number[] = []
-  for (let start = 0; start < nBase; start += BASE_CHUNK) {
-    if (opts.aborted()) return null
-    const size = Math.min(BASE_CHUNK, nBase - start)
-    const xb = xBase.slice([start], [size])
-    const yb = yBase.slice([start], [size])
+  // J(x′) of the test points is the same for every chunk of base points: built once per probe.
+  let jacobian: Tensor | null = null
+  if (opts.kernel) {
     try {
-      const r = exactElasticity(tf, model, loss, xb, yb, xTest, opts.gamma)
-      le.set(r.le, start * nTest)
-      gamma.push(...r.gamma)
-      if (ker) ker.set(kernelElasticity(tf, model, loss, xb, yb, xTest), start * nTest)
-    } finally {
-      tf.dispose([xb, yb])
+      jacobian = testJacobian(tf, model, xTest)
+    } catch (err) {
+      throw new RunFailure(err instanceof Error ? err.message : String(err))
     }
+  }
+  try {
+    for (let start = 0; start < nBase; start += BASE_CHUNK) {
+      if (opts.aborted()) return null
+      const size = Math.min(BASE_CHUNK, nBase - start)
+      const xb = xBase.slice([start], [size])
+      const yb = yBase.slice([start], [size])
+      try {
+        const r = exactElasticity(tf, model, loss, xb, yb, xTest, opts.gamma)
+        le.set(r.le, start * nTest)
+        gamma.push(...r.gamma)
+        if (ker) ker.set(kernelElasticity(tf, model, loss, xb, yb, xTest, jacobian as TF.Tensor2D), start * nTest)
+      } finally {
+        tf.dispose([xb, yb])
+      }
+    }
+  } finally {
+    jacobian?.dispose()
   }
   return { le, ker, gamma }
 }

@@ -8,7 +8,7 @@
 import type { Tensor } from '@tensorflow/tfjs'
 import { createRng, deriveSeed } from '../../../../src-shared/rng'
 import type { TrainingConfig } from '../../../../src-shared/studies/training'
-import { lossOf, makeOptimizer, serializeModel } from '../../compute/mlp'
+import { disposeOptimizer, lossOf, makeOptimizer, serializeModel } from '../../compute/mlp'
 import { buildGraphNetwork } from '../../compute/graphNetwork'
 import { buildNetwork, NetworkError } from '../../compute/network'
 import { splitIndices } from '../../datasets/toy'
@@ -203,7 +203,7 @@ export const runTraining: StudyRunner = async (ctx: RunContext) => {
     gridTensor?.dispose()
     elasticity?.dispose()
     model.dispose()
-    optimizer.dispose()
+    disposeOptimizer(optimizer)
   }
   return {
     final,
