@@ -44,9 +44,23 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   const reloadSoon = coalesce(load, 200)
-  lab.on('runs.changed', reloadSoon)
-  lab.on('run.status', reloadSoon)
-  lab.on('engine.connection', (c) => c.connected && reloadSoon())
+  /**
+   * An edit of one run (rename, tags, star…) swaps in that run only, so its row alone is rebuilt; anything
+   * else (a new or deleted run, a finished one with new metrics) reloads the table. Nothing is fetched until
+   * some view has loaded the table.
+   */
+  async function refreshRun(runId: string | null): Promise<void> {
+    if (!loaded.value) return
+    if (!runId || !byId.value.has(runId)) return reloadSoon()
+    try {
+      replace(await lab.invoke('runs.get', { id: runId }))
+    } catch {
+      reloadSoon() // deleted meanwhile
+    }
+  }
+  lab.on('runs.changed', (e) => void refreshRun(e.runId))
+  lab.on('run.status', () => loaded.value && reloadSoon())
+  lab.on('engine.connection', (c) => c.connected && loaded.value && reloadSoon())
   lab.on('run.progress', (p) => {
     const r = byId.value.get(p.runId)
     if (!r) return

@@ -4,8 +4,11 @@
  */
 import { z } from 'zod'
 
+/** Most runs one compare view holds (a link with more would not restore). */
+export const MAX_COMPARE_RUNS = 2000
+
 export const compareStateSchema = z.strictObject({
-  runIds: z.array(z.string().min(1).max(100)).max(2000).default([]),
+  runIds: z.array(z.string().min(1).max(100)).max(MAX_COMPARE_RUNS).default([]),
   metrics: z.array(z.string().min(1).max(200)).max(50).default([]),
   xAxis: z.enum(['step', 'epoch', 'wall', 'relative']).default('step'),
   logY: z.boolean().default(false),
