@@ -12,6 +12,7 @@ import { compareStateSchema } from './compare/state'
 import type { RunExport } from './runExport'
 import type { PackedSeries } from './compare/packed'
 import type { ClassActivations } from './neurashed/bridge'
+import type { OutputDecl } from './outputs/decl'
 
 const id = z.string().min(1).max(100)
 const empty = z.strictObject({}).optional()
@@ -25,6 +26,8 @@ export const METHOD_SCHEMAS = {
     dataDir: z.string().min(1).max(4096).optional()
   }),
   'studies.list': empty,
+  /** The probes any training run can attach (`probes: [{ id, every, params }]`). */
+  'probes.list': empty,
   'templates.list': empty,
   'experiments.list': empty,
   'experiments.get': z.strictObject({ id }),
@@ -54,6 +57,10 @@ export const METHOD_SCHEMAS = {
   'runs.scalars': z.strictObject({ id, keys: z.array(z.string().max(200)).max(1000).optional() }),
   'runs.series': z.strictObject({ id, key: z.string().min(1).max(200), step: z.number().int().min(0).optional() }),
   'runs.seriesSteps': z.strictObject({ id, key: z.string().min(1).max(200) }),
+  /** The series keys a run has logged (the run page draws a panel per declared output that has data). */
+  'runs.seriesKeys': z.strictObject({ id }),
+  /** Continue an interrupted, cancelled or failed run from its last checkpoint (same run, queued again). */
+  'runs.resume': z.strictObject({ id }),
   /** Organise a run: any of name, tags, notes, star, archive. */
   'runs.update': z.strictObject({
     id,
@@ -144,7 +151,18 @@ export interface StudyInfo {
   summary: string
   source: string
   defaults: unknown
-  outputs: { key: string; kind: string; title: string }[]
+  outputs: OutputDecl[]
+  trainsNetwork: boolean
+}
+
+export interface ProbeInfo {
+  id: string
+  title: string
+  summary: string
+  source: string | null
+  defaults: unknown
+  defaultEvery: number
+  outputs: OutputDecl[]
 }
 
 export interface SeriesPoint {
@@ -158,6 +176,7 @@ export interface MethodResults {
   'settings.get': Settings
   'settings.set': Settings
   'studies.list': StudyInfo[]
+  'probes.list': ProbeInfo[]
   'templates.list': Template[]
   'experiments.list': Experiment[]
   'experiments.get': Experiment
@@ -174,6 +193,8 @@ export interface MethodResults {
   'runs.scalars': Record<string, ScalarSeries>
   'runs.series': SeriesPoint | null
   'runs.seriesSteps': number[]
+  'runs.seriesKeys': string[]
+  'runs.resume': Run
   'runs.update': Run
   'runs.table': RunTable
   'runs.scalarsMany': Record<string, Record<string, ScalarSeries>>

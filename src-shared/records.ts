@@ -20,12 +20,16 @@ export interface Experiment {
 }
 
 export interface RunSummary {
+  /** The last value of every epoch-level metric (keys name their split: train/, val/, test/). */
   final: Record<string, number>
+  /** Best values on the validation split ({ value, step }); never chosen on test. */
   best?: Record<string, { value: number; step: number }>
   steps: number
   epochs: number
   wallSeconds: number
   samplesPerSecond: number
+  /** Early stopping ended the run at `epoch`; `bestEpoch` is the epoch of the best watched value. */
+  stoppedEarly?: { epoch: number; metric: string; bestEpoch: number }
 }
 
 export interface Run {
@@ -52,6 +56,17 @@ export interface Run {
   progress: number
   steps: number
   totalSteps: number
+  /** What it ran with (null for runs from before versions were recorded). */
+  environment: RunEnvironment | null
+}
+
+/** The software a run ran with, recorded when it starts (and kept in its export). */
+export interface RunEnvironment {
+  app: string
+  tfjs: string
+  backend: string
+  node: string
+  platform: string
 }
 
 /** Per run and scalar key: kept up to date as batches are written, so the runs table never scans curves. */

@@ -13,6 +13,9 @@ export interface Rng {
   int(n: number): number
   /** Fisher–Yates shuffle in place. */
   shuffle<T extends { length: number; [i: number]: unknown }>(a: T): T
+  /** The generator's whole state (one 32-bit integer), to continue the same stream later (checkpoints). */
+  getState(): number
+  setState(state: number): void
 }
 
 export function createRng(seed: number): Rng {
@@ -26,6 +29,10 @@ export function createRng(seed: number): Rng {
   }
   const rng: Rng = {
     next,
+    getState: () => s,
+    setState: (state) => {
+      s = state >>> 0
+    },
     uniform: (lo, hi) => lo + (hi - lo) * next(),
     normal: () => {
       const u = 1 - next()

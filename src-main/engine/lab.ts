@@ -4,10 +4,12 @@
  */
 import { LabError, validateCall, type EventName, type EventPayloads, type MethodName, type MethodResults } from '../../src-shared/contract'
 import type { EngineInfo, Settings } from '../../src-shared/records'
-import { STUDIES, allTemplates, validateConfig } from '../../src-shared/studies'
+import { PROBES } from '../../src-shared/probes'
+import { STUDY_LIST, allTemplates, validateConfig } from '../../src-shared/studies'
+import { CHECKPOINT_ARTIFACT, CheckpointError, checkpointPosition } from './training/checkpoint'
 import { parseBackendOverride, resolveBackend, type Resolution } from './compute/backend'
 import { JobQueue } from './runs/queue'
-import { classActivations } from './probes/classActivations'
+import { classActivations } from './runs/classActivations'
 import { basename } from 'node:path'
 import { GENERATORS, findGenerator } from '../../src-shared/generators'
 import { BUILTIN_MNIST_ID } from './datasets/builtin'
@@ -229,6 +231,33 @@ export class Lab {
     return this.store.runs.get(run.id)!
   }
 
+  /**
+   * Continue a stopped run from its last checkpoint: what it logged after the checkpoint is dropped (it is
+   * logged again), and the same run is queued with the checkpoint as its starting point.
+   */
+  resumeRun(id: string) {
+    const run = this.requireRun(id)
+    if (this.queue.has(id)) throw new LabError('conflict', `run ${run.name} is ${run.status}; it is already in the queue`)
+    if (!['interrupted', 'cancelled', 'failed'].includes(run.status)) {
+      throw new LabError('conflict', `run ${run.name} is ${run.status}; only interrupted, cancelled or failed runs can be resumed${run.status === 'completed' ? ' (start a new run to train again)' : ''}`)
+    }
+    const artifact = this.store.runs.artifact(id, CHECKPOINT_ARTIFACT)
+    if (!artifact) {
+      throw new LabError('bad-request', `run ${run.name} has no checkpoint to resume from: it stopped before its first one, or its config saves none (set "Checkpoint every" / checkpointEvery)`)
+    }
+    let position
+    try {
+      position = checkpointPosition(new Uint8Array(artifact.bytes.buffer, artifact.bytes.byteOffset, artifact.bytes.byteLength))
+    } catch (err) {
+      throw new LabError('bad-request', `run ${run.name}'s checkpoint cannot be read: ${err instanceof CheckpointError ? err.message : String(err)}`)
+    }
+    this.store.runs.prepareResume(id, position.step)
+    this.queue.enqueue(id, { resume: true })
+    this.emit('run.status', { runId: id, status: 'queued', backend: run.backend, error: null, summary: null })
+    this.emit('runs.changed', { runId: id })
+    return this.store.runs.get(id)!
+  }
+
   private createHandlers(): Handlers {
     const { store } = this
     return {
@@ -258,7 +287,9 @@ export class Lab {
         return all
       },
       'studies.list': () =>
-        Object.values(STUDIES).map((s) => ({ id: s.id, title: s.title, summary: s.summary, source: s.source, defaults: s.defaults, outputs: s.outputs })),
+        STUDY_LIST.map((s) => ({ id: s.id, title: s.title, summary: s.summary, source: s.source, defaults: s.defaults, outputs: s.outputs, trainsNetwork: !!s.trainsNetwork })),
+      'probes.list': () =>
+        PROBES.map((p) => ({ id: p.id, title: p.title, summary: p.summary, source: p.source ?? null, defaults: p.defaults, defaultEvery: p.defaultEvery, outputs: p.outputs })),
       'templates.list': () => allTemplates(),
       'experiments.list': () => store.experiments.list(),
       'experiments.get': (p) => this.requireExperiment(p.id),
@@ -357,6 +388,11 @@ export class Lab {
         this.requireRun(p.id)
         return store.runs.seriesSteps(p.id, p.key)
       },
+      'runs.seriesKeys': (p) => {
+        this.requireRun(p.id)
+        return store.runs.seriesKeys(p.id)
+      },
+      'runs.resume': (p) => this.resumeRun(p.id),
       'runs.classActivations': (p) => classActivations(store, this.requireRun(p.id), p),
       'runs.artifacts': (p) => {
         this.requireRun(p.id)

@@ -6,12 +6,15 @@
 import Database from 'better-sqlite3'
 import { parentPort } from 'node:worker_threads'
 import { createRng, deriveSeed } from '../../src-shared/rng'
+import type { RunEnvironment } from '../../src-shared/records'
 import { tf, useBackend } from './compute/backend'
 import { MetricBatcher } from './runs/batcher'
 import type { WorkerInput, WorkerMessage } from './runs/messages'
 import { DatasetStore } from './store/datasets'
-import { RUNNERS } from './studies'
+import { findRunner } from './studies'
 import type { RunContext } from './studies/context'
+import { CHECKPOINT_ARTIFACT, decodeCheckpoint, type Checkpoint } from './training/checkpoint'
+import { version } from './version'
 
 const post = (m: WorkerMessage) => parentPort!.postMessage(m)
 
@@ -34,16 +37,37 @@ function datasetsFrom(dbPath: string | undefined): (RunContext['datasets'] & { c
   }
 }
 
+/** The run's checkpoint artifact, read from the store file in this thread. */
+function readCheckpoint(dbPath: string | undefined, runId: string): Checkpoint {
+  if (!dbPath) throw new Error('this run cannot be resumed here: the worker has no access to the store')
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true })
+  try {
+    db.pragma('busy_timeout = 5000')
+    const row = db.prepare('SELECT bytes FROM artifacts WHERE run_id = ? AND name = ?').get(runId, CHECKPOINT_ARTIFACT) as { bytes: Buffer } | undefined
+    if (!row) throw new Error('the run has no checkpoint to resume from')
+    return decodeCheckpoint(new Uint8Array(row.bytes.buffer, row.bytes.byteOffset, row.bytes.byteLength))
+  } finally {
+    db.close()
+  }
+}
+
+function environment(backend: string): RunEnvironment {
+  return { app: version, tfjs: tf.version.tfjs, backend, node: process.version, platform: `${process.platform}-${process.arch}` }
+}
+
 async function runOne(input: WorkerInput): Promise<void> {
   const abortFlag = new Int32Array(input.abort)
   const batcher = new MetricBatcher((batch) => post({ type: 'batch', batch }))
   const datasets = datasetsFrom(input.dbPath)
   try {
-    const runner = RUNNERS[input.studyId]
+    const runner = findRunner(input.studyId)
     if (!runner) throw new Error(`no runner for study "${input.studyId}"`)
     await useBackend(input.backend)
-    post({ type: 'started', backend: input.backend })
+    const resume = input.resume ? readCheckpoint(input.dbPath, input.runId) : undefined
+    post({ type: 'started', backend: input.backend, environment: environment(input.backend) })
     const started = performance.now()
+    // A resumed run repeats its set-up (data, model): what it logs at or before the checkpoint's step is stored already.
+    const after = resume ? resume.step : -1
     const ctx: RunContext = {
       tf,
       runId: input.runId,
@@ -52,8 +76,9 @@ async function runOne(input: WorkerInput): Promise<void> {
       rng: createRng(deriveSeed(input.seed, 'study')),
       backend: input.backend,
       datasets,
-      log: (key, step, value) => batcher.scalar(key, step, value),
-      logSeries: (key, step, payload) => batcher.seriesEntry(key, step, payload),
+      resume,
+      log: (key, step, value) => step > after && batcher.scalar(key, step, value),
+      logSeries: (key, step, payload) => step > after && batcher.seriesEntry(key, step, payload),
       artifact: (name, kind, bytes) => batcher.artifact(name, kind, bytes),
       progress: (step, totalSteps, message = '') => batcher.setProgress(step, totalSteps, message),
       get aborted() {

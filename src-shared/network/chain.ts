@@ -3,14 +3,14 @@
  * only when it is such a chain of layer-list node types (no add, concatenate or activation nodes).
  * Node params carry the layer's fields unchanged, so list → graph → list gives the same layers.
  */
-import type { Layer } from '../studies/networkShapes'
-import { LAYER_NODE_TYPES, type GraphNode, type NetworkGraph } from './spec'
+import { upgradeLayer, type Layer } from './layers'
+import { LAYER_NODE_TYPES, PARAMS_OF, type GraphNode, type NetworkGraph } from './spec'
 
 export function layersToGraph(layers: Layer[]): NetworkGraph {
   const nodes: GraphNode[] = [{ id: 'input', type: 'input', params: {} }]
   layers.forEach((l, i) => {
     const { type, ...params } = l
-    nodes.push({ id: `layer${i + 1}`, type: type ?? 'dense', params: structuredClone(params) })
+    nodes.push({ id: `layer${i + 1}`, type, params: structuredClone(params) })
   })
   nodes.push({ id: 'output', type: 'output', params: {} })
   return { nodes, edges: nodes.slice(1).map((n, i) => ({ from: nodes[i].id, to: n.id })) }
@@ -44,9 +44,10 @@ export function graphToLayers(graph: NetworkGraph): ChainResult {
       if (!(LAYER_NODE_TYPES as readonly string[]).includes(next.type)) return no(`${next.type} nodes ("${next.id}") have no layer-list form`)
       const p = next.params
       if (next.type === 'dense' && p.units === undefined) return no(`dense "${next.id}" has no units`)
-      const { units, activation, axis: _axis, ...rest } = p
-      const layer: Layer = { ...(next.type === 'dense' ? {} : { type: next.type as Layer['type'] }), units: units ?? p.filters ?? 1, activation: activation ?? 'linear', ...rest }
-      layers.push(layer)
+      if (next.type === 'conv2d' && p.filters === undefined) return no(`conv2d "${next.id}" has no filters`)
+      // Only the params of the node's type (the editor's list), with the layer list's defaults for missing ones.
+      const own = Object.fromEntries(PARAMS_OF[next.type].filter((k) => p[k] !== undefined).map((k) => [k, p[k]]))
+      layers.push(upgradeLayer({ type: next.type, ...own }))
     }
     cur = next
   }

@@ -1,11 +1,8 @@
 import type { z } from 'zod'
+import type { GalleryCard } from '../gallery/cards'
+import type { OutputDecl } from '../outputs/decl'
 
-/** What a study produces, so generic panels can show it. */
-export interface OutputDecl {
-  key: string
-  kind: 'scalar' | 'boundary' | 'heatmap' | 'histogram' | 'table'
-  title: string
-}
+export type { OutputDecl } from '../outputs/decl'
 
 /** A ready-made, complete config for a study (a gallery card). */
 export interface Template<C = unknown> {
@@ -35,6 +32,12 @@ export interface FieldMeta {
   when?: { path: string; in?: readonly unknown[]; notIn?: readonly unknown[] }
   /** Rendered by the study's own component (e.g. the network editor, the library dataset picker). */
   custom?: boolean
+  /**
+   * For the discriminator of a discriminated union (e.g. `optimizer.kind`): the complete object each value
+   * starts with. Switching keeps the values of the fields both variants have and takes the rest from here, so
+   * the config holds exactly the fields of the chosen variant.
+   */
+  variants?: Record<string, object>
 }
 
 /** A named complete config: `cpu` (runs on a laptop in minutes) and `paper` (the source's scale) at least. */
@@ -59,6 +62,17 @@ export interface StudyDescriptor<C = unknown> {
   fields: Record<string, FieldMeta>
   /** Named presets; `cpu` equals `defaults`. */
   presets: Preset<C>[]
+  /** It trains a network with the lab's trainer: its configs may carry `probes`, and its form offers them. */
+  trainsNetwork?: boolean
+  /** The gallery cards of its templates (src-shared/studies/<id>/gallery.ts). */
+  cards?: GalleryCard[]
+  /**
+   * A stored config of an earlier format in today's format, meaning the same run; today's configs pass through.
+   * Applied to stored experiments and runs by a store migration, to imported runs and to config files.
+   */
+  upgrade?: (config: unknown) => unknown
+  /** Keys its runs logged under other names before (old → new), renamed in stored runs by the same migration. */
+  renamedKeys?: Record<string, string>
 }
 
 /** What the schema says about one field: the input a form should offer and its bounds. */
@@ -83,23 +97,57 @@ function unwrap(s: any): { schema: any; optional: boolean } {
   return { schema: s, optional }
 }
 
-/** The schema of a dotted path inside an object schema (array items are addressed by a numeric segment). */
-export function schemaAt(root: z.ZodType, path: string): z.ZodType | undefined {
+/** The option of a discriminated union that `value` (the object at that level of a config) selects. */
+function unionOption(union: any, value: unknown, seg?: string): any {
+  const def = union._zod.def
+  const key = def.discriminator as string | undefined
+  const options: any[] = def.options
+  const v = value && typeof value === 'object' ? (value as any)[key ?? ''] : undefined
+  const chosen = key ? options.find((o) => unwrap(o).schema?._zod?.def?.shape?.[key]?._zod?.def?.values?.includes(v)) : undefined
+  if (chosen) return unwrap(chosen).schema
+  // Without a config (or an unknown discriminator value): the first option that has the field.
+  return unwrap(options.find((o) => seg === undefined || unwrap(o).schema?._zod?.def?.shape?.[seg]) ?? options[0]).schema
+}
+
+/**
+ * The schema of a dotted path inside an object schema (array items are addressed by a numeric segment). In a
+ * discriminated union the option is the one `config` selects at that level (without a config, the first option
+ * that has the field); undefined when the path does not exist (for that config).
+ */
+export function schemaAt(root: z.ZodType, path: string, config?: unknown): z.ZodType | undefined {
   let s: any = root
+  let value: unknown = config
   for (const seg of path.split('.').filter(Boolean)) {
     s = unwrap(s).schema
+    if (s?._zod?.def?.type === 'union' && s._zod.def.discriminator) s = unionOption(s, value, config === undefined ? seg : undefined)
     const t = s?._zod?.def?.type
     if (t === 'object') s = s._zod.def.shape[seg]
     else if (t === 'array') s = s._zod.def.element
     else return undefined
     if (!s) return undefined
+    value = value && typeof value === 'object' ? (value as any)[seg] : undefined
   }
   return s
 }
 
-/** Read a field's type, bounds and choices from a zod (v4) schema. */
-export function fieldSpec(root: z.ZodType, path: string): FieldSpec | undefined {
-  const at = schemaAt(root, path)
+/** The discriminator values of the union at `path`'s parent, when `path` is that union's discriminator. */
+function discriminatorOptions(root: z.ZodType, path: string, config?: unknown): string[] | undefined {
+  const segs = path.split('.')
+  const parent = segs.length > 1 ? schemaAt(root, segs.slice(0, -1).join('.'), config) : root
+  const u = unwrap(parent).schema
+  const def = u?._zod?.def
+  if (def?.type !== 'union' || def.discriminator !== segs.at(-1)) return undefined
+  return def.options.flatMap((o: any) => unwrap(o).schema._zod.def.shape[def.discriminator]._zod.def.values as string[])
+}
+
+/**
+ * Read a field's type, bounds and choices from a zod (v4) schema; in discriminated unions, from the option the
+ * config selects. The discriminator itself reads as an enum of every option's value.
+ */
+export function fieldSpec(root: z.ZodType, path: string, config?: unknown): FieldSpec | undefined {
+  const variants = discriminatorOptions(root, path, config)
+  if (variants) return { kind: 'enum', optional: false, options: variants }
+  const at = schemaAt(root, path, config)
   if (!at) return undefined
   const { schema, optional } = unwrap(at)
   const def = schema?._zod?.def
@@ -122,11 +170,14 @@ export function fieldSpec(root: z.ZodType, path: string): FieldSpec | undefined 
     }
     case 'enum':
       return { kind: 'enum', optional, options: Object.values(def.entries) as string[] }
+    case 'literal':
+      return { kind: 'enum', optional, options: def.values as string[] }
     case 'string':
       return { kind: 'string', optional }
     case 'boolean':
       return { kind: 'boolean', optional }
     case 'object':
+    case 'union':
       return { kind: 'object', optional }
     case 'array':
       return { kind: 'array', optional }
@@ -147,22 +198,31 @@ export function describeRange(spec: FieldSpec | undefined): string {
   return parts.join(', ')
 }
 
-/** Value at a dotted path (undefined when any step is missing). */
+/** Path segments that would reach an object's prototype instead of a config field. */
+const UNSAFE_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor'])
+
+/** Is every segment of a dotted path a plain field name (no `__proto__`, `constructor`, `prototype`)? */
+export function isSafePath(path: string): boolean {
+  return path.split('.').every((seg) => seg !== '' && !UNSAFE_SEGMENTS.has(seg))
+}
+
+/** Value at a dotted path (undefined when any step is missing or is not the object's own field). */
 export function getPath(obj: unknown, path: string): unknown {
   let cur: any = obj
   for (const seg of path.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined
+    if (cur === null || typeof cur !== 'object' || UNSAFE_SEGMENTS.has(seg) || !Object.hasOwn(cur, seg)) return undefined
     cur = cur[seg]
   }
   return cur
 }
 
-/** Set the value at a dotted path, creating objects on the way. */
+/** Set the value at a dotted path, creating objects on the way; refuses paths that reach a prototype. */
 export function setPath(obj: any, path: string, value: unknown): void {
+  if (!isSafePath(path)) throw new Error(`"${path}" is not a config field path`)
   const segs = path.split('.')
   let cur = obj
   for (const seg of segs.slice(0, -1)) {
-    if (cur[seg] === null || typeof cur[seg] !== 'object') cur[seg] = {}
+    if (!Object.hasOwn(cur, seg) || cur[seg] === null || typeof cur[seg] !== 'object') cur[seg] = {}
     cur = cur[seg]
   }
   if (value === undefined) delete cur[segs.at(-1)!]
@@ -179,11 +239,43 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return ka.length === kb.length && ka.every((k) => sameValue((a as any)[k], (b as any)[k]))
 }
 
-/** Is a field shown for this config (its `when` condition holds)? */
-export function fieldVisible(meta: FieldMeta, config: unknown): boolean {
+/**
+ * Is a field shown for this config: its `when` condition holds and, given the schema, the field exists in the
+ * variant the config has chosen (Adam has no momentum field to show).
+ */
+export function fieldVisible(meta: FieldMeta, config: unknown, schema?: z.ZodType, path?: string): boolean {
+  if (schema && path && !discriminatorOptions(schema, path, config)) {
+    const parent = path.split('.').slice(0, -1).join('.')
+    // Optional blocks that are absent (early stopping off) show nothing inside them.
+    if (parent && getPath(config, parent) === undefined) return false
+    if (!schemaAt(schema, path, config)) return false
+  }
   if (!meta.when) return true
   const v = getPath(config, meta.when.path)
   if (meta.when.in && !meta.when.in.includes(v)) return false
   if (meta.when.notIn && meta.when.notIn.includes(v)) return false
+  return true
+}
+
+/**
+ * Switch the variant of the discriminated union whose discriminator is at `path` (e.g. `optimizer.kind`) to
+ * `value`: the object becomes `variants[value]` with the values of every field both variants share kept.
+ * Returns false (and changes nothing) when there is no such variant.
+ */
+export function switchVariant(config: any, path: string, value: string, variants: Record<string, object>): boolean {
+  const template = variants[value]
+  if (!template) return false
+  const segs = path.split('.')
+  const parentPath = segs.slice(0, -1).join('.')
+  const key = segs.at(-1)!
+  const old = (parentPath ? getPath(config, parentPath) : config) as Record<string, unknown> | undefined
+  const next: Record<string, unknown> = JSON.parse(JSON.stringify(template))
+  if (old && typeof old === 'object') for (const k of Object.keys(next)) if (k !== key && Object.hasOwn(old, k) && old[k] !== undefined) next[k] = old[k]
+  next[key] = value
+  if (parentPath) setPath(config, parentPath, next)
+  else {
+    for (const k of Object.keys(config)) delete config[k]
+    Object.assign(config, next)
+  }
   return true
 }

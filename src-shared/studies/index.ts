@@ -1,24 +1,40 @@
-import type { Preset, StudyDescriptor, Template } from './descriptor'
-import { trainingStudy } from './training'
-import { elasticityManifoldStudy } from './elasticityManifold'
-import { elasticityClassesStudy } from './elasticityClasses'
-import { elasticityClusteringStudy } from './elasticityClustering'
+/**
+ * The studies the lab knows, registered once: one line per study below (its descriptor, presets, templates and
+ * gallery cards live in src-shared/studies/<id>/). The engine (src-main/engine/studies/index.ts) and the renderer
+ * (src-renderer/studies/index.ts) register the same ids once each; a unit test checks the three agree.
+ */
+import { probeOutputs } from '../probes'
+import type { OutputDecl } from '../outputs/decl'
+import { getPath, setPath, type Preset, type StudyDescriptor, type Template } from './descriptor'
+import { elasticityClassesStudy } from './elasticity-classes'
+import { elasticityClusteringStudy } from './elasticity-clustering'
+import { elasticityManifoldStudy } from './elasticity-manifold'
 import { neurashedStudy } from './neurashed'
+import { trainingStudy } from './training'
 
 export type { StudyDescriptor, Template, OutputDecl, FieldMeta, FieldSpec, Preset } from './descriptor'
-export { fieldSpec, schemaAt, describeRange, getPath, setPath, sameValue, fieldVisible } from './descriptor'
+export { fieldSpec, schemaAt, describeRange, getPath, setPath, isSafePath, sameValue, fieldVisible, switchVariant } from './descriptor'
 
-/** Every study the lab knows, by id. Adding a study means adding its descriptor here. */
-export const STUDIES: Record<string, StudyDescriptor<any>> = {
-  [trainingStudy.id]: trainingStudy,
-  [elasticityManifoldStudy.id]: elasticityManifoldStudy,
-  [elasticityClassesStudy.id]: elasticityClassesStudy,
-  [elasticityClusteringStudy.id]: elasticityClusteringStudy,
-  [neurashedStudy.id]: neurashedStudy
+export const STUDY_LIST: readonly StudyDescriptor<any>[] = [
+  trainingStudy,
+  elasticityManifoldStudy,
+  elasticityClassesStudy,
+  elasticityClusteringStudy,
+  neurashedStudy
+]
+
+const BY_ID = new Map(STUDY_LIST.map((s) => [s.id, s]))
+
+/** The study of an id, or undefined (also for ids such as `__proto__` or `toString`). */
+export function findStudy(id: unknown): StudyDescriptor<any> | undefined {
+  return typeof id === 'string' ? BY_ID.get(id) : undefined
 }
 
+/** Every study by id, as a prototype-free record (so `STUDIES['__proto__']` is undefined, not Object.prototype). */
+export const STUDIES: Readonly<Record<string, StudyDescriptor<any>>> = Object.freeze(Object.assign(Object.create(null), Object.fromEntries(BY_ID)))
+
 export function allTemplates(): Template[] {
-  return Object.values(STUDIES).flatMap((s) => s.templates)
+  return STUDY_LIST.flatMap((s) => s.templates)
 }
 
 export function findTemplate(id: string): Template | undefined {
@@ -27,7 +43,7 @@ export function findTemplate(id: string): Template | undefined {
 
 /** A study's named preset (`cpu`, `paper`, …). */
 export function findPreset(studyId: string, presetId: string): Preset | undefined {
-  return STUDIES[studyId]?.presets.find((p) => p.id === presetId)
+  return findStudy(studyId)?.presets.find((p) => p.id === presetId)
 }
 
 export interface ConfigProblem {
@@ -38,8 +54,8 @@ export interface ConfigProblem {
 
 /** Validate a study config; problems name the field so forms and the CLI can point at it. */
 export function validateConfig(studyId: string, config: unknown): { ok: true; config: any } | { ok: false; problems: ConfigProblem[] } {
-  const study = STUDIES[studyId]
-  if (!study) return { ok: false, problems: [{ path: 'study', message: `unknown study "${studyId}"` }] }
+  const study = findStudy(studyId)
+  if (!study) return { ok: false, problems: [{ path: 'study', message: `unknown study "${String(studyId)}"; known: ${STUDY_LIST.map((s) => s.id).join(', ')}` }] }
   const parsed = study.configSchema.safeParse(config)
   if (parsed.success) return { ok: true, config: parsed.data }
   return {
@@ -48,16 +64,58 @@ export function validateConfig(studyId: string, config: unknown): { ok: true; co
   }
 }
 
+/** A config of an earlier format of the study in today's format (today's configs, and unknown studies, unchanged). */
+export function upgradeConfig(studyId: string, config: unknown): unknown {
+  const up = findStudy(studyId)?.upgrade
+  return up ? up(config) : config
+}
+
+/**
+ * A config as a user or a file gives it — possibly partial, possibly of an earlier format — made complete: the
+ * study's upgrade first (so old field names are understood), then the study's defaults for what is left out.
+ */
+export function completeConfig(studyId: string, partial: unknown): unknown {
+  const study = findStudy(studyId)
+  if (!study) return partial
+  const upgraded = structuredClone(upgradeConfig(studyId, partial)) as any
+  // A block of another variant than the defaults' (a checkerboard where the defaults have spirals) starts from
+  // that variant's own defaults.
+  if (upgraded && typeof upgraded === 'object') {
+    for (const [path, meta] of Object.entries(study.fields)) {
+      if (!meta.variants) continue
+      const parentPath = path.split('.').slice(0, -1).join('.')
+      const key = path.split('.').at(-1)!
+      const block = parentPath ? getPath(upgraded, parentPath) : undefined
+      const chosen = block && typeof block === 'object' ? (block as any)[key] : undefined
+      if (typeof chosen !== 'string' || chosen === getPath(study.defaults, path) || !Object.hasOwn(meta.variants, chosen)) continue
+      setPath(upgraded, parentPath, withDefaults(meta.variants[chosen], block))
+    }
+  }
+  return withDefaults(study.defaults, upgraded)
+}
+
 /** Fill the fields a partial config leaves out from the study's defaults (objects merge, arrays replace). */
 export function withDefaults<C>(defaults: C, partial: unknown): C {
   const merge = (d: any, p: any): any => {
     if (p === undefined) return structuredClone(d)
     if (d && typeof d === 'object' && !Array.isArray(d) && p && typeof p === 'object' && !Array.isArray(p)) {
+      // A different variant of a discriminated union (another dataset kind, optimiser…) replaces the block.
+      for (const key of ['kind', 'form', 'type', 'generator', 'id']) if (key in d && key in p && d[key] !== p[key]) return p
       const out: any = {}
-      for (const k of new Set([...Object.keys(d), ...Object.keys(p)])) out[k] = merge(d[k], p[k])
+      for (const k of new Set([...Object.keys(d), ...Object.keys(p)])) if (k !== '__proto__' && k !== 'constructor' && k !== 'prototype') out[k] = merge(d[k], p[k])
       return out
     }
     return p
   }
   return merge(defaults, partial)
+}
+
+/**
+ * Everything a run of a study logs that the run page and the compare view draw: the study's declared outputs,
+ * then those of the probes its config attaches.
+ */
+export function runOutputs(studyId: string, config: unknown): OutputDecl[] {
+  const study = findStudy(studyId)
+  const probes = config && typeof config === 'object' && Array.isArray((config as any).probes) ? (config as any).probes : []
+  return [...(study?.outputs ?? []), ...probeOutputs(probes)]
 }

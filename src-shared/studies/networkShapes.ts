@@ -12,28 +12,15 @@
  *    error naming the layer (1-based, as the form numbers them).
  * Output sizes follow TensorFlow: valid → ⌈(n − k + 1) / s⌉, same → ⌈n / s⌉.
  */
-import type { z } from 'zod'
-import type { layerSchema } from './training'
+import type { Activation, Layer, LayerType } from '../network/layers'
 
-export type Layer = z.infer<typeof layerSchema>
-export type LayerType = NonNullable<Layer['type']>
+export type { Layer, LayerType } from '../network/layers'
 
-/** What a layer uses when a field is left out. */
-export const LAYER_DEFAULTS = {
-  /** conv2d filters when `filters` is not given: the layer's `units` (so a dense layer switched to conv keeps its width). */
-  kernelSize: 3,
-  convStrides: 1,
-  padding: 'valid' as 'valid' | 'same',
-  poolSize: 2,
-  /** Pooling strides default to the pool size (non-overlapping windows), as in Keras. */
-  rate: 0.5
-}
-
-/** A layer with every field its type uses filled in. */
+/** A layer with every field the shape inference reads (fields its type does not have are unused). */
 export interface ResolvedLayer {
   type: LayerType
   units: number
-  activation: Layer['activation']
+  activation: Activation
   filters: number
   kernelSize: number
   strides: number
@@ -43,19 +30,17 @@ export interface ResolvedLayer {
 }
 
 export function resolveLayer(l: Layer): ResolvedLayer {
-  const type = l.type ?? 'dense'
-  const pooling = type === 'maxpool2d' || type === 'avgpool2d'
-  const poolSize = l.poolSize ?? LAYER_DEFAULTS.poolSize
+  const a = l as Partial<ResolvedLayer> & { type: LayerType }
   return {
-    type,
-    units: l.units,
-    activation: l.activation,
-    filters: l.filters ?? l.units,
-    kernelSize: l.kernelSize ?? LAYER_DEFAULTS.kernelSize,
-    strides: l.strides ?? (pooling ? poolSize : LAYER_DEFAULTS.convStrides),
-    padding: l.padding ?? LAYER_DEFAULTS.padding,
-    poolSize,
-    rate: l.rate ?? LAYER_DEFAULTS.rate
+    type: l.type,
+    units: a.units ?? 0,
+    activation: a.activation ?? 'linear',
+    filters: a.filters ?? 0,
+    kernelSize: a.kernelSize ?? 0,
+    strides: a.strides ?? 1,
+    padding: a.padding ?? 'valid',
+    poolSize: a.poolSize ?? 0,
+    rate: a.rate ?? 0
   }
 }
 

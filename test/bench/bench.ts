@@ -2,7 +2,7 @@
  * `npm run bench` (→ node out/main/bench.js [--json] [--quick]): figures, not pass/fail.
  *
  *  1. raw tfjs: samples/s of the MLP 784-392-50-10 (MSE, SGD lr 0.01, batch 64) on 10 000 seeded synthetic
- *     samples, built with the lab's own code (buildMlp, lossOf, makeOptimizer), trained by a minimal loop of
+ *     samples, built with the lab's own code (buildMlp, lossOf, createOptimizer), trained by a minimal loop of
  *     optimizer.minimize over pre-sliced batches — once per available backend (cpu is time-capped).
  *  2. runner vs raw: the same model and data through the lab's real path (Lab → JobQueue → worker_thread →
  *     the `training` study runner on its `random-labels` dataset, 784 dims, 10 classes → batched store
@@ -32,7 +32,8 @@ import type { BackendName, BackendProbe } from '../../src-shared/records'
 import { trainingDefaults, trainingTemplates, type TrainingConfig } from '../../src-shared/studies/training'
 import type { DatasetJob } from '../../src-shared/datasets'
 import { resolveBackend, tf, useBackend } from '../../src-main/engine/compute/backend'
-import { buildMlp, lossOf, makeOptimizer } from '../../src-main/engine/compute/mlp'
+import { buildMlp, lossOf } from '../../src-main/engine/compute/mlp'
+import { createOptimizer } from '../../src-main/engine/training/optimizers'
 import { buildNetwork } from '../../src-main/engine/compute/network'
 import { createRng } from '../../src-shared/rng'
 import { randomLabels } from '../../src-main/engine/datasets/toy'
@@ -117,7 +118,7 @@ async function rawTrain(backend: BackendName, hidden: number[], dims: number, cl
     batches.push([x.slice([s, 0], [size, dims]), y.slice([s, 0], [size, classes])])
   }
   const model = buildMlp(tf, hidden.map((units) => ({ units, activation: 'relu' as const })), dims, classes, SEED)
-  const optimizer = makeOptimizer(tf, { kind: 'sgd', learningRate: LR, momentum: 0 })
+  const optimizer = createOptimizer(tf, { kind: 'sgd', learningRate: LR, momentum: 0 })
   const step = ([xb, yb]: (typeof batches)[number]) =>
     optimizer.minimize(() => lossOf(tf, 'mse', model.apply(xb, { training: true }) as Tensor, yb), false)
   try {
@@ -420,7 +421,7 @@ async function rawCnn(backend: BackendName, maxSeconds: number): Promise<RawResu
     batches.push([tf.tensor4d(xb, [size, 28, 28, 1]), tf.tidy(() => tf.oneHot(tf.tensor1d(data.y.subarray(s, s + size), 'int32'), 10).toFloat())])
   }
   const model = buildNetwork(tf, CNN_LAYERS, [28, 28, 1], 10, SEED)
-  const optimizer = makeOptimizer(tf, { kind: 'sgd', learningRate: LR, momentum: 0 })
+  const optimizer = createOptimizer(tf, { kind: 'sgd', learningRate: LR, momentum: 0 })
   const step = ([xb, yb]: (typeof batches)[number]) =>
     optimizer.minimize(() => lossOf(tf, 'softmax-cross-entropy', model.apply(xb, { training: true }) as Tensor, yb), false)
   try {

@@ -1,5 +1,5 @@
 /** MLPs as a layer list (width + activation per hidden layer), seeded Glorot-uniform init. */
-import type { Activation } from '../../../src-shared/studies/training'
+import type { Activation } from '../../../src-shared/network/layers'
 import type { tf as TF } from './backend'
 import { buildNetwork } from './network'
 
@@ -11,22 +11,7 @@ export function buildMlp(
   outputDim: number,
   seed: number
 ): TF.Sequential {
-  return buildNetwork(tf, layers, [inputDim], outputDim, seed)
-}
-
-export function makeOptimizer(tf: typeof TF, o: { kind: 'sgd' | 'adam'; learningRate: number; momentum: number }): TF.Optimizer {
-  if (o.kind === 'adam') return tf.train.adam(o.learningRate)
-  return o.momentum > 0 ? tf.train.momentum(o.learningRate, o.momentum) : tf.train.sgd(o.learningRate)
-}
-
-/**
- * Dispose an optimizer completely. tfjs 4.22's MomentumOptimizer.dispose() frees its accumulators and momentum
- * scalar but not the learning-rate scalar `c` it inherits from SGD (it never calls super.dispose()), leaking one
- * tensor per run in a reused worker; disposing `c` again is a no-op for the other optimizers.
- */
-export function disposeOptimizer(optimizer: TF.Optimizer): void {
-  optimizer.dispose()
-  ;(optimizer as unknown as { c?: { dispose(): void } }).c?.dispose()
+  return buildNetwork(tf, layers.map((l) => ({ type: 'dense' as const, ...l })), [inputDim], outputDim, seed)
 }
 
 /** Loss of raw network outputs against one-hot targets. */

@@ -29,16 +29,30 @@ export const TF_ACTIVATION: Record<Activation, string> = {
 /** Thrown for a stack that cannot be built; the message names the layer. */
 export class NetworkError extends Error {}
 
-/** A dropout layer whose mask is seeded per training call (tfjs reuses one mask for a fixed seed). */
+/** The state of a seeded dropout layer: how many training calls it has seen (a checkpoint keeps it). */
+export interface SeededDropoutState {
+  dropoutCalls: number
+}
+
+/**
+ * A dropout layer whose mask is seeded per training call (tfjs reuses one mask for a fixed seed). The call
+ * count lives on the layer (`dropoutCalls`) so a resumed run continues the same mask sequence.
+ */
 export function seededDropout(tf: typeof TF, rate: number, seed: number, inputShape?: number[]): TF.layers.Layer {
   const layer = tf.layers.dropout({ rate, seed, inputShape })
   const call = layer.call.bind(layer)
-  let calls = 0
+  const state = layer as unknown as SeededDropoutState & { seed: number }
+  state.dropoutCalls = 0
   layer.call = (inputs, kwargs) => {
-    if (kwargs?.training) (layer as unknown as { seed: number }).seed = deriveSeed(seed, `call/${calls++}`)
+    if (kwargs?.training) state.seed = deriveSeed(seed, `call/${state.dropoutCalls++}`)
     return call(inputs, kwargs)
   }
   return layer
+}
+
+/** The seeded dropout layers of a model, in layer order. */
+export function dropoutStates(model: TF.LayersModel): SeededDropoutState[] {
+  return model.layers.filter((l) => typeof (l as unknown as SeededDropoutState).dropoutCalls === 'number') as unknown as SeededDropoutState[]
 }
 
 export function buildNetwork(tf: typeof TF, layers: Layer[], inputShape: number[], outputDim: number, seed: number): TF.Sequential {

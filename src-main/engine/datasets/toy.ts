@@ -4,7 +4,7 @@
  */
 import { createRng } from '../../../src-shared/rng'
 import { runGenerator } from './generators'
-import type { ToyDatasetSpec } from '../../../src-shared/studies/training'
+import type { DatasetSpec, ToyDatasetSpec } from '../../../src-shared/studies/training'
 
 export interface ToyData {
   /** Row-major n × dims. */
@@ -16,7 +16,7 @@ export interface ToyData {
   classes: number
 }
 
-type PlanarKind = Exclude<ToyDatasetSpec['kind'], 'random-labels' | 'stored'>
+type PlanarKind = Exclude<ToyDatasetSpec['kind'], 'random-labels'>
 
 /** The training study's inline kinds are the library's generators (one implementation for both paths). */
 const GENERATOR_OF: Record<PlanarKind, string> = {
@@ -40,12 +40,13 @@ export function randomLabels(n: number, dims: number, classes: number, seed: num
   return { x, y, n, dims, classes }
 }
 
-export function generateToy(spec: ToyDatasetSpec, seed: number): ToyData {
-  if (spec.kind === 'random-labels') return randomLabels(spec.n, spec.dims ?? 2, spec.classes ?? 2, seed)
+export function generateToy(spec: DatasetSpec, seed: number): ToyData {
+  if (spec.kind === 'random-labels') return randomLabels(spec.n, spec.dims, spec.classes, seed)
   if (spec.kind === 'stored') throw new Error('a stored dataset is loaded from the library, not generated')
   const id = GENERATOR_OF[spec.kind as PlanarKind]
   if (!id) throw new Error(`unknown toy dataset "${spec.kind}"`)
-  const d = runGenerator(id, { n: spec.n, noise: spec.noise, cells: spec.cells }, seed)
+  // Only the checkerboard has a board size (the other generators ignore it; 8 is what they were always given).
+  const d = runGenerator(id, { n: spec.n, noise: spec.noise, cells: spec.kind === 'checkerboard' ? spec.cells : 8 }, seed)
   return { x: d.x, y: d.y as Int32Array, n: spec.n, dims: 2, classes: 2 }
 }
 

@@ -1,4 +1,4 @@
-import type { BackendName, RunSummary } from '../../../src-shared/records'
+import type { BackendName, RunEnvironment, RunSummary } from '../../../src-shared/records'
 import type { RunBatch } from './batcher'
 
 /** What the engine hands a run worker. */
@@ -12,11 +12,13 @@ export interface WorkerInput {
   dbPath?: string
   /** Int32Array over it: [0] = 1 when the run is cancelled. Shared, so the training loop sees it without yielding. */
   abort: SharedArrayBuffer
+  /** Continue from the run's checkpoint artifact (read from the store by the worker). */
+  resume?: boolean
 }
 
 /** Messages from a run worker to the engine. */
 export type WorkerMessage =
-  | { type: 'started'; backend: BackendName }
+  | { type: 'started'; backend: BackendName; environment: RunEnvironment }
   | { type: 'batch'; batch: RunBatch }
   | { type: 'done'; summary: RunSummary; cancelled: boolean }
   | { type: 'failed'; error: string }

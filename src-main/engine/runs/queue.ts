@@ -28,6 +28,8 @@ interface Job {
   batchSize: number | null
   cancelRequested: boolean
   settled: boolean
+  /** Continue from the run's checkpoint. */
+  resume: boolean
   /** Removes this run's listeners from its (reusable) worker. */
   detach?: () => void
   killTimer: NodeJS.Timeout | null
@@ -55,7 +57,7 @@ export class JobQueue {
     this.concurrency = opts.concurrency
   }
 
-  enqueue(runId: string): void {
+  enqueue(runId: string, opts: { resume?: boolean } = {}): void {
     const run = this.opts.store.runs.get(runId)
     if (!run) throw new Error(`run ${runId} not found`)
     const batchSize = typeof (run.config as any)?.batchSize === 'number' ? (run.config as any).batchSize : null
@@ -73,6 +75,7 @@ export class JobQueue {
       batchSize,
       cancelRequested: false,
       settled: false,
+      resume: !!opts.resume,
       killTimer: null
     })
     this.pump()
@@ -167,7 +170,8 @@ export class JobQueue {
       seed: run.seed,
       backend,
       dbPath: store.dbPath,
-      abort: job.abort.buffer
+      abort: job.abort.buffer,
+      ...(job.resume ? { resume: true } : {})
     }
     this.running.set(job.runId, job)
     job.startedAt = Date.now()
@@ -221,7 +225,8 @@ export class JobQueue {
     if (job.settled) return
     switch (m.type) {
       case 'started':
-        job.message = 'running'
+        job.message = job.resume ? 'resumed' : 'running'
+        this.opts.store.runs.setEnvironment(job.runId, m.environment)
         break
       case 'batch':
         this.applyBatch(job, m.batch)

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { MIGRATIONS } from './migrations'
+import { MIGRATIONS, type Migration } from './migrations'
 
 export type Db = Database.Database
 
@@ -11,7 +11,7 @@ export const DB_FILE = 'lab.sqlite'
  * Open (or create) the lab database in `dataDir`: WAL so readers never block the writer and a killed
  * process never corrupts the file, foreign keys on, a busy timeout for the CLI and engine sharing it.
  */
-export function openDatabase(dataDir: string, migrations: string[] = MIGRATIONS): Db {
+export function openDatabase(dataDir: string, migrations: Migration[] = MIGRATIONS): Db {
   mkdirSync(dataDir, { recursive: true })
   const db = new Database(join(dataDir, DB_FILE))
   db.pragma('journal_mode = WAL')
@@ -27,14 +27,16 @@ export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number
 }
 
-export function migrate(db: Db, migrations: string[]): void {
+export function migrate(db: Db, migrations: Migration[]): void {
   const current = schemaVersion(db)
   if (current > migrations.length) {
     throw new Error(`database schema version ${current} is newer than this lab supports (${migrations.length}); update the lab`)
   }
   for (let v = current; v < migrations.length; v++) {
     db.transaction(() => {
-      db.exec(migrations[v])
+      const m = migrations[v]
+      if (typeof m === 'string') db.exec(m)
+      else m(db)
       db.pragma(`user_version = ${v + 1}`)
     })()
   }

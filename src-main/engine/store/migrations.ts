@@ -1,8 +1,45 @@
 /**
  * Schema migrations, applied in order by `PRAGMA user_version`. Never edit a shipped migration:
- * append a new one. Each runs in its own transaction together with the version bump.
+ * append a new one. Each runs in its own transaction together with the version bump; a migration is SQL, or a
+ * function for what SQL cannot do (rewriting configs with the studies' own upgrade functions).
  */
-export const MIGRATIONS: string[] = [
+import { STUDY_LIST, upgradeConfig } from '../../../src-shared/studies'
+import type { Db } from './database'
+
+export type Migration = string | ((db: Db) => void)
+
+/**
+ * 4: the trainer — configs discriminated by kind (a stored config holds exactly what its run used; see each
+ * study's `upgrade`), probe keys renamed to start with the probe's id, and the versions a run ran with.
+ */
+function discriminatedConfigs(db: Db): void {
+  db.exec('ALTER TABLE runs ADD COLUMN environment TEXT')
+  const rewrite = (table: 'experiments' | 'runs') => {
+    const update = db.prepare(`UPDATE ${table} SET config = ? WHERE id = ?`)
+    for (const row of db.prepare(`SELECT id, study_id AS studyId, config FROM ${table}`).all() as { id: string; studyId: string; config: string }[]) {
+      let config: unknown
+      try {
+        config = JSON.parse(row.config)
+      } catch {
+        continue // left as it is: validation reports it when the experiment is opened
+      }
+      const next = JSON.stringify(upgradeConfig(row.studyId, config))
+      if (next !== row.config) update.run(next, row.id)
+    }
+  }
+  rewrite('experiments')
+  rewrite('runs')
+  for (const study of STUDY_LIST) {
+    for (const [from, to] of Object.entries(study.renamedKeys ?? {})) {
+      const runs = 'SELECT id FROM runs WHERE study_id = ?'
+      db.prepare(`UPDATE scalars SET key = ? WHERE key = ? AND run_id IN (${runs})`).run(to, from, study.id)
+      db.prepare(`UPDATE series SET key = ? WHERE key = ? AND run_id IN (${runs})`).run(to, from, study.id)
+      db.prepare(`UPDATE run_metrics SET key = ? WHERE key = ? AND run_id IN (${runs})`).run(to, from, study.id)
+    }
+  }
+}
+
+export const MIGRATIONS: Migration[] = [
   // 1: the tables of the design
   `
   CREATE TABLE datasets (
@@ -138,5 +175,6 @@ export const MIGRATIONS: string[] = [
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
   );
-  `
+  `,
+  discriminatedConfigs
 ]

@@ -88,6 +88,13 @@ export class RunMetrics {
     return out
   }
 
+  /** Recompute one run's stats from its stored scalars (after scalars were deleted: a resumed run). */
+  rebuild(runId: string): void {
+    this.db.prepare('DELETE FROM run_metrics WHERE run_id = ?').run(runId)
+    const points = this.db.prepare('SELECT key, step, value FROM scalars WHERE run_id = ? ORDER BY rowid').all(runId) as { key: string; step: number; value: number | null }[]
+    this.add(runId, points.map((p) => ({ key: p.key, step: p.step, value: p.value ?? NaN })))
+  }
+
   /** One run's stats by key. */
   of(runId: string): Record<string, MetricStats> {
     const rows = this.db.prepare('SELECT run_id, key, last, last_step, min, min_step, max, max_step, count FROM run_metrics WHERE run_id = ?').raw().all(runId) as MetricsRow[]

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { ArtifactInfo, Run, RunStatus, RunSummary, RunTable, ScalarSeries } from '../../../src-shared/records'
+import type { ArtifactInfo, Run, RunEnvironment, RunStatus, RunSummary, RunTable, ScalarSeries } from '../../../src-shared/records'
 import type { Db } from './database'
 import type { PackedSeries } from '../../../src-shared/compare/packed'
 import { RunMetrics } from './runMetrics'
@@ -26,6 +26,7 @@ interface RunRow {
   progress: number
   steps: number
   total_steps: number
+  environment?: string | null
 }
 
 function toRun(r: RunRow): Run {
@@ -50,7 +51,8 @@ function toRun(r: RunRow): Run {
     archived: r.archived === 1,
     progress: r.progress,
     steps: r.steps,
-    totalSteps: r.total_steps
+    totalSteps: r.total_steps,
+    environment: r.environment ? (JSON.parse(r.environment) as RunEnvironment) : null
   }
 }
 
@@ -156,7 +158,33 @@ export class RunStore {
   }
 
   markRunning(id: string, backend: string, totalSteps: number): void {
-    this.db.prepare("UPDATE runs SET status = 'running', backend = ?, started_at = ?, total_steps = ?, owner_pid = ? WHERE id = ?").run(backend, Date.now(), totalSteps, process.pid, id)
+    // A resumed run keeps its first start time.
+    this.db
+      .prepare("UPDATE runs SET status = 'running', backend = ?, started_at = COALESCE(started_at, ?), total_steps = CASE WHEN ? > 0 THEN ? ELSE total_steps END, owner_pid = ? WHERE id = ?")
+      .run(backend, Date.now(), totalSteps, totalSteps, process.pid, id)
+  }
+
+  /** The versions a run ran with (app, tfjs, backend, Node), recorded when its worker starts it. */
+  setEnvironment(id: string, env: RunEnvironment): void {
+    this.db.prepare('UPDATE runs SET environment = ? WHERE id = ?').run(JSON.stringify(env), id)
+  }
+
+  /**
+   * Put a stopped run back in the queue to continue from its checkpoint at `step`: everything it logged after
+   * that step is removed (the resumed run logs it again), its metric stats are recomputed, and it is queued
+   * under this process — all in one transaction.
+   */
+  prepareResume(id: string, step: number): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM scalars WHERE run_id = ? AND step > ?').run(id, step)
+      this.db.prepare('DELETE FROM series WHERE run_id = ? AND step > ?').run(id, step)
+      this.metrics.rebuild(id)
+      this.db
+        .prepare(
+          "UPDATE runs SET status = 'queued', error = NULL, finished_at = NULL, summary = NULL, steps = ?, progress = CASE WHEN total_steps > 0 THEN CAST(? AS REAL) / total_steps ELSE 0 END, owner_pid = ? WHERE id = ?"
+        )
+        .run(step, step, process.pid, id)
+    })()
   }
 
   finish(id: string, status: Exclude<RunStatus, 'queued' | 'running'>, fields: { error?: string | null; summary?: RunSummary | null } = {}): void {
@@ -337,6 +365,11 @@ export class RunStore {
         : this.db.prepare('SELECT step, payload FROM series WHERE run_id = ? AND key = ? AND step <= ? ORDER BY step DESC, rowid DESC LIMIT 1').get(runId, key, step)
     ) as { step: number; payload: string } | undefined
     return row ? { step: row.step, payload: JSON.parse(row.payload) } : null
+  }
+
+  /** Every series key the run has logged. */
+  seriesKeys(runId: string): string[] {
+    return (this.db.prepare('SELECT DISTINCT key FROM series WHERE run_id = ? ORDER BY key').raw().all(runId) as [string][]).map((r) => r[0])
   }
 
   seriesSteps(runId: string, key: string): number[] {

@@ -3,6 +3,7 @@ import type { RunSummary } from '../../../src-shared/records'
 import type { DatasetInfo } from '../../../src-shared/datasets'
 import type { tf } from '../compute/backend'
 import type { DatasetArrays } from '../store/datasets'
+import type { Checkpoint } from '../training/checkpoint'
 
 /** What a study runner gets: everything it needs to train and log, nothing about transports or the store. */
 export interface RunContext {
@@ -21,6 +22,8 @@ export interface RunContext {
   datasets?: { load(id: string): DatasetArrays & { info: DatasetInfo } }
   /** Set when the run is cancelled; check it between steps. */
   readonly aborted: boolean
+  /** Resuming an interrupted or cancelled run: its last checkpoint (the trainer continues from it). */
+  resume?: Checkpoint
 }
 
 export type StudyRunner = (ctx: RunContext) => Promise<Omit<RunSummary, 'wallSeconds'> & { wallSeconds?: number }>

@@ -1,216 +1,134 @@
 /**
- * Runner of the `training` study: a custom loop (not model.fit) so that per-step work is one
- * optimizer step — losses are read back only on logging steps, evaluation and the boundary per epoch.
- * Data: an inline toy dataset or a stored library dataset (flat vectors or [H, W, C] images; uint8 pixels are
- * scaled to [0, 1]), split train/test by `testFraction` with the seeded split. Networks: any layer list
- * the shared shape inference accepts (dense, conv, pooling, flatten, dropout, batch-norm).
+ * Runner of the `training` study on the lab's trainer. Data: an inline toy dataset or a stored library dataset
+ * (flat vectors or [H, W, C] images; uint8 pixels are scaled to [0, 1]), split train / validation / test with
+ * the seeded split. Networks: a layer list (dense, conv, pooling, flatten, dropout, batch-norm) or a graph. Its
+ * own measurement is the decision boundary of 2-D data; everything else (probes, schedules, early stopping,
+ * checkpoints) is the trainer's.
  */
-import type { Tensor } from '@tensorflow/tfjs'
+import type { Tensor, Tensor2D } from '@tensorflow/tfjs'
 import { createRng, deriveSeed } from '../../../../src-shared/rng'
-import type { TrainingConfig } from '../../../../src-shared/studies/training'
-import { disposeOptimizer, lossOf, makeOptimizer, serializeModel } from '../../compute/mlp'
+import type { DatasetSpec, TrainingConfig } from '../../../../src-shared/studies/training'
 import { buildGraphNetwork } from '../../compute/graphNetwork'
+import { lossOf, serializeModel } from '../../compute/mlp'
 import { buildNetwork, NetworkError } from '../../compute/network'
-import { splitIndices } from '../../datasets/toy'
-import { boundaryGrid, boundarySnapshot } from '../../probes/decisionBoundary'
+import { generateToy } from '../../datasets/toy'
+import { loadStored, splitRows, type Source, type Split } from '../../training/data'
+import { train, type EvalSpec } from '../../training/trainer'
 import { RunFailure, type RunContext, type StudyRunner } from '../context'
-import { gather, loadSource, type Source } from './data'
-import { trainingElasticityProbe } from '../elasticity/trainingProbe'
+import { boundaryGrid, boundarySnapshot } from './boundary'
 
 const MAX_POINTS_SHOWN = 1500
 /** Stored datasets are evaluated in chunks (a CNN's activations for 10 000 images do not fit at once). */
 const EVAL_CHUNK = 500
 /**
  * Stored datasets: the per-epoch train/* metrics are measured on a fixed seeded subset of at most this many
- * training samples (a full pass over 60 000 images would cost a third of an epoch's training); test/* always
- * uses the whole test split. Toy datasets are evaluated on everything, as before.
+ * training samples (a full pass over 60 000 images would cost a third of an epoch's training); val/* and
+ * test/* always use the whole split. Toy datasets are evaluated on everything.
  */
 const TRAIN_EVAL_MAX = 10_000
+
+/** The training study's data as a trainer source. */
+export function loadSource(ctx: Pick<RunContext, 'seed' | 'datasets'>, d: DatasetSpec): Source {
+  if (d.kind !== 'stored') {
+    const t = generateToy(d, deriveSeed(ctx.seed, 'data'))
+    return { x: t.x, labels: t.y, n: t.n, sample: [t.dims], dims: t.dims, classes: t.classes, scale: 1, label: d.kind, stored: false, classNames: null }
+  }
+  if (!d.datasetId) throw new RunFailure('dataset.kind is "stored" but no datasetId was given; choose a dataset from the library')
+  return loadStored(ctx as RunContext, d.datasetId, 'the training study')
+}
+
+/** The run's seeded train / validation / test split (the same for the run, its probes and later analyses). */
+export function runSplit(n: number, d: DatasetSpec, seed: number): Split {
+  return splitRows(n, d.testFraction, d.validationFraction, deriveSeed(seed, 'split'), deriveSeed(seed, 'validation'))
+}
 
 export const runTraining: StudyRunner = async (ctx: RunContext) => {
   const { tf } = ctx
   const cfg = ctx.config as TrainingConfig
-  const data: Source = loadSource(ctx, cfg)
-  const split = splitIndices(data.n, cfg.dataset.testFraction, deriveSeed(ctx.seed, 'split'))
+  const data = loadSource(ctx, cfg.dataset)
+  const split = runSplit(data.n, cfg.dataset, ctx.seed)
   const classes = data.classes
-  const nTrain = split.train.length
-  const stepsPerEpoch = Math.ceil(nTrain / cfg.batchSize)
-  const totalSteps = stepsPerEpoch * cfg.epochs
-  const boundaryEvery = cfg.boundaryEvery > 0 ? cfg.boundaryEvery : Math.max(1, Math.ceil(cfg.epochs / 50))
-  const batchShape = (size: number) => [size, ...data.sample]
 
   let model: import('@tensorflow/tfjs').LayersModel
   try {
-    // A graph, when the config has one, is the network (a functional model); otherwise the layer list.
-    model = cfg.network.graph
-      ? buildGraphNetwork(tf, cfg.network.graph, data.sample, classes, ctx.seed)
-      : buildNetwork(tf, cfg.network.layers, data.sample, classes, ctx.seed)
+    model =
+      cfg.network.form === 'graph'
+        ? buildGraphNetwork(tf, cfg.network.graph, data.sample, classes, ctx.seed)
+        : buildNetwork(tf, cfg.network.layers, data.sample, classes, ctx.seed)
   } catch (err) {
     if (err instanceof NetworkError) throw new RunFailure(`the network does not fit ${data.label} (samples ${data.sample.join('×')}): ${err.message}`)
     throw err
   }
 
   // The decision boundary (and the points under it) exist for 2-D inputs only.
-  const planar = data.sample.length === 1 && data.dims === 2
+  const planar = data.sample.length === 1 && data.dims === 2 && !!cfg.boundary
+  const boundary = cfg.boundary ?? { every: 0, resolution: 100 }
+  const boundaryEvery = boundary.every > 0 ? boundary.every : Math.max(1, Math.ceil(cfg.epochs / 50))
   if (planar) {
-    // Points shown under the boundary: a fixed, seeded subsample.
+    // Points shown under the boundary: a fixed, seeded subsample; split 1 = held out (validation or test).
     const shown = createRng(deriveSeed(ctx.seed, 'shown')).shuffle(Array.from({ length: data.n }, (_, i) => i)).slice(0, MAX_POINTS_SHOWN)
-    const testSet = new Set(split.test)
+    const heldOut = new Set([...split.test, ...split.val])
     ctx.logSeries('points', 0, {
       x: shown.map((i) => +(data.x[2 * i] * data.scale).toFixed(4)),
       y: shown.map((i) => +(data.x[2 * i + 1] * data.scale).toFixed(4)),
       label: shown.map((i) => data.labels[i]),
-      split: shown.map((i) => (testSet.has(i) ? 1 : 0))
+      split: shown.map((i) => (heldOut.has(i) ? 1 : 0))
     })
   }
-
-  /** An evaluation set: whole tensors for toy datasets (as always), index chunks for stored ones. */
-  interface EvalSet {
-    whole: [Tensor, Tensor] | null
-    indices: number[]
-  }
-  const evalSet = (indices: number[]): EvalSet => {
-    if (data.stored) return { whole: null, indices }
-    const all = gather(data, indices, 0, indices.length)
-    return { whole: [tf.tensor(all.x, batchShape(indices.length)), tf.tensor2d(all.y, [indices.length, classes])], indices }
-  }
-  const trainEvalIndices =
-    data.stored && nTrain > TRAIN_EVAL_MAX ? createRng(deriveSeed(ctx.seed, 'train-eval')).shuffle(split.train.slice()).slice(0, TRAIN_EVAL_MAX) : split.train
-  const trainEval = evalSet(trainEvalIndices)
-  const testEval = evalSet(split.test)
-
-  const optimizer = makeOptimizer(tf, cfg.optimizer)
-  // The optional local elasticity probe (config `probes.elasticity`); null when it is off.
-  const elasticity = trainingElasticityProbe(ctx, cfg, data, split.train, model)
-  /** Training mode: dropout masks, batch statistics (and their moving averages updated). */
-  const forward = (x: Tensor) => model.apply(x, { training: true }) as import('@tensorflow/tfjs').Tensor2D
-  /** Inference mode: no dropout, batch-norm's moving statistics. Identical to `forward` for dense-only nets. */
-  const infer = (x: Tensor) => model.apply(x, { training: false }) as import('@tensorflow/tfjs').Tensor2D
-  const probabilities = (x: import('@tensorflow/tfjs').Tensor2D) =>
-    (cfg.loss === 'mse' ? tf.softmax(infer(x).mul(4)) : tf.softmax(infer(x))) as import('@tensorflow/tfjs').Tensor2D
   const planarX = planar ? (data.x instanceof Float32Array && data.scale === 1 ? data.x : Float32Array.from(data.x, (v) => v * data.scale)) : null
-  const { extent, grid } = planarX ? boundaryGrid(planarX, cfg.boundaryResolution) : { extent: [0, 0, 0, 0] as [number, number, number, number], grid: null }
-  const gridTensor = grid ? tf.tensor2d(grid, [cfg.boundaryResolution ** 2, 2]) : null
+  const { extent, grid } = planarX ? boundaryGrid(planarX, boundary.resolution) : { extent: [0, 0, 0, 0] as [number, number, number, number], grid: null }
+  const gridTensor = grid ? tf.tensor2d(grid, [boundary.resolution ** 2, 2]) : null
+  const infer = (x: Tensor) => model.apply(x, { training: false }) as Tensor2D
+  const probabilities = (x: Tensor2D) => (cfg.loss === 'mse' ? tf.softmax(infer(x).mul(4)) : tf.softmax(infer(x))) as Tensor2D
 
-  /** [loss, accuracy] of one batch of tensors. */
-  const evaluateTensors = (x: Tensor, y: Tensor) => {
-    const [loss, acc] = tf.tidy(() => {
-      const out = infer(x)
-      const l = lossOf(tf, cfg.loss, out, y)
-      const a = out.argMax(1).equal(y.argMax(1)).toFloat().mean()
-      return [l, a]
-    })
-    const values = [loss.dataSync()[0], acc.dataSync()[0]]
-    tf.dispose([loss, acc])
-    return values
-  }
-  /** [loss, accuracy] over a set; null when the run is cancelled part-way (chunked sets check between chunks). */
-  const evaluate = (set: EvalSet): number[] | null => {
-    if (set.whole) return evaluateTensors(set.whole[0], set.whole[1])
-    let lossSum = 0
-    let correct = 0
-    for (let start = 0; start < set.indices.length; start += EVAL_CHUNK) {
-      if (ctx.aborted) return null
-      const size = Math.min(EVAL_CHUNK, set.indices.length - start)
-      const b = gather(data, set.indices, start, size)
-      const x = tf.tensor(b.x, batchShape(size))
-      const y = tf.tensor2d(b.y, [size, classes])
-      const [l, a] = evaluateTensors(x, y)
-      tf.dispose([x, y])
-      lossSum += l * size
-      correct += Math.round(a * size)
-    }
-    return [lossSum / set.indices.length, correct / set.indices.length]
-  }
-
-  const shuffleRng = createRng(deriveSeed(ctx.seed, 'shuffle'))
-  const order = Int32Array.from({ length: nTrain }, (_, i) => i)
-  const batchRows = new Int32Array(cfg.batchSize)
-  const best: Record<string, { value: number; step: number }> = {}
-  const final: Record<string, number> = {}
-  let step = 0
-  let epochsDone = 0
-  const started = performance.now()
-  let trainSeconds = 0
-  let samples = 0
-
-  const logEpoch = (epoch: number) => {
-    const trainMetrics = evaluate(trainEval)
-    const testMetrics = trainMetrics && evaluate(testEval)
-    if (!trainMetrics || !testMetrics) return // cancelled while evaluating
-    const [trainLoss, trainAcc] = trainMetrics
-    const [testLoss, testAcc] = testMetrics
-    if (!Number.isFinite(trainLoss)) throw new RunFailure(`the training loss became ${trainLoss} at epoch ${epoch} (step ${step}); try a lower learning rate`)
-    const values: Record<string, number> = { 'train/loss': trainLoss, 'train/accuracy': trainAcc, 'test/loss': testLoss, 'test/accuracy': testAcc, epoch }
-    for (const [k, v] of Object.entries(values)) {
-      ctx.log(k, step, v)
-      final[k] = v
-    }
-    if (!best['test/accuracy'] || testAcc > best['test/accuracy'].value) best['test/accuracy'] = { value: testAcc, step }
-    if (!best['test/loss'] || testLoss < best['test/loss'].value) best['test/loss'] = { value: testLoss, step }
-    if (gridTensor && (epoch % boundaryEvery === 0 || epoch === cfg.epochs)) {
-      ctx.logSeries('boundary', step, boundarySnapshot(tf, probabilities, gridTensor, cfg.boundaryResolution, extent, classes))
-    }
-    if (elasticity?.due(epoch)) {
-      const locality = elasticity.run(step)
-      if (locality !== null && Number.isFinite(locality)) final['elasticity/locality'] = locality
-    }
-  }
+  const chunk = data.stored ? EVAL_CHUNK : null
+  const trainEvalRows =
+    data.stored && split.train.length > TRAIN_EVAL_MAX ? createRng(deriveSeed(ctx.seed, 'train-eval')).shuffle(split.train.slice()).slice(0, TRAIN_EVAL_MAX) : split.train
+  const evalSets: EvalSpec[] = [
+    { split: 'train', rows: trainEvalRows, chunk },
+    ...(split.val.length ? [{ split: 'val' as const, rows: split.val, chunk }] : []),
+    { split: 'test', rows: split.test, chunk }
+  ]
 
   try {
-    ctx.progress(0, totalSteps, 'epoch 0')
-    logEpoch(0)
-    for (let epoch = 1; epoch <= cfg.epochs && !ctx.aborted; epoch++) {
-      const t0 = performance.now()
-      shuffleRng.shuffle(order)
-      for (let b = 0; b < stepsPerEpoch; b++) {
-        if (ctx.aborted) break
-        const start = b * cfg.batchSize
-        const size = Math.min(cfg.batchSize, nTrain - start)
-        for (let i = 0; i < size; i++) batchRows[i] = split.train[order[start + i]]
-        const batch = gather(data, batchRows, 0, size)
-        const xb = tf.tensor(batch.x, batchShape(size))
-        const yb = tf.tensor2d(batch.y, [size, classes])
-        step++
-        samples += size
-        const wantLoss = step % cfg.logEvery === 0
-        const cost = optimizer.minimize(() => lossOf(tf, cfg.loss, forward(xb), yb), wantLoss)
-        if (cost) {
-          const v = cost.dataSync()[0]
-          cost.dispose()
-          if (!Number.isFinite(v)) {
-            tf.dispose([xb, yb])
-            throw new RunFailure(`the minibatch loss became ${v} at step ${step} (epoch ${epoch}); try a lower learning rate`)
+    const r = await train({
+      ctx,
+      source: data,
+      trainRows: split.train,
+      evalSets,
+      members: [{ prefix: '', name: '', model, optimizer: cfg.optimizer, loss: (out, y) => lossOf(tf, cfg.loss, out, y), lossName: cfg.loss, accuracy: 'argmax', infer }],
+      epochs: cfg.epochs,
+      batchSize: cfg.batchSize,
+      shuffleSeed: deriveSeed(ctx.seed, 'shuffle'),
+      logEvery: cfg.logEvery,
+      schedule: cfg.schedule,
+      weightDecay: cfg.weightDecay,
+      earlyStopping: cfg.earlyStopping,
+      checkpointEvery: cfg.checkpointEvery,
+      probes: cfg.probes,
+      probeData: { source: data, train: split.train, val: split.val, test: split.test, trainEval: trainEvalRows },
+      resume: ctx.resume,
+      hooks: {
+        afterEpoch: (s) => {
+          if (gridTensor && (s.epoch % boundaryEvery === 0 || s.last)) {
+            ctx.logSeries('boundary', s.step, boundarySnapshot(tf, probabilities, gridTensor, boundary.resolution, extent, classes))
           }
-          // Only on logging steps: one extra forward pass of this batch, after the update.
-          const acc = tf.tidy(() => infer(xb).argMax(1).equal(yb.argMax(1)).toFloat().mean())
-          ctx.log('train/batch_loss', step, v)
-          ctx.log('train/batch_accuracy', step, acc.dataSync()[0])
-          acc.dispose()
         }
-        tf.dispose([xb, yb])
-        ctx.progress(step, totalSteps, `epoch ${epoch}/${cfg.epochs}`)
       }
-      trainSeconds += (performance.now() - t0) / 1000
-      if (ctx.aborted) break
-      epochsDone = epoch
-      logEpoch(epoch)
-    }
-    // The trained weights, as far as training got (cancelled runs keep theirs too).
+    })
+    // The trained weights, as far as training got (cancelled runs keep theirs too; early stopping: the best).
     ctx.artifact('model.json', 'tfjs-layers-model', await serializeModel(tf, model))
+    return {
+      final: r.final,
+      ...(Object.keys(r.best).length ? { best: r.best } : {}),
+      steps: r.steps,
+      epochs: r.epochs,
+      wallSeconds: r.wallSeconds,
+      samplesPerSecond: r.samplesPerSecond,
+      ...(r.stoppedEarly ? { stoppedEarly: r.stoppedEarly } : {})
+    }
   } finally {
-    for (const set of [trainEval, testEval]) if (set.whole) tf.dispose(set.whole)
     gridTensor?.dispose()
-    elasticity?.dispose()
     model.dispose()
-    disposeOptimizer(optimizer)
-  }
-  return {
-    final,
-    best,
-    steps: step,
-    epochs: epochsDone,
-    wallSeconds: (performance.now() - started) / 1000,
-    samplesPerSecond: trainSeconds > 0 ? Math.round((samples / trainSeconds) * 10) / 10 : 0
   }
 }

@@ -1,0 +1,125 @@
+/** Cards of studies not built yet: what each will reproduce, at which scale (they cannot be launched). */
+import { plannedCard, type GalleryCard } from './cards'
+
+export const PLANNED_CARDS: GalleryCard[] = [
+  plannedCard('weight-compression', 'fixed-quantisation', 'Accuracy vs quantisation bits', {
+    figure: 'Thesis Fig. 3.1',
+    expected: 'Fixed quantisation recovers the baseline at 8 bits; nothing gained above 6–7 bits.',
+    cpu: 'MNIST MLP 784-392-50-10 tanh, MSE, 10 trials, bits 2–12.',
+    paper: '~1 500 trials, 100 epochs, bits 2–30 (box plot).'
+  }),
+  plannedCard('weight-compression', 'dynamic-compression', 'Dynamic entropy compression', {
+    figure: 'Thesis §3.6 and §3.8',
+    expected: 'c = 5, M = 4: 3.55 bits/param after Huffman (×9.01); c = 6, M = 4: 3.78 bits/param (×8.47), ≈ ×10.3 effective.',
+    cpu: 'MNIST MLP 784-392-50-10, F = 3 %, M = 4, c = 6, 20 epochs.',
+    paper: '100 epochs, c = 5 and c = 6, several trials; correlation of log(G + 1) with H (> 0.75).'
+  }),
+  // ── gradient amplification ──
+  plannedCard('gradient-amplification', 'mnist-mlp', 'Non-squashing outputs on MNIST', {
+    figure: 'Thesis Table 4.1',
+    expected: 'Error / epochs to best: sigmoid 1.8 % / 98.5, tanh 1.7 / 95.0, linear 1.7 / 73.5 (≈ 25 % faster).',
+    cpu: 'MNIST MLP 784-392-50-10 ReLU, 3 trials per output variant, 20 epochs.',
+    paper: '20 trials (median), 100 epochs, tuned fixed LR, no regularisation.'
+  }),
+  plannedCard('gradient-amplification', 'vgg-cifar', 'Gradient amplification on VGG', {
+    figure: 'Thesis Table 4.2',
+    expected: 'CIFAR-10 error, VGG-13: softmax 5.68 %, exp-GA 5.61 %, pow3-GA 5.55 %, linear + MSE 5.47 %.',
+    cpu: 'A small CNN on Fashion-MNIST with the four output variants.',
+    paper: 'VGG-13 / VGG-19 on CIFAR-10, median of 8 — GPU-scale.'
+  }),
+  // ── representations ──
+  plannedCard('representations', 'lsd-per-layer', 'Least-squares distance per layer', {
+    figure: 'Thesis Fig. 5.6',
+    expected: 'LSD decreases with the layer index and over training (MLP 784-392-196-50-10 on MNIST).',
+    cpu: 'Built-in MNIST sample, 784-392-196-50-10, LSD every epoch.',
+    paper: 'All of MNIST, 50 epochs.'
+  }),
+  plannedCard('representations', 'conditional-entropy', 'Feature-wise conditional entropy H(Y|z)', {
+    figure: 'Thesis Fig. 5.21 and §5.3',
+    expected: '784-300-50-10 ReLU, epochs 0–5: layer 1 3.26 → 3.12, layer 2 3.26 → 2.55, output 3.03 → 0.09 bits.',
+    cpu: 'Built-in MNIST sample, 784-300-50-10, 5 epochs.',
+    paper: '784-392-196-50-10, 50 epochs, LR 3e-6, MSE loss.'
+  }),
+  plannedCard('representations', 'k-redundancy', 'k-redundancy per layer', {
+    figure: 'Thesis Fig. 5.14',
+    expected: 'k-redundancy rises sigmoidally with depth; top layers near 100 %.',
+    cpu: 'k = 5, 10, 20 on the built-in MNIST sample, chunks of 2 000.',
+    paper: 'All of MNIST, chunks of ≈ 6 000, several epochs.'
+  }),
+  plannedCard('representations', 'pure-voronoi', 'Pure Voronoi entropy', {
+    figure: 'Thesis Figs 5.11–5.12',
+    expected: 'The number of pure cells |C| and H* grow with the boundary frequency (1, 2, 4, 8) and the sample count.',
+    cpu: 'Sinusoid boundaries of frequency 1–8, 2 000 points.',
+    paper: 'Same with sample counts up to 50 000.'
+  }),
+  plannedCard('representations', 'k-filtering', 'k-filtering', {
+    figure: 'Thesis Table 5.1',
+    expected: 'MNIST: baseline 99.54 % (100 % kept), k = 10 99.43 % (34 % kept), k = 20 99.50 % (53 %).',
+    cpu: 'Built-in MNIST sample, small CNN, k = 10 and 20.',
+    paper: 'All of MNIST and Fashion-MNIST, 4-layer CNN, k up to 42.'
+  }),
+  plannedCard('representations', 'checkerboard-conundrum', 'The checkerboard conundrum', {
+    figure: 'Thesis §5.4.2 and Fig. 5.16',
+    expected: 'Thesis: SGD on an MLP stalls at 51–53 % and fits after k-filtering (to be tested, not assumed).',
+    cpu: '5 000 points, 8 × 8, MLP with SGD and Adam, with and without k-filtering.',
+    paper: 'The thesis\'s setting with long training and a width sweep.'
+  }),
+  // ── layer-wise ──
+  plannedCard('layerwise', 'dll-cnn', 'Deep layer-wise learning vs backprop', {
+    figure: 'Thesis Table 6.1',
+    expected: 'MNIST 99.54 → DLL 99.58 %, KMNIST 97.09 → 96.72 %, Fashion-MNIST 92.02 → 92.20 %.',
+    cpu: 'Built-in MNIST sample, small CNN, DLL 3 layers × 5 epochs.',
+    paper: 'Batch 128, LR 0.05, WD 8e-5, layers 1–3 trained 30/40/50 epochs, later ones 60.'
+  }),
+  plannedCard('layerwise', 'deep-mlp', '1000-layer MLP trained layer-wise', {
+    figure: 'Thesis ch. 6 depth claim',
+    expected: 'Layer-wise training works at 1 000 layers where full backprop fails past ~15–25 layers.',
+    cpu: '100-layer narrow MLP on the built-in MNIST sample.',
+    paper: '1 000-layer narrow MLP on all of MNIST.'
+  }),
+  // ── platonic ──
+  plannedCard('platonic', 'sine', 'Closed-form fit of a sine', {
+    figure: 'Thesis §7.5 (sine)',
+    expected: '1-16-16-1 CELU: MSE 2e-5.',
+    cpu: '5 000 samples of sin over two periods, float64 solves.',
+    paper: 'Same as the CPU preset.'
+  }),
+  plannedCard('platonic', 'two-spirals', 'Platonic projections on two spirals', {
+    figure: 'Thesis §7.6',
+    expected: 'α = 0.1, β = 10: float32 N_tries 1 → 89.73 %, 50 → 94.51 %; float64 N_tries 1 → 99.99 % (SGD baseline 99.17 %).',
+    cpu: '5 000 points, 2-32-32-32-32-1 tanh, float64, N_tries 1 and 5.',
+    paper: 'Table 7.1: 1 000 runs, α/β = 1/2 and 0.1/10, pinv, lstsq and ridge in float32 and float64.'
+  }),
+  plannedCard('platonic', 'mnist-width', 'One hidden layer on MNIST, by width', {
+    figure: 'Thesis Table 7.2',
+    expected: 'Width 1 568: random W 93.89 %, random P 94.63 %, sorted PCA 95.88 % (backprop 784-392-50-10: 98.12 %).',
+    cpu: 'Built-in MNIST sample, widths 98–784, ridge λ = 50 000.',
+    paper: 'All of MNIST, widths 98 / 196 / 392 / 784 / 1 568, the four weight choices; Table 7.3 deeper nets.'
+  }),
+  // ── effective model ──
+  plannedCard('effective-model', 'entropy-landscape', 'Entropy landscape of weight space', {
+    figure: 'Seed 004, entropy landscape s(d) and Fig. 2(a)',
+    expected: 'Under-parametrised ITR at x = 0: d 0.493, s 0.689 vs s_ub 0.693 (saturates the bound); no hysteresis.',
+    cpu: '20-15-15-10 binary net on 20 PCA components of MNIST, a few thousand collected networks.',
+    paper: '2 000 000 configurations (under-parametrised) — out of reach on 2 cores; the 1/√M noise floor is shown.'
+  }),
+  plannedCard('effective-model', 'shallow-hysteresis', 'Shallow network: hysteresis', {
+    figure: 'Seed 004, shallow 20-10 landscape',
+    expected: 'Clear hysteresis: jumps near x ≈ −1.6 and x ≈ +1.4; d between ≈ 0.4 and ≈ 0.96 never reached; s(0) ≈ 0.17.',
+    cpu: 'Shallow 20-10 (N = 200), thousands of networks, x from 3 to −3 and back.',
+    paper: '500 000 configurations, 20 references per energy region.'
+  }),
+  // ── landscape ──
+  plannedCard('landscape', 'filter-normalised-2d', 'Filter-normalised 2-D loss surface', {
+    figure: 'Li et al. 2018, Figs 1 and 5 (contour and surface plots)',
+    expected: 'A convex-looking basin around a well-trained MLP; the goal is a 51 × 51 grid of an MNIST MLP in minutes.',
+    cpu: 'MNIST MLP, 21 × 21 grid, coarse-to-fine.',
+    paper: '51 × 51 grid (the reference code needs the cost of 441 epochs for 21 × 21).'
+  }),
+  plannedCard('landscape', 'interpolation', 'Linear interpolation between solutions', {
+    figure: 'Li et al. 2018, 1-D plots (Goodfellow et al. interpolation)',
+    expected: 'Loss along (1 − t)w_a + t w_b, t ∈ [−0.5, 1.5], with the barrier height between two saved runs.',
+    cpu: 'Two runs of the MNIST CNN template, 41 points.',
+    paper: 'Same with 201 points and several run pairs.'
+  })
+]

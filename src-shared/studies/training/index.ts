@@ -1,0 +1,10 @@
+/** Study `training` (shared side): config, descriptor, gallery. */
+import { trainingCards } from './gallery'
+import { trainingStudy as descriptor } from './descriptor'
+import { RENAMED_KEYS, upgradeTrainingConfig } from './config'
+
+export * from './config'
+export * from './descriptor'
+export { trainingCards } from './gallery'
+
+export const trainingStudy = { ...descriptor, cards: trainingCards, upgrade: upgradeTrainingConfig, renamedKeys: RENAMED_KEYS }
