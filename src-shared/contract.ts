@@ -59,6 +59,8 @@ export const METHOD_SCHEMAS = {
   'runs.seriesSteps': z.strictObject({ id, key: z.string().min(1).max(200) }),
   /** The series keys a run has logged (the run page draws a panel per declared output that has data). */
   'runs.seriesKeys': z.strictObject({ id }),
+  /** Every step's payload of a series (at most `max`, evenly spaced, the last always kept): matrices over steps. */
+  'runs.seriesHistory': z.strictObject({ id, key: z.string().min(1).max(200), max: z.number().int().min(1).max(2000).default(300) }),
   /** Continue an interrupted, cancelled or failed run from its last checkpoint (same run, queued again). */
   'runs.resume': z.strictObject({ id }),
   /** Organise a run: any of name, tags, notes, star, archive. */
@@ -194,6 +196,7 @@ export interface MethodResults {
   'runs.series': SeriesPoint | null
   'runs.seriesSteps': number[]
   'runs.seriesKeys': string[]
+  'runs.seriesHistory': SeriesPoint[]
   'runs.resume': Run
   'runs.update': Run
   'runs.table': RunTable

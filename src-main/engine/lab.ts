@@ -392,6 +392,10 @@ export class Lab {
         this.requireRun(p.id)
         return store.runs.seriesKeys(p.id)
       },
+      'runs.seriesHistory': (p) => {
+        this.requireRun(p.id)
+        return store.runs.seriesHistory(p.id, p.key, p.max)
+      },
       'runs.resume': (p) => this.resumeRun(p.id),
       'runs.classActivations': (p) => classActivations(store, this.requireRun(p.id), p),
       'runs.artifacts': (p) => {

@@ -38,6 +38,11 @@ export interface FieldMeta {
    * the config holds exactly the fields of the chosen variant.
    */
   variants?: Record<string, object>
+  /**
+   * For an optional block (an object field the config may leave out, such as early stopping): what it holds when
+   * switched on. The form shows the block's heading as a switch.
+   */
+  defaultValue?: unknown
 }
 
 /** A named complete config: `cpu` (runs on a laptop in minutes) and `paper` (the source's scale) at least. */

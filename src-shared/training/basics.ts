@@ -45,7 +45,7 @@ export function trainingBasicsFields(group: string, dataGroup: string, prefix = 
       step: 0.05
     },
     [`${prefix}weightDecay`]: { label: 'Weight decay (L2)', help: 'λ·w is added to the gradient of every kernel (equivalently λ/2·‖w‖² in the loss; biases and batch-norm parameters are not decayed). 0 = none.', group, step: 0.0001 },
-    [`${prefix}earlyStopping`]: { label: 'Early stopping', help: 'Stop when the validation metric stops improving (needs a validation split).', group },
+    [`${prefix}earlyStopping`]: { label: 'Early stopping', help: 'Stop when the validation metric stops improving (needs a validation split).', group, defaultValue: EARLY_STOPPING_DEFAULTS },
     [`${prefix}earlyStopping.metric`]: { label: 'Early-stopping metric', help: 'The validation metric watched.', group, choices: { 'val/loss': 'validation loss', 'val/accuracy': 'validation accuracy' } },
     [`${prefix}earlyStopping.patience`]: { label: 'Patience', help: 'Epochs without improvement before stopping.', unit: 'epochs', group },
     [`${prefix}earlyStopping.minDelta`]: { label: 'Min improvement', help: 'A change smaller than this does not count as an improvement.', group, step: 0.0001 },

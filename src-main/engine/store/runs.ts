@@ -367,6 +367,19 @@ export class RunStore {
     return row ? { step: row.step, payload: JSON.parse(row.payload) } : null
   }
 
+  /** Every step's payload of a series (the latest per step), at most `max` of them evenly spaced, the last kept. */
+  seriesHistory(runId: string, key: string, max: number): { step: number; payload: unknown }[] {
+    const steps = this.seriesSteps(runId, key)
+    const keep = new Set<number>()
+    if (steps.length <= max) steps.forEach((s) => keep.add(s))
+    else if (max === 1) keep.add(steps[steps.length - 1])
+    else for (let i = 0; i < max; i++) keep.add(steps[Math.round((i * (steps.length - 1)) / (max - 1))])
+    const rows = this.db.prepare('SELECT step, payload FROM series WHERE run_id = ? AND key = ? ORDER BY step, rowid').raw().all(runId, key) as [number, string][]
+    const byStep = new Map<number, string>()
+    for (const [step, payload] of rows) if (keep.has(step)) byStep.set(step, payload)
+    return [...byStep.entries()].map(([step, payload]) => ({ step, payload: JSON.parse(payload) }))
+  }
+
   /** Every series key the run has logged. */
   seriesKeys(runId: string): string[] {
     return (this.db.prepare('SELECT DISTINCT key FROM series WHERE run_id = ? ORDER BY key').raw().all(runId) as [string][]).map((r) => r[0])

@@ -143,7 +143,7 @@ export const trainingFields: Record<string, FieldMeta> = {
   ...scheduleFields('schedule', 'Training'),
   ...trainingBasicsFields('Training', 'Data'),
   logEvery: { label: 'Minibatch metrics every N steps', help: 'Log the minibatch loss and accuracy every N steps (full train/validation/test metrics are logged every epoch).', unit: 'steps', group: 'Logging' },
-  boundary: { label: 'Decision boundary', help: 'For 2-D inputs: the predicted class over the plane, over training.', group: 'Logging' },
+  boundary: { label: 'Decision boundary', help: 'For 2-D inputs: the predicted class over the plane, over training (snapshots every N epochs).', group: 'Logging', defaultValue: { every: 0, resolution: 100 } },
   'boundary.every': { label: 'Boundary every N epochs', help: 'Decision-boundary snapshot every N epochs; 0 = about 50 snapshots per run.', unit: 'epochs', group: 'Logging' },
   'boundary.resolution': { label: 'Boundary grid', help: 'Decision-boundary grid resolution.', unit: 'cells per side', group: 'Logging' }
 }
