@@ -4,13 +4,13 @@
  * explicitly, when they log (epoch 0, every N, the last), that they never change a run's numbers (dropout and
  * batch-norm included), that they leave no tensor behind, and that each skip says why in 'warnings/probes'.
  */
-import type { LayersModel } from '@tensorflow/tfjs'
+import type { LayersModel, Tensor } from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { tf, useBackend } from '../../src-main/engine/compute/backend'
 import { buildGraphNetwork } from '../../src-main/engine/compute/graphNetwork'
 import { lossOf } from '../../src-main/engine/compute/mlp'
 import { buildNetwork } from '../../src-main/engine/compute/network'
-import { PROBE_IMPLS } from '../../src-main/engine/probes'
+import { PROBE_IMPLS, setupProbes } from '../../src-main/engine/probes'
 import type { RunContext } from '../../src-main/engine/studies/context'
 import type { Source } from '../../src-main/engine/training/data'
 import { train, type Member } from '../../src-main/engine/training/trainer'
@@ -249,16 +249,21 @@ const MLP_WEIGHTS = [
 
 describe('gradient-rms', () => {
   test('the RMS of ∂loss/∂kernel per layer equals the hand-computed gradient, over all rows when samples exceed them', async () => {
-    const src = flatSource(40, 3, 2, 3)
-    const model = buildNetwork(tf, [dense(3, 'relu')], [3], 2, 1)
-    setWeights(model, MLP_WEIGHTS)
-    const trainRows = range(0, 30)
-    const r = await run({ source: src, model, probes: [probe('gradient-rms', 1, { samples: 1000 })], trainRows, testRows: range(30, 40) })
-    expect(Object.keys(r.scalars).filter((k) => k.startsWith('gradient-rms/')).sort()).toEqual(['gradient-rms/dense1', 'gradient-rms/output'])
+    const src = flatSource(80, 3, 2, 3)
+    const trainRows = range(0, 70)
     const [g1, g2] = mlpGradientRms(rowsOf(src, trainRows), trainRows.map((i) => src.labels[i]), MLP_WEIGHTS, 2)
-    expect(at(r.scalars['gradient-rms/dense1'], 0)).toBeCloseTo(g1, 6)
-    expect(at(r.scalars['gradient-rms/output'], 0)).toBeCloseTo(g2, 6)
     expect(g1).toBeGreaterThan(1e-3)
+    // The network's own inference: model.apply by default, model.predict (batches of 32) where a study says so.
+    for (const predict of [false, true]) {
+      const model = buildNetwork(tf, [dense(3, 'relu')], [3], 2, 1)
+      setWeights(model, MLP_WEIGHTS)
+      const member = predict ? { infer: (x: Tensor) => model.predict(x) as Tensor } : {}
+      const r = await run({ source: src, model, member, probes: [probe('gradient-rms', 1, { samples: 1000 })], trainRows, testRows: range(70, 80) })
+      expect(Object.keys(r.scalars).filter((k) => k.startsWith('gradient-rms/')).sort()).toEqual(['gradient-rms/dense1', 'gradient-rms/output'])
+      expect(at(r.scalars['gradient-rms/dense1'], 0), `predict ${predict}`).toBeCloseTo(g1, 6)
+      expect(at(r.scalars['gradient-rms/output'], 0), `predict ${predict}`).toBeCloseTo(g2, 6)
+      model.dispose()
+    }
   })
 
   test('a fixed seeded subset of the training rows (seed of the probe), and chunks of 500 weighted by their share', async () => {
@@ -394,6 +399,8 @@ describe('confusion', () => {
     const m = r.series['confusion/matrix'].find(([s]) => s === 0)![1] as HeatmapPayload
     expect(m).toEqual({ rows: 3, cols: 3, values: counts, rowLabels: ['0', '1', '2'], colLabels: ['0', '1', '2'], rowTitle: 'true class', colTitle: 'predicted class', format: 'count' })
     expect(counts.reduce((a, b) => a + b, 0)).toBe(1200)
+    // Not a trivial matrix: every cell is populated.
+    expect(counts.every((c) => c > 0)).toBe(true)
     for (let c = 0; c < 3; c++) expect(at(r.scalars[`confusion/accuracy/${c}`], 0)).toBeCloseTo(counts[c * 4] / (counts[c * 3] + counts[c * 3 + 1] + counts[c * 3 + 2]), 12)
     // Flat data: no image grid.
     expect(r.series['confusion/misclassified']).toBeUndefined()
@@ -466,6 +473,45 @@ describe('skipped probes say why', () => {
       expect(Object.keys(r.series).filter((k) => k.startsWith('confusion/')), c.name).toEqual([])
       model.dispose()
     }
+  })
+
+  test('networks or data a probe cannot measure: each probe that skips says why, the others still measure', () => {
+    const src = flatSource(20, 3, 3, 15)
+    const data = { source: src, train: range(0, 15), val: [], test: range(15, 20), trainEval: range(0, 15) }
+    const warnings = (model: LayersModel, train = data.train) => {
+      const series: Record<string, any> = {}
+      const ctx = { tf, runId: 'skips', seed: 1, logSeries: (key: string, _step: number, payload: unknown) => (series[key] = payload), progress: () => {}, aborted: false } as unknown as RunContext
+      const network = { name: '', model, loss: (o: Tensor, y: Tensor) => lossOf(tf, 'mse', o, y), lossName: 'mse' as const, infer: (x: Tensor) => model.apply(x, { training: false }) as Tensor, accuracy: 'argmax' as const }
+      const before = tf.memory().numTensors
+      const set = setupProbes(ctx, ALL_PROBES(1), [network], { ...data, train }, 1, () => {})
+      for (const p of set) p.instance.dispose()
+      expect(tf.memory().numTensors).toBe(before)
+      return { measuring: set.length, messages: (series['warnings/probes']?.messages ?? []) as string[] }
+    }
+    // No weights at all, nothing but a dropout (3 outputs for 3 classes, so confusion still applies).
+    const bare = tf.sequential({ layers: [tf.layers.dropout({ rate: 0.1, inputShape: [3] })] })
+    expect(warnings(bare)).toEqual({
+      measuring: 1,
+      messages: [
+        'Weight histograms probe skipped: the network has no layers with trainable weights',
+        'Gradient RMS per layer probe skipped: the network has no layers with a kernel',
+        'Activation statistics probe skipped: the network has no layers to measure'
+      ]
+    })
+    // Batch-norm only: no kernel; 3 outputs for 3 classes.
+    const norm = tf.sequential({ layers: [tf.layers.batchNormalization({ inputShape: [3] })] })
+    expect(warnings(norm)).toEqual({ measuring: 3, messages: ['Gradient RMS per layer probe skipped: the network has no layers with a kernel'] })
+    // Outputs that are not one per class; no training rows.
+    const wide = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [3] })] })
+    expect(warnings(wide, [])).toEqual({
+      measuring: 1,
+      messages: [
+        'Gradient RMS per layer probe skipped: the training split is empty',
+        'Activation statistics probe skipped: the training split is empty',
+        'Confusion matrix probe skipped: the network has 4 outputs for 3 classes'
+      ]
+    })
+    for (const m of [bare, norm, wide]) m.dispose()
   })
 })
 

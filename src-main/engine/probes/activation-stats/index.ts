@@ -70,7 +70,13 @@ export default defineProbeImpl(activationStatsProbe, (pc) => {
   const rows = createRng(pc.seed).shuffle(data.train.slice()).slice(0, Math.min(pc.params.samples, data.train.length))
   if (!rows.length) return pc.skip('the training split is empty')
   const model = network.model
-  const outputs = tf.model({ inputs: model.inputs, outputs: measured.map((m) => m.layer.output as SymbolicTensor) })
+  let outputs: LayersModel
+  try {
+    outputs = tf.model({ inputs: model.inputs, outputs: measured.map((m) => m.layer.output as SymbolicTensor) })
+  } catch (err) {
+    // A layer applied more than once (shared weights) has no single output to read.
+    return pc.skip(`its layers' outputs cannot be read one by one (${(err as Error).message})`)
+  }
   /** Elements per example and units (last axis) of each measured output. */
   const shapes = measured.map((m) => {
     const shape = (m.layer.output as SymbolicTensor).shape.slice(1) as number[]

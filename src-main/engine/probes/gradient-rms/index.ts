@@ -37,8 +37,8 @@ export default defineProbeImpl(gradientRmsProbe, (pc) => {
     run({ step }) {
       // A layer weight reads as the tf.Variable the optimiser updates.
       const vars = kernels.map((k) => k.weight.read() as Variable)
-      /** Σ over chunks of share × gradient, per kernel (a kernel the loss does not reach has gradient 0). */
-      let sum: Tensor[] | null = null
+      /** Σ over chunks of share × gradient, per kernel (empty before the first chunk; a kernel the loss does not reach has gradient 0). */
+      let sum: Tensor[] = []
       try {
         for (const c of chunks) {
           if (pc.run.aborted) return false
@@ -49,17 +49,17 @@ export default defineProbeImpl(gradientRmsProbe, (pc) => {
             sum = part
             break
           }
-          const previous: Tensor[] | null = sum
-          sum = tf.tidy(() => part.map((g, i) => (previous ? previous[i].add(g.mul(c.share)) : g.mul(c.share))))
-          tf.dispose([...part, ...(previous ?? [])])
+          const previous = sum
+          sum = tf.tidy(() => part.map((g, i) => (previous.length ? previous[i].add(g.mul(c.share)) : g.mul(c.share))))
+          tf.dispose([...part, ...previous])
         }
-        const total = sum!
+        const total = sum
         const rms = tf.tidy(() => tf.concat(total.map((g) => g.square().mean().sqrt().reshape([1]))))
         const values = rms.dataSync()
         rms.dispose()
         kernels.forEach((k, i) => pc.run.log(k.key, step, values[i]))
       } finally {
-        tf.dispose(sum ?? [])
+        tf.dispose(sum)
       }
     },
     dispose: () => tf.dispose(chunks.flatMap((c) => [c.x, c.y]))
