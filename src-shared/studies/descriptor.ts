@@ -69,6 +69,11 @@ export interface StudyDescriptor<C = unknown> {
   presets: Preset<C>[]
   /** It trains a network with the lab's trainer: its configs may carry `probes`, and its form offers them. */
   trainsNetwork?: boolean
+  /**
+   * The networks it trains side by side, when more than one (the probes' keys carry the name:
+   * `gradient-rms/neural/dense1`); absent for a study with one network.
+   */
+  members?: string[]
   /** The gallery cards of its templates (src-shared/studies/<id>/gallery.ts). */
   cards?: GalleryCard[]
   /**

@@ -117,5 +117,19 @@ export function withDefaults<C>(defaults: C, partial: unknown): C {
 export function runOutputs(studyId: string, config: unknown): OutputDecl[] {
   const study = findStudy(studyId)
   const probes = config && typeof config === 'object' && Array.isArray((config as any).probes) ? (config as any).probes : []
-  return [...(study?.outputs ?? []), ...probeOutputs(probes)]
+  const own = probeOutputs(probes)
+  const members = study?.members
+  if (!members?.length) return [...(study?.outputs ?? []), ...own]
+  // Several networks: each probe output once per network, its keys `<probe>/<network>/…`.
+  const at = (key: string, m: string) => key.replace(/^([^/]+)\//, `$1/${m}/`)
+  const perMember = members.flatMap((m) =>
+    own.map((o): OutputDecl => {
+      const base = { ...o, id: `${o.id}:${m}`, title: `${o.title} — ${m}` }
+      if (o.kind === 'scalars') return { ...base, keys: o.keys.map((k) => at(k, m)) } as OutputDecl
+      if (o.kind === 'custom') return { ...base, ...(o.keys ? { keys: o.keys.map((k) => at(k, m)) } : {}), ...(o.seriesKey ? { seriesKey: at(o.seriesKey, m) } : {}) } as OutputDecl
+      if (o.kind === 'boundary') return { ...base, key: at(o.key, m), pointsKey: at(o.pointsKey, m) } as OutputDecl
+      return { ...base, key: at(o.key, m) } as OutputDecl
+    })
+  )
+  return [...(study?.outputs ?? []), ...perMember]
 }

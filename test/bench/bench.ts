@@ -78,10 +78,10 @@ const RUNNER_EPOCHS: Record<BackendName, number> = { 'tfjs-node-gpu': 4, 'tfjs-n
 const CNN_SAMPLES = QUICK ? 640 : 2000
 const CNN_MAX_SECONDS: Record<BackendName, number> = { 'tfjs-node-gpu': 20, 'tfjs-node': 20, wasm: QUICK ? 3 : 15, cpu: QUICK ? 4 : 15 }
 const CNN_LAYERS: TrainingConfig['network']['layers'] = [
-  { type: 'conv2d', units: 16, filters: 16, kernelSize: 3, activation: 'relu' },
-  { type: 'maxpool2d', units: 1, poolSize: 2, activation: 'linear' },
-  { type: 'conv2d', units: 32, filters: 32, kernelSize: 3, activation: 'relu' },
-  { type: 'maxpool2d', units: 1, poolSize: 2, activation: 'linear' }
+  { type: 'conv2d', filters: 16, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu' },
+  { type: 'maxpool2d', poolSize: 2, strides: 2, padding: 'valid' },
+  { type: 'conv2d', filters: 32, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu' },
+  { type: 'maxpool2d', poolSize: 2, strides: 2, padding: 'valid' }
 ]
 const CNN_NAME = 'conv16-pool-conv32-pool-dense10'
 
@@ -173,7 +173,7 @@ function runnerConfig(epochs: number): TrainingConfig {
     ...structuredClone(trainingDefaults),
     // 12 500 points with 20 % held out = 10 000 training samples, as in the raw benchmark
     dataset: { kind: 'random-labels', n: 12_500, noise: 0, testFraction: 0.2, cells: 8, dims: 784, classes: 10 },
-    network: { layers: [{ units: 392, activation: 'relu' }, { units: 50, activation: 'relu' }] },
+    network: { layers: [{ type: 'dense', units: 392, activation: 'relu' }, { type: 'dense', units: 50, activation: 'relu' }] },
     loss: 'mse',
     optimizer: { kind: 'sgd', learningRate: LR, momentum: 0 },
     batchSize: BATCH,
@@ -371,7 +371,7 @@ async function eventThroughput(dataDir: string): Promise<EventResult[]> {
     const circles = structuredClone(trainingDefaults)
     Object.assign(circles, {
       dataset: { kind: 'circles', n: 1000, noise: 0.05, testFraction: 0.2, cells: 8 },
-      network: { layers: [{ units: 8, activation: 'tanh' }, { units: 8, activation: 'tanh' }] },
+      network: { layers: [{ type: 'dense', units: 8, activation: 'tanh' }, { type: 'dense', units: 8, activation: 'tanh' }] },
       optimizer: { kind: 'sgd', learningRate: 0.05, momentum: 0.9 },
       epochs: QUICK ? 10 : 40
     })
@@ -380,7 +380,7 @@ async function eventThroughput(dataDir: string): Promise<EventResult[]> {
     const heavy = structuredClone(trainingDefaults)
     Object.assign(heavy, {
       dataset: { kind: 'xor', n: 200, noise: 0, testFraction: 0.2, cells: 8 },
-      network: { layers: [{ units: 16, activation: 'relu' }] },
+      network: { layers: [{ type: 'dense', units: 16, activation: 'relu' }] },
       optimizer: { kind: 'adam', learningRate: 0.01, momentum: 0 },
       batchSize: 8,
       epochs: 100_000,
@@ -525,7 +525,7 @@ function sweepSpec(epochs: number, seeds: number) {
       study: 'training',
       config: {
         dataset: { kind: 'two-spirals', n: QUICK ? 1000 : 2000, noise: 0, testFraction: 0.2 },
-        network: { layers: [{ units: 16, activation: 'tanh' }, { units: 16, activation: 'tanh' }] },
+        network: { layers: [{ type: 'dense', units: 16, activation: 'tanh' }, { type: 'dense', units: 16, activation: 'tanh' }] },
         optimizer: { kind: 'adam', learningRate: 0.01, momentum: 0 },
         batchSize: 32,
         epochs,
@@ -554,7 +554,7 @@ async function bareTfjsContention(): Promise<{ soloSeconds: number; pairSeconds:
     const req = createRequire(${JSON.stringify(fileURLToPath(here('../../package.json')))})
     const tf = req('@tensorflow/tfjs'); req('@tensorflow/tfjs-backend-wasm')
     tf.setBackend('wasm').then(() => {
-      const model = tf.sequential({ layers: [tf.layers.dense({ units: 32, activation: 'relu', inputShape: [2] }), tf.layers.dense({ units: 32, activation: 'relu' }), tf.layers.dense({ units: 2 })] })
+      const model = tf.sequential({ layers: [tf.layers.dense({ units: 32, activation: 'relu', inputShape: [2] }), tf.layers.dense({ type: 'dense', units: 32, activation: 'relu' }), tf.layers.dense({ units: 2 })] })
       const opt = tf.train.adam(0.01)
       const x = tf.randomUniform([32, 2]), y = tf.randomUniform([32, 2])
       const step = () => opt.minimize(() => tf.losses.meanSquaredError(y, model.apply(x, { training: true })), false)

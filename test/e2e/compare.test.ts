@@ -26,7 +26,7 @@ beforeAll(async () => {
       study: 'training',
       config: {
         dataset: { kind: 'circles', n: 200, noise: 0.1, testFraction: 0.25 },
-        network: { layers: [{ units: 8, activation: 'tanh' }] },
+        network: { layers: [{ type: 'dense', units: 8, activation: 'tanh' }] },
         optimizer: { kind: 'adam', learningRate: 0.01, momentum: 0 },
         batchSize: 25,
         epochs: 4,

@@ -109,7 +109,7 @@ describe('cli: run, list, show', () => {
   test('a run that fails exits 1 and reports the error', async () => {
     const diverge = {
       dataset: { kind: 'circles', n: 300, noise: 0 },
-      network: { layers: [{ units: 16, activation: 'linear' }, { units: 16, activation: 'linear' }] },
+      network: { layers: [{ type: 'dense', units: 16, activation: 'linear' }, { type: 'dense', units: 16, activation: 'linear' }] },
       loss: 'mse',
       optimizer: { kind: 'sgd', learningRate: 10, momentum: 0 },
       batchSize: 16,

@@ -70,12 +70,12 @@ describe('wasm CNN gradients equal the cpu backend', () => {
 
   test('every weight gradient of a CNN (conv, batch-norm, max/avg pooling, dropout, dense) matches', async () => {
     const layers: Layer[] = [
-      { type: 'conv2d', units: 1, filters: 6, kernelSize: 3, padding: 'same', activation: 'relu' },
-      { type: 'batchnorm', units: 1, activation: 'relu' },
-      { type: 'maxpool2d', units: 1, poolSize: 2, activation: 'linear' },
-      { type: 'conv2d', units: 1, filters: 8, kernelSize: 3, strides: 2, activation: 'tanh' },
-      { type: 'avgpool2d', units: 1, poolSize: 2, strides: 1, activation: 'linear' },
-      { type: 'dropout', units: 1, rate: 0.3, activation: 'linear' },
+      { type: 'conv2d', filters: 6, kernelSize: 3, strides: 1, padding: 'same', activation: 'relu' },
+      { type: 'batchnorm', activation: 'relu' },
+      { type: 'maxpool2d', poolSize: 2, strides: 2, padding: 'valid' },
+      { type: 'conv2d', filters: 8, kernelSize: 3, strides: 2, padding: 'valid', activation: 'tanh' },
+      { type: 'avgpool2d', poolSize: 2, strides: 1, padding: 'valid' },
+      { type: 'dropout', rate: 0.3 },
       { type: 'dense', units: 12, activation: 'leaky-relu' }
     ]
     const xv = randoms(4 * 12 * 12 * 1, 3)

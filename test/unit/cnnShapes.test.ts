@@ -4,12 +4,14 @@ import { tf } from '../../src-main/engine/compute/backend'
 import { buildNetwork, NetworkError } from '../../src-main/engine/compute/network'
 import { buildMlp } from '../../src-main/engine/compute/mlp'
 import { inferNetworkShapes, type Layer } from '../../src-shared/studies/networkShapes'
+import { upgradeLayer } from '../../src-shared/network/layers'
 import { validateConfig } from '../../src-shared/studies'
 import { trainingDefaults, trainingTemplates, datasetMatchesHint } from '../../src-shared/studies/training'
 
-const conv = (filters: number, extra: Partial<Layer> = {}): Layer => ({ type: 'conv2d', units: 1, filters, activation: 'relu', ...extra })
-const pool = (extra: Partial<Layer> = {}): Layer => ({ type: 'maxpool2d', units: 1, activation: 'linear', ...extra })
-const dense = (units: number): Layer => ({ units, activation: 'relu' })
+/** Layers with the defaults of their type (kernel 3, strides 1 / the pool size, padding valid). */
+const conv = (filters: number, extra: Record<string, unknown> = {}): Layer => upgradeLayer({ type: 'conv2d', filters, activation: 'relu', ...extra })
+const pool = (extra: Record<string, unknown> = {}): Layer => upgradeLayer({ type: 'maxpool2d', ...extra })
+const dense = (units: number, activation: 'relu' | 'tanh' = 'relu'): Layer => ({ type: 'dense', units, activation })
 
 describe('inferNetworkShapes', () => {
   test('a CNN on 28×28×1 images: shapes, automatic flatten, output layer and parameter count', () => {
@@ -30,7 +32,7 @@ describe('inferNetworkShapes', () => {
 
   test('same padding, strides, avg pooling, batch-norm, dropout, explicit flatten; the output layer flattens an image', () => {
     const r = inferNetworkShapes(
-      [conv(8, { padding: 'same', strides: 2 }), { type: 'batchnorm', units: 1, activation: 'relu' }, { type: 'avgpool2d', units: 1, poolSize: 3, strides: 1, padding: 'same', activation: 'linear' }, { type: 'dropout', units: 1, rate: 0.2, activation: 'linear' }],
+      [conv(8, { padding: 'same', strides: 2 }), { type: 'batchnorm', activation: 'relu' }, { type: 'avgpool2d', poolSize: 3, strides: 1, padding: 'same' }, { type: 'dropout', rate: 0.2 }],
       [9, 7, 3],
       4
     )
@@ -39,7 +41,7 @@ describe('inferNetworkShapes', () => {
     expect(r.layers.map((l) => l.outputShape)).toEqual([[5, 4, 8], [5, 4, 8], [5, 4, 8], [5, 4, 8], [160], [4]])
     expect(r.layers[4]).toMatchObject({ auto: true, type: 'flatten' })
     expect(r.layers[1].params).toBe(32)
-    const f = inferNetworkShapes([conv(4), { type: 'flatten', units: 1, activation: 'linear' }, dense(8)], [6, 6, 1], 2)
+    const f = inferNetworkShapes([conv(4), { type: 'flatten' }, dense(8)], [6, 6, 1], 2)
     expect(f.ok && f.layers.filter((l) => l.auto)).toEqual([]) // the user's flatten: none added
   })
 
@@ -51,7 +53,7 @@ describe('inferNetworkShapes', () => {
   test('invalid stacks name the layer and say what is wrong', () => {
     const cases: [Layer[], number[], number | null, RegExp][] = [
       [[dense(8), conv(4)], [8, 8, 1], 1, /^layer 2 \(conv2d\) needs an image input \[H, W, C\], but it follows a dense layer, so its input is flat \[8\]/],
-      [[conv(4), { type: 'flatten', units: 1, activation: 'linear' }, pool()], [8, 8, 1], 2, /^layer 3 \(maxpool2d\) needs an image input .* follows a flatten layer/],
+      [[conv(4), { type: 'flatten' }, pool()], [8, 8, 1], 2, /^layer 3 \(maxpool2d\) needs an image input .* follows a flatten layer/],
       [[conv(4)], [784], 0, /^layer 1 \(conv2d\) needs an image input \[H, W, C\], but the dataset's samples are flat vectors \[784\]/],
       [[conv(4, { kernelSize: 7 })], [5, 5, 1], 0, /^layer 1 \(conv2d\): kernel 7×7 is larger than its input 5×5×1/],
       [[conv(4), pool(), pool(), pool()], [8, 8, 1], 3, /^layer 4 \(maxpool2d\): pool window 2×2 is larger than its input 1×1×4/],
@@ -67,7 +69,7 @@ describe('inferNetworkShapes', () => {
   })
 
   test('the engine builds exactly the inferred shapes, and refuses what inference refuses', () => {
-    const layers = [conv(4, { padding: 'same', strides: 2 }), { type: 'batchnorm', units: 1, activation: 'leaky-relu' } as Layer, pool(), { type: 'dropout', units: 1, activation: 'linear' } as Layer, dense(8)]
+    const layers: Layer[] = [conv(4, { padding: 'same', strides: 2 }), { type: 'batchnorm', activation: 'leaky-relu' }, pool(), { type: 'dropout', rate: 0.5 }, dense(8)]
     const shapes = inferNetworkShapes(layers, [10, 10, 2], 3)
     const model = buildNetwork(tf, layers, [10, 10, 2], 3, 1)
     expect(model.outputShape).toEqual([null, 3])
@@ -78,8 +80,8 @@ describe('inferNetworkShapes', () => {
   })
 
   test('buildMlp is the dense case of buildNetwork with the same seeded weights', () => {
-    const a = buildMlp(tf, [{ units: 5, activation: 'tanh' }], 3, 2, 9)
-    const b = buildNetwork(tf, [{ units: 5, activation: 'tanh' }], [3], 2, 9)
+    const a = buildMlp(tf, [{ type: 'dense', units: 5, activation: 'tanh' }], 3, 2, 9)
+    const b = buildNetwork(tf, [dense(5, 'tanh')], [3], 2, 9)
     const wa = a.getWeights().map((w) => Array.from(w.dataSync()))
     expect(b.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(wa)
     a.dispose()
@@ -89,7 +91,7 @@ describe('inferNetworkShapes', () => {
 
 describe('training schema and templates', () => {
   test('conv layers on a toy (flat) dataset are refused at validation, naming the layer', () => {
-    const r = validateConfig('training', { ...trainingDefaults, network: { layers: [{ type: 'conv2d', units: 4, activation: 'relu' }] } })
+    const r = validateConfig('training', { ...trainingDefaults, network: { form: 'layers', layers: [conv(4)] } })
     expect(r.ok).toBe(false)
     if (r.ok) return
     expect(r.problems).toEqual([{ path: 'network.layers.0', message: expect.stringMatching(/^layer 1 \(conv2d\) needs an image input/) }])
@@ -107,6 +109,6 @@ describe('training schema and templates', () => {
     expect(datasetMatchesHint(hint, { name: 'Fashion-MNIST (train)', shape })).toBe(true)
     expect(datasetMatchesHint(hint, { name: 'MNIST', shape })).toBe(false)
     expect(datasetMatchesHint(hint, { name: 'fashion flat', shape: { ...shape, sample: [784] } })).toBe(false)
-    for (const t of [mnist, fashion]) expect(inferNetworkShapes(t.config.network.layers, [28, 28, 1], 10).ok).toBe(true)
+    for (const t of [mnist, fashion]) expect(t.config.network.form === 'layers' && inferNetworkShapes(t.config.network.layers, [28, 28, 1], 10).ok).toBe(true)
   })
 })

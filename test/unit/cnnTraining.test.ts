@@ -65,9 +65,9 @@ const cnn = (datasetId: string, patch: Record<string, unknown> = {}) =>
     dataset: { kind: 'stored', datasetId, testFraction: 0.25 },
     network: {
       layers: [
-        { type: 'conv2d', units: 6, filters: 6, kernelSize: 3, activation: 'relu' },
-        { type: 'maxpool2d', units: 1, poolSize: 2, activation: 'linear' },
-        { units: 16, activation: 'relu' } // after pooling: flattened automatically
+        { type: 'conv2d', filters: 6, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu' },
+        { type: 'maxpool2d', poolSize: 2, strides: 2, padding: 'valid' },
+        { type: 'dense', units: 16, activation: 'relu' } // after pooling: flattened automatically
       ]
     },
     optimizer: { kind: 'adam', learningRate: 0.01, momentum: 0 },
@@ -104,12 +104,12 @@ describe('training on stored datasets', () => {
     const config = cnn(imagesId, {
       network: {
         layers: [
-          { type: 'conv2d', units: 4, kernelSize: 3, padding: 'same', strides: 2, activation: 'linear' },
-          { type: 'batchnorm', units: 1, activation: 'relu' },
-          { type: 'avgpool2d', units: 1, poolSize: 2, activation: 'linear' },
-          { type: 'flatten', units: 1, activation: 'linear' },
-          { type: 'dropout', units: 1, rate: 0.3, activation: 'linear' },
-          { units: 8, activation: 'tanh' }
+          { type: 'conv2d', filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'linear' },
+          { type: 'batchnorm', activation: 'relu' },
+          { type: 'avgpool2d', poolSize: 2, strides: 2, padding: 'valid' },
+          { type: 'flatten' },
+          { type: 'dropout', rate: 0.3 },
+          { type: 'dense', units: 8, activation: 'tanh' }
         ]
       },
       epochs: 2
@@ -146,7 +146,7 @@ describe('training on stored datasets', () => {
     const bad = await runToEnd(lab, cnn(flatId), 'conv-on-flat')
     expect(bad.status).toBe('failed')
     expect(bad.error).toMatch(/^the network does not fit dataset "bars \(flat float\)" \(samples 100\): layer 1 \(conv2d\) needs an image input \[H, W, C\], but the dataset's samples are flat vectors \[100\]/)
-    const ok = await runToEnd(lab, cnn(flatId, { network: { layers: [{ units: 32, activation: 'relu' }] }, epochs: 2 }), 'dense-on-flat')
+    const ok = await runToEnd(lab, cnn(flatId, { network: { layers: [{ type: 'dense', units: 32, activation: 'relu' }] }, epochs: 2 }), 'dense-on-flat')
     expect(ok.error).toBeNull()
     expect(ok.status).toBe('completed')
   })

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, test } from 'vitest'
 import { tf, useBackend } from '../../src-main/engine/compute/backend'
 import { buildMlp } from '../../src-main/engine/compute/mlp'
-import { exactElasticity, kernelElasticity, testJacobian } from '../../src-main/engine/probes/elasticity'
+import { exactElasticity, kernelElasticity, testJacobian } from '../../src-main/engine/probes/local-elasticity/measure'
 import { createRng } from '../../src-shared/rng'
 
 function randoms(n: number, seed: number): Float32Array {
@@ -45,7 +45,7 @@ describe('exact elasticity', () => {
   })
 
   test('weights are restored bit for bit, and a step too small to register is tripled until it does', () => {
-    const model = buildMlp(tf, [{ units: 8, activation: 'tanh' }], 3, 2, 7)
+    const model = buildMlp(tf, [{ type: 'dense', units: 8, activation: 'tanh' }], 3, 2, 7)
     const before = model.getWeights().map((w) => w.dataSync().slice())
     const xBase = tf.tensor2d(randoms(6, 11), [2, 3])
     const yBase = tf.oneHot(tf.tensor1d([0, 1], 'int32'), 2).toFloat()
@@ -70,7 +70,7 @@ describe('exact elasticity', () => {
 
 describe('first-order kernel', () => {
   test('S_ker from per-example gradients equals the exact finite step to first order (small γ)', () => {
-    const model = buildMlp(tf, [{ units: 16, activation: 'tanh' }, { units: 16, activation: 'tanh' }], 4, 3, 21)
+    const model = buildMlp(tf, [{ type: 'dense', units: 16, activation: 'tanh' }, { type: 'dense', units: 16, activation: 'tanh' }], 4, 3, 21)
     const nBase = 3
     const nTest = 12
     const xBase = tf.tensor2d(randoms(nBase * 4, 31), [nBase, 4])
@@ -101,7 +101,7 @@ describe('first-order kernel', () => {
   })
 
   test('a Jacobian too large for memory is refused with the sizes, before any gradient is taken', () => {
-    const model = buildMlp(tf, [{ units: 1000, activation: 'relu' }], 784, 10, 1)
+    const model = buildMlp(tf, [{ type: 'dense', units: 1000, activation: 'relu' }], 784, 10, 1)
     const xTest = tf.zeros([20, 784])
     const before = tf.memory().numTensors
     expect(() => testJacobian(tf, model, xTest)).toThrow(/20 test points × 10 outputs × 795010 parameters = 0\.6 GB.*use fewer test points/)

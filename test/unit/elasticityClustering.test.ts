@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, test } from 'vitest'
 import { tf, useBackend } from '../../src-main/engine/compute/backend'
 import { loadMnistPackage } from '../../src-main/engine/datasets/builtin'
 import { RunFailure, type RunContext } from '../../src-main/engine/studies/context'
-import { runElasticityClustering } from '../../src-main/engine/studies/elasticity/clustering'
+import { runElasticityClustering } from '../../src-main/engine/studies/elasticity-clustering'
 import type { DatasetInfo } from '../../src-shared/datasets'
 import { createRng } from '../../src-shared/rng'
 import { validateConfig, withDefaults } from '../../src-shared/studies'
@@ -19,7 +19,7 @@ import {
   elasticityClusteringStudy,
   isElasticityMethod,
   type ElasticityClusteringConfig
-} from '../../src-shared/studies/elasticityClustering'
+} from '../../src-shared/studies/elasticity-clustering'
 import type { ClusteringResultsPayload, ElasticityHeatmapPayload } from '../../src-shared/studies/elasticityPayloads'
 import { publishedAccuracy } from '../../src-shared/studies/elasticityPublished'
 

@@ -56,18 +56,18 @@ describe('graph spec', () => {
 
   test('a layer list becomes a chain graph and back, unchanged', () => {
     const layers: Layer[] = [
-      { type: 'conv2d', units: 16, filters: 16, kernelSize: 3, padding: 'valid', activation: 'relu' },
-      { type: 'maxpool2d', units: 1, poolSize: 2, activation: 'linear' },
-      { type: 'dropout', units: 1, rate: 0.3, activation: 'linear' },
-      { type: 'batchnorm', units: 1, activation: 'relu' },
-      { type: 'flatten', units: 1, activation: 'linear' },
-      { units: 64, activation: 'relu' }
+      { type: 'conv2d', filters: 16, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu' },
+      { type: 'maxpool2d', poolSize: 2, strides: 2, padding: 'valid' },
+      { type: 'dropout', rate: 0.3 },
+      { type: 'batchnorm', activation: 'relu' },
+      { type: 'flatten' },
+      { type: 'dense', units: 64, activation: 'relu' }
     ]
     const g = layersToGraph(layers)
     expect(g.nodes.map((n) => n.type)).toEqual(['input', 'conv2d', 'maxpool2d', 'dropout', 'batchnorm', 'flatten', 'dense', 'output'])
     expect(g.edges).toHaveLength(7)
     expect(graphToLayers(g)).toEqual({ ok: true, layers })
-    expect(graphToLayers(CHAIN)).toEqual({ ok: true, layers: [{ units: 8, activation: 'relu' }, { units: 4, activation: 'tanh' }] })
+    expect(graphToLayers(CHAIN)).toEqual({ ok: true, layers: [{ type: 'dense', units: 8, activation: 'relu' }, { type: 'dense', units: 4, activation: 'tanh' }] })
   })
 
   test('graphs that are not chains do not convert to a list, and say why', () => {
@@ -99,7 +99,7 @@ describe('graph analysis', () => {
   })
 
   test('a chain graph infers what the layer list infers', () => {
-    const layers: Layer[] = [{ type: 'conv2d', units: 4, filters: 4, activation: 'relu' }, { type: 'avgpool2d', units: 1, activation: 'linear' }, { units: 8, activation: 'relu' }]
+    const layers: Layer[] = [{ type: 'conv2d', filters: 4, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu' }, { type: 'avgpool2d', poolSize: 2, strides: 2, padding: 'valid' }, { type: 'dense', units: 8, activation: 'relu' }]
     const r = analyzeGraph(layersToGraph(layers), { input: [10, 10, 1], outputs: 3 })
     expect(r.ok).toBe(true)
     expect(r.nodes.layer1.outputShape).toEqual([8, 8, 4])
@@ -165,7 +165,7 @@ describe('functional model from a graph', () => {
   const weights = (m: import('@tensorflow/tfjs').LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()))
 
   test('a dense chain graph has exactly buildNetwork\'s weights for the same seed', () => {
-    const layers: Layer[] = [{ units: 6, activation: 'relu' }, { units: 5, activation: 'leaky-relu' }, { units: 4, activation: 'celu' }]
+    const layers: Layer[] = [{ type: 'dense', units: 6, activation: 'relu' }, { type: 'dense', units: 5, activation: 'leaky-relu' }, { type: 'dense', units: 4, activation: 'celu' }]
     const a = buildNetwork(tf, layers, [3], 2, 11)
     const b = buildGraphNetwork(tf, layersToGraph(layers), [3], 2, 11)
     expect(weights(b)).toEqual(weights(a))

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest'
 import { addNode, autoLayout, connect, copySelection, hasPositions, history, paste, record, redo, removeElements, setParam, setPositions, undo } from '../../src-renderer/components/network/graphEditing'
 import { analyzeGraph, layersToGraph, networkGraphSchema, type NetworkGraph } from '../../src-shared/network'
 
-const base = (): NetworkGraph => autoLayout(layersToGraph([{ units: 8, activation: 'relu' }, { units: 4, activation: 'tanh' }]))
+const base = (): NetworkGraph => autoLayout(layersToGraph([{ type: 'dense', units: 8, activation: 'relu' }, { type: 'dense', units: 4, activation: 'tanh' }]))
 
 describe('graph editing', () => {
   test('add, connect, set params and remove keep a valid spec', () => {
@@ -54,14 +54,14 @@ describe('graph editing', () => {
     const r = paste(g, clip)
     expect(r.ids).toEqual(['dense1', 'dense2'])
     const p1 = r.graph.nodes.find((n) => n.id === 'dense1')!
-    expect(p1.params).toEqual({ units: 8, activation: 'relu' })
+    expect(p1.params).toEqual({ type: 'dense', units: 8, activation: 'relu' })
     expect(p1.position).toEqual({ x: g.nodes[1].position!.x + 40, y: g.nodes[1].position!.y + 40 })
     expect(r.graph.edges.at(-1)).toEqual({ from: 'dense1', to: 'dense2' })
     expect(paste(r.graph, clip).ids).toEqual(['dense3', 'dense4'])
   })
 
   test('auto-layout puts every node on its own rank down a chain and keeps the spec otherwise unchanged', () => {
-    const g = layersToGraph([{ units: 8, activation: 'relu' }, { units: 4, activation: 'tanh' }])
+    const g = layersToGraph([{ type: 'dense', units: 8, activation: 'relu' }, { type: 'dense', units: 4, activation: 'tanh' }])
     expect(hasPositions(g)).toBe(false)
     const l = autoLayout(g)
     const ys = l.nodes.map((n) => n.position!.y)

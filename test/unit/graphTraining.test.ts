@@ -34,7 +34,7 @@ const RESIDUAL: NetworkGraph = {
 const config = (graph: NetworkGraph) =>
   trainingConfig({
     dataset: { kind: 'circles', n: 300, noise: 0.02, testFraction: 0.2, cells: 8 },
-    network: { layers: [{ units: 4, activation: 'relu' }], graph },
+    network: { layers: [{ type: 'dense', units: 4, activation: 'relu' }], graph },
     optimizer: { kind: 'adam', learningRate: 0.02, momentum: 0 },
     batchSize: 16,
     epochs: 8,

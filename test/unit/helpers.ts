@@ -7,8 +7,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { EventPayloads, WireMessage } from '../../src-shared/contract'
 import type { Run } from '../../src-shared/records'
 import { Lab } from '../../src-main/engine/lab'
-import { trainingDefaults, type TrainingConfig } from '../../src-shared/studies/training'
-import { withDefaults } from '../../src-shared/studies'
+import type { TrainingConfig } from '../../src-shared/studies/training'
+import { completeConfig } from '../../src-shared/studies'
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
 export const OUT_MAIN = join(ROOT, 'out', 'main')
@@ -56,15 +56,15 @@ export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeout
   }
 }
 
-/** A complete training config: the study defaults with a small, fast patch. */
+/** A complete training config: the study defaults with a small, fast patch (older config forms are upgraded). */
 export function trainingConfig(patch: unknown): TrainingConfig {
-  return withDefaults(trainingDefaults, patch)
+  return completeConfig('training', patch) as TrainingConfig
 }
 
 /** Tiny and fast: 300 points, 2×16 tanh, a few epochs (≈ 0.3 s on wasm). */
 export const TINY = trainingConfig({
   dataset: { kind: 'two-spirals', n: 300, noise: 0, testFraction: 0.2, cells: 8 },
-  network: { layers: [{ units: 16, activation: 'tanh' }, { units: 16, activation: 'tanh' }] },
+  network: { layers: [{ type: 'dense', units: 16, activation: 'tanh' }, { type: 'dense', units: 16, activation: 'tanh' }] },
   optimizer: { kind: 'adam', learningRate: 0.02, momentum: 0 },
   batchSize: 16,
   epochs: 5,
@@ -75,7 +75,7 @@ export const TINY = trainingConfig({
 /** Effectively endless (checkerboard, 100 000 epochs): for cancel, crash and event-rate tests. */
 export const ENDLESS = trainingConfig({
   dataset: { kind: 'checkerboard', n: 400, noise: 0, testFraction: 0.2, cells: 4 },
-  network: { layers: [{ units: 32, activation: 'relu' }, { units: 32, activation: 'relu' }] },
+  network: { layers: [{ type: 'dense', units: 32, activation: 'relu' }, { type: 'dense', units: 32, activation: 'relu' }] },
   optimizer: { kind: 'adam', learningRate: 0.003, momentum: 0 },
   batchSize: 8,
   epochs: 100_000,

@@ -10,8 +10,8 @@ describe('network shape problems on a library dataset', () => {
   it('reports a network that collapses the image, naming the layer', async () => {
     const w = mountWith(
       [
-        { type: 'maxpool2d', units: 1, activation: 'relu', poolSize: 8, strides: 8 },
-        { type: 'maxpool2d', units: 1, activation: 'relu', poolSize: 8, strides: 8 }
+        { type: 'maxpool2d', poolSize: 8, strides: 8, padding: 'valid' },
+        { type: 'maxpool2d', poolSize: 8, strides: 8, padding: 'valid' }
       ],
       [28, 28, 1]
     )
@@ -21,7 +21,7 @@ describe('network shape problems on a library dataset', () => {
   })
 
   it('reports nothing for a network that fits the data', async () => {
-    const w = mountWith([{ type: 'conv2d', units: 16, filters: 16, kernelSize: 3, activation: 'relu' }, { units: 32, activation: 'relu' }], [28, 28, 1])
+    const w = mountWith([{ type: 'conv2d', filters: 16, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu' }, { type: 'dense', units: 32, activation: 'relu' }], [28, 28, 1])
     await w.vm.$nextTick()
     const emitted = w.emitted('update:problem') ?? []
     expect(emitted.length === 0 || emitted.at(-1)?.[0] === null).toBe(true)

@@ -100,7 +100,7 @@ describe('sweeps in the engine', () => {
     try {
       const diverge = trainingConfig({
         dataset: { kind: 'circles', n: 100, noise: 0 },
-        network: { layers: [{ units: 8, activation: 'linear' }, { units: 8, activation: 'linear' }] },
+        network: { layers: [{ type: 'dense', units: 8, activation: 'linear' }, { type: 'dense', units: 8, activation: 'linear' }] },
         loss: 'mse',
         optimizer: { kind: 'sgd', learningRate: 0.01, momentum: 0 },
         batchSize: 16,

@@ -27,7 +27,7 @@ describe('training study', () => {
   test('the loss falls on two-spirals', async () => {
     const config = trainingConfig({
       dataset: { kind: 'two-spirals', n: 400, noise: 0, testFraction: 0.2, cells: 8 },
-      network: { layers: [{ units: 32, activation: 'relu' }, { units: 32, activation: 'relu' }] },
+      network: { layers: [{ type: 'dense', units: 32, activation: 'relu' }, { type: 'dense', units: 32, activation: 'relu' }] },
       optimizer: { kind: 'adam', learningRate: 0.02, momentum: 0 },
       batchSize: 16,
       epochs: 25,
@@ -100,7 +100,7 @@ describe('training study', () => {
   // Linear layers with plain SGD at learning rate 10 on MSE blow up within a few steps (NaN at step 4 on wasm).
   const DIVERGES = trainingConfig({
     dataset: { kind: 'circles', n: 300, noise: 0, testFraction: 0.2, cells: 8 },
-    network: { layers: [{ units: 16, activation: 'linear' }, { units: 16, activation: 'linear' }] },
+    network: { layers: [{ type: 'dense', units: 16, activation: 'linear' }, { type: 'dense', units: 16, activation: 'linear' }] },
     loss: 'mse',
     optimizer: { kind: 'sgd', learningRate: 10, momentum: 0 },
     batchSize: 16,

@@ -45,13 +45,13 @@ describe('training form', () => {
   })
 
   it('adds and removes hidden layers, never below one', async () => {
-    const { wrapper, config } = mountForm({ network: { layers: [{ units: 8, activation: 'tanh' }] } })
+    const { wrapper, config } = mountForm({ network: { layers: [{ type: 'dense', units: 8, activation: 'tanh' }] } })
     const removeFirst = () => wrapper.get('[aria-label="Remove layer 1"]')
     expect(removeFirst().attributes('disabled')).toBeDefined()
     await wrapper.get('button.small:not(.danger)').trigger('click') // + Add layer
     expect(config.value.network.layers).toEqual([
-      { units: 8, activation: 'tanh' },
-      { units: 8, activation: 'tanh' }
+      { type: 'dense', units: 8, activation: 'tanh' },
+      { type: 'dense', units: 8, activation: 'tanh' }
     ])
     await removeFirst().trigger('click')
     expect(config.value.network.layers).toHaveLength(1)
@@ -67,29 +67,29 @@ describe('training form', () => {
 
 describe('layer editor', () => {
   it('shows each layer\'s output shape and parameter count, and the total', () => {
-    const { wrapper } = mountForm({ network: { layers: [{ units: 8, activation: 'tanh' }] } })
+    const { wrapper } = mountForm({ network: { layers: [{ type: 'dense', units: 8, activation: 'tanh' }] } })
     // 2 inputs → 8 units (2·8 + 8 = 24) → 2 outputs (8·2 + 2 = 18)
     expect(wrapper.get('[data-testid="layer-shape-0"]').text()).toBe('→ 8 · 24 params')
     expect(wrapper.get('[data-testid="param-count"]').text()).toBe('42 parameters in total')
   })
 
   it('switches a layer\'s type and shows that type\'s fields only', async () => {
-    const { wrapper, config } = mountForm({ network: { layers: [{ units: 8, activation: 'tanh' }, { units: 8, activation: 'tanh' }] } })
+    const { wrapper, config } = mountForm({ network: { layers: [{ type: 'dense', units: 8, activation: 'tanh' }, { type: 'dense', units: 8, activation: 'tanh' }] } })
     await wrapper.get('[data-testid="layer-type-1"]').setValue('dropout')
-    expect(config.value.network.layers[1]).toEqual({ type: 'dropout', units: 8, activation: 'tanh', rate: 0.25 })
+    expect(config.value.network.layers[1]).toEqual({ type: 'dropout', rate: 0.25 })
     expect(wrapper.find('[data-testid="layer-rate-1"]').exists()).toBe(true)
     expect(wrapper.find('[data-testid="layer-units-1"]').exists()).toBe(false)
     expect(wrapper.find('#f-act-1').exists()).toBe(false)
     await wrapper.get('[data-testid="layer-rate-1"]').setValue('0.99')
     expect(wrapper.get('#f-rate-1-error').text()).not.toBe('')
     await wrapper.get('[data-testid="layer-type-1"]').setValue('dense')
-    expect(config.value.network.layers[1]).toEqual({ units: 8, activation: 'tanh' })
+    expect(config.value.network.layers[1]).toEqual({ type: 'dense', units: 8, activation: 'tanh' })
   })
 
   it('names a conv layer on flat data as the problem', async () => {
-    const { wrapper, config } = mountForm({ network: { layers: [{ units: 8, activation: 'relu' }] } })
+    const { wrapper, config } = mountForm({ network: { layers: [{ type: 'dense', units: 8, activation: 'relu' }] } })
     await wrapper.get('[data-testid="layer-type-0"]').setValue('conv2d')
-    expect(config.value.network.layers[0]).toMatchObject({ type: 'conv2d', filters: 16, kernelSize: 3, strides: 1, padding: 'same' })
+    expect(config.value.network.layers[0]).toMatchObject({ type: 'conv2d', filters: 16, kernelSize: 3, strides: 1, padding: 'same', activation: 'linear' })
     expect(wrapper.find('[data-testid="layer-filters-0"]').exists()).toBe(true)
     expect(wrapper.get('[data-testid="layer-shape-error-0"]').text()).toMatch(/layer 1 \(conv2d\) needs an image input/)
   })

@@ -6,12 +6,12 @@ import { buildNetwork } from './network'
 /** A dense-only network (the lab's original MLP builder; now the general builder with dense layers). */
 export function buildMlp(
   tf: typeof TF,
-  layers: { units: number; activation: Activation }[],
+  layers: { type?: 'dense'; units: number; activation: Activation }[],
   inputDim: number,
   outputDim: number,
   seed: number
 ): TF.Sequential {
-  return buildNetwork(tf, layers.map((l) => ({ type: 'dense' as const, ...l })), [inputDim], outputDim, seed)
+  return buildNetwork(tf, layers.map((l) => ({ type: 'dense' as const, units: l.units, activation: l.activation })), [inputDim], outputDim, seed)
 }
 
 /** Loss of raw network outputs against one-hot targets. */

@@ -180,7 +180,8 @@ const descriptor: StudyDescriptor<ElasticityClusteringConfig> = {
     { id: 'results', kind: 'custom', panel: 'clustering', title: 'Clustering accuracy (lab vs published) and S_sym heatmaps', keys: ['accuracy/*'] },
     { id: 'pretrain', kind: 'scalars', title: 'Pretraining loss (last epoch)', keys: ['pretrain/loss/*'], logScale: true }
   ],
-  trainsNetwork: true
+  trainsNetwork: true,
+  members: ['linear', 'mlp', 'cnn']
 }
 
 export const elasticityClusteringCards: GalleryCard[] = PUBLISHED_MNIST.map((row) =>

@@ -172,7 +172,8 @@ const descriptor: StudyDescriptor<ElasticityManifoldConfig> = {
     { id: 'loss', kind: 'scalars', title: 'Train loss', keys: ['neural/train/loss', 'linear/train/loss'], logScale: true, yLabel: 'loss' },
     { id: 'accuracy', kind: 'scalars', title: 'Train accuracy', keys: ['neural/train/accuracy', 'linear/train/accuracy'], percent: true, yLabel: 'accuracy' }
   ],
-  trainsNetwork: true
+  trainsNetwork: true,
+  members: ['neural', 'linear']
 }
 
 /** A pre-discrimination config (every manifold's fields, momentum on Adam) in today's form. */

@@ -156,47 +156,55 @@ export const trainingDefaults: TrainingConfig = {
 }
 
 /**
- * A stored config of the pre-discrimination format (every dataset field always present, `layers` and `graph`
- * side by side, `momentum` on Adam, `probes.elasticity`, `boundaryEvery`/`boundaryResolution` at the top) in
- * today's format, meaning exactly what it meant: no validation split, a constant learning rate, no weight
- * decay, no checkpoints. Configs of today's format pass through unchanged; anything else is returned as it is
- * (validation then says what is wrong).
+ * A config of the pre-discrimination format (every dataset field always present, `layers` and `graph` side by
+ * side, `momentum` on Adam, `probes.elasticity`, `boundaryEvery`/`boundaryResolution` at the top) in today's
+ * format, meaning exactly what it meant: no validation split, a constant learning rate, no weight decay, no
+ * checkpoints. Each part is upgraded on its own and only when it is in the old form, so today's configs pass
+ * through unchanged and partial configs (a config file, a sweep's base) keep what they leave out.
  */
 export function upgradeTrainingConfig(old: unknown): unknown {
-  if (!old || typeof old !== 'object') return old
-  const o = old as Record<string, any>
-  if (o.network && typeof o.network === 'object' && 'form' in o.network) return old
-  if (!o.dataset || typeof o.dataset !== 'object' || !o.network || typeof o.network !== 'object') return old
-  const d = o.dataset
-  // Fields the old format left out took its defaults then: n 2000, noise 0, test 0.2, 8 cells, 2 dims, 2 classes.
-  const splitOf = { testFraction: d.testFraction ?? 0.2, validationFraction: 0 }
-  const kind = d.kind ?? 'two-spirals'
-  const n = d.n ?? 2000
-  let dataset: any
-  if (kind === 'stored') dataset = { kind, ...(d.datasetId !== undefined ? { datasetId: d.datasetId } : {}), ...splitOf }
-  else if (kind === 'random-labels') dataset = { kind, n, ...splitOf, dims: d.dims ?? 2, classes: d.classes ?? 2 }
-  else if (kind === 'checkerboard') dataset = { kind, n, noise: d.noise ?? 0, ...splitOf, cells: d.cells ?? 8 }
-  else dataset = { kind, n, noise: d.noise ?? 0, ...splitOf }
-  const network = o.network.graph ? { form: 'graph', graph: o.network.graph } : { form: 'layers', layers: (o.network.layers ?? []).map(upgradeLayer) }
-  const out: Record<string, unknown> = {
-    dataset,
-    network,
-    loss: o.loss,
-    optimizer: upgradeOptimizer(o.optimizer),
-    schedule: CONSTANT_SCHEDULE,
-    weightDecay: 0,
-    batchSize: o.batchSize,
-    epochs: o.epochs,
-    seed: o.seed,
-    logEvery: o.logEvery,
-    checkpointEvery: 0
+  if (!old || typeof old !== 'object' || Array.isArray(old)) return old
+  const o = { ...(old as Record<string, any>) }
+  const legacyDataset = o.dataset && typeof o.dataset === 'object' && !('validationFraction' in o.dataset)
+  const legacyNetwork = o.network && typeof o.network === 'object' && !('form' in o.network)
+  const legacyTop = 'boundaryEvery' in o || 'boundaryResolution' in o || (o.probes && typeof o.probes === 'object' && !Array.isArray(o.probes))
+  if (!legacyDataset && !legacyNetwork && !legacyTop && !(o.optimizer?.kind === 'adam' && 'momentum' in o.optimizer)) return old
+  const legacy = legacyDataset || legacyNetwork || legacyTop
+  if (legacyDataset) {
+    // Fields the old format left out took its defaults then: n 2000, noise 0, test 0.2, 8 cells, 2 dims, 2 classes.
+    const d = o.dataset
+    const splitOf = { testFraction: d.testFraction ?? 0.2, validationFraction: 0 }
+    const kind = d.kind ?? 'two-spirals'
+    const n = d.n ?? 2000
+    if (kind === 'stored') o.dataset = { kind, ...(d.datasetId !== undefined ? { datasetId: d.datasetId } : {}), ...splitOf }
+    else if (kind === 'random-labels') o.dataset = { kind, n, ...splitOf, dims: d.dims ?? 2, classes: d.classes ?? 2 }
+    else if (kind === 'checkerboard') o.dataset = { kind, n, noise: d.noise ?? 0, ...splitOf, cells: d.cells ?? 8 }
+    else o.dataset = { kind, n, noise: d.noise ?? 0, ...splitOf }
   }
-  // The boundary applied to inputs that could be 2-D (it was only ever drawn for them).
-  const maybePlanar = kind !== 'random-labels' || (d.dims ?? 2) === 2
-  if (maybePlanar) out.boundary = { every: o.boundaryEvery ?? 0, resolution: o.boundaryResolution ?? 100 }
-  const le = o.probes?.elasticity
-  if (le?.enabled) out.probes = [{ id: 'local-elasticity', every: le.every, params: { basePoints: le.basePoints, testPoints: le.testPoints, gamma: le.gamma, kernel: le.kernel, k: le.k } }]
-  return out
+  if (legacyNetwork) o.network = o.network.graph ? { form: 'graph', graph: o.network.graph } : { form: 'layers', layers: (o.network.layers ?? []).map(upgradeLayer) }
+  if (o.optimizer) o.optimizer = upgradeOptimizer(o.optimizer)
+  if (legacy) {
+    // What the old trainer did: no schedule, no weight decay, no checkpoints.
+    o.schedule ??= CONSTANT_SCHEDULE
+    o.weightDecay ??= 0
+    o.checkpointEvery ??= 0
+  }
+  if ('boundaryEvery' in o || 'boundaryResolution' in o) {
+    const d = o.dataset
+    // The boundary applied to inputs that could be 2-D (it was only ever drawn for them).
+    const maybePlanar = !d || d.kind !== 'random-labels' || (d.dims ?? 2) === 2
+    if (maybePlanar) o.boundary = { every: o.boundaryEvery ?? 0, resolution: o.boundaryResolution ?? 100 }
+    delete o.boundaryEvery
+    delete o.boundaryResolution
+  } else if (legacyDataset && !o.boundary && (o.dataset.kind !== 'random-labels' || o.dataset.dims === 2)) {
+    o.boundary = { every: 0, resolution: 100 }
+  }
+  if (o.probes && typeof o.probes === 'object' && !Array.isArray(o.probes)) {
+    const le = o.probes.elasticity
+    if (le?.enabled) o.probes = [{ id: 'local-elasticity', every: le.every, params: { basePoints: le.basePoints, testPoints: le.testPoints, gamma: le.gamma, kernel: le.kernel, k: le.k } }]
+    else delete o.probes
+  }
+  return o
 }
 
 /** Scalar and series keys the pre-trainer probe logged, and their names today (for stored runs). */
