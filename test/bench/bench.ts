@@ -18,6 +18,8 @@
  *     Chromium against serve mode. `--compare-only` runs just this section.
  *  8. Neurashed (test/bench/neurashedBench.ts): iterations/s of Algorithm 1 on a 10 000-node random graph.
  *     `--neurashed-only` runs just this section.
+ *  9. Trainer (test/bench/trainerBench.ts): the one trainer against the minimal loop it replaces, with no
+ *     probes, with a per-epoch evaluation, and with the five first probes every epoch. `--trainer-only`.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -29,7 +31,7 @@ import { parseArgs } from 'node:util'
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs'
 import WebSocket from 'ws'
 import type { BackendName, BackendProbe } from '../../src-shared/records'
-import { trainingDefaults, trainingTemplates, type TrainingConfig } from '../../src-shared/studies/training'
+import { trainingDefaults, trainingTemplates, type Layer, type TrainingConfig } from '../../src-shared/studies/training'
 import type { DatasetJob } from '../../src-shared/datasets'
 import { resolveBackend, tf, useBackend } from '../../src-main/engine/compute/backend'
 import { buildMlp, lossOf } from '../../src-main/engine/compute/mlp'
@@ -40,6 +42,7 @@ import { randomLabels } from '../../src-main/engine/datasets/toy'
 import { Lab } from '../../src-main/engine/lab'
 import { compareFigures, type CompareFigures } from './compareBench'
 import { neurashedFigures, neurashedReport } from './neurashedBench'
+import { trainerFigures, trainerReport } from './trainerBench'
 
 const { values: args } = parseArgs({
   options: {
@@ -52,13 +55,15 @@ const { values: args } = parseArgs({
     'compare-only': { type: 'boolean', default: false },
     /** Only the neurashed section (8). */
     'neurashed-only': { type: 'boolean', default: false },
+    /** Only the trainer section (9). */
+    'trainer-only': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false }
   },
   strict: true
 })
 
 if (args.help) {
-  console.log('usage: npm run bench [-- --json] [-- --quick] [-- --fashion-cnn] [-- --compare-only] [-- --neurashed-only]')
+  console.log('usage: npm run bench [-- --json] [-- --quick] [-- --fashion-cnn] [-- --compare-only] [-- --neurashed-only] [-- --trainer-only]')
   process.exit(0)
 }
 
@@ -77,7 +82,7 @@ const RUNNER_EPOCHS: Record<BackendName, number> = { 'tfjs-node-gpu': 4, 'tfjs-n
 /** CNN section: synthetic images, time caps (cpu trains this CNN at ≈ 10 samples/s). */
 const CNN_SAMPLES = QUICK ? 640 : 2000
 const CNN_MAX_SECONDS: Record<BackendName, number> = { 'tfjs-node-gpu': 20, 'tfjs-node': 20, wasm: QUICK ? 3 : 15, cpu: QUICK ? 4 : 15 }
-const CNN_LAYERS: TrainingConfig['network']['layers'] = [
+const CNN_LAYERS: Layer[] = [
   { type: 'conv2d', filters: 16, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu' },
   { type: 'maxpool2d', poolSize: 2, strides: 2, padding: 'valid' },
   { type: 'conv2d', filters: 32, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu' },
@@ -172,16 +177,14 @@ function runnerConfig(epochs: number): TrainingConfig {
   return {
     ...structuredClone(trainingDefaults),
     // 12 500 points with 20 % held out = 10 000 training samples, as in the raw benchmark
-    dataset: { kind: 'random-labels', n: 12_500, noise: 0, testFraction: 0.2, cells: 8, dims: 784, classes: 10 },
-    network: { layers: [{ type: 'dense', units: 392, activation: 'relu' }, { type: 'dense', units: 50, activation: 'relu' }] },
+    dataset: { kind: 'random-labels', n: 12_500, testFraction: 0.2, validationFraction: 0, dims: 784, classes: 10 },
+    network: { form: 'layers', layers: [{ type: 'dense', units: 392, activation: 'relu' }, { type: 'dense', units: 50, activation: 'relu' }] },
     loss: 'mse',
     optimizer: { kind: 'sgd', learningRate: LR, momentum: 0 },
     batchSize: BATCH,
     epochs,
     seed: SEED,
-    logEvery: 1_000_000, // no minibatch-loss read-back, like the raw loop
-    boundaryEvery: epochs, // boundary snapshots only at epoch 0 and at the end
-    boundaryResolution: 100
+    logEvery: 1_000_000 // no minibatch-loss read-back, like the raw loop
   }
 }
 
@@ -472,8 +475,8 @@ async function cnnRunner(backend: BackendName, dataDir: string): Promise<CnnRunn
     })
     const config: TrainingConfig = {
       ...structuredClone(trainingDefaults),
-      dataset: { kind: 'stored', datasetId: info.id, n: 20, noise: 0, testFraction: 0.2, cells: 8 },
-      network: { layers: CNN_LAYERS },
+      dataset: { kind: 'stored', datasetId: info.id, testFraction: 0.2, validationFraction: 0 },
+      network: { form: 'layers', layers: CNN_LAYERS },
       loss: 'softmax-cross-entropy',
       optimizer: { kind: 'sgd', learningRate: LR, momentum: 0 },
       batchSize: BATCH,
@@ -702,7 +705,7 @@ async function fashionFigures(dataDir: string, withCnn: boolean): Promise<Fashio
     if (withCnn) {
       const template = trainingTemplates.find((x) => x.id === 'training/fashion-mnist-cnn')!
       const config = structuredClone(template.config)
-      config.dataset.datasetId = info.id
+      if (config.dataset.kind === 'stored') config.dataset.datasetId = info.id
       const e = await lab.call('experiments.create', { name: 'bench fashion cnn', studyId: 'training', config })
       log(`fashion: training the ${template.id} template (${config.epochs} epochs)…`)
       const run = lab.startRun(e.id)
@@ -733,6 +736,14 @@ async function main(): Promise<void> {
       const neurashed = await neurashedFigures({ quick: QUICK, log })
       if (args.json) console.log(JSON.stringify({ quick: QUICK, neurashed }))
       else console.log(neurashedReport(neurashed).join('\n'))
+      return
+    }
+    if (args['trainer-only']) {
+      const backend = (await resolveBackend('auto')).backend
+      log(`trainer: overhead against the raw loop on ${backend}`)
+      const trainer = await trainerFigures({ quick: QUICK, backend, log })
+      if (args.json) console.log(JSON.stringify({ quick: QUICK, trainer }))
+      else console.log(trainerReport(trainer).join('\n'))
       return
     }
     if (args['compare-only']) {
@@ -779,6 +790,8 @@ async function main(): Promise<void> {
     const compare = await compareFigures(join(tmp, 'compare'), { quick: QUICK, log })
     log('neurashed: a 10 000-node random graph')
     const neurashed = await neurashedFigures({ quick: QUICK, log })
+    log(`trainer: overhead against the raw loop on ${resolution.backend}`)
+    const trainer = await trainerFigures({ quick: QUICK, backend: resolution.backend, log })
 
     const report = {
       machine: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '' },
@@ -793,6 +806,7 @@ async function main(): Promise<void> {
       sweeps: { results: sweeps, speedup: sweepSpeedups(sweeps), bareTfjsControl: contention },
       compare,
       neurashed,
+      trainer,
       totalSeconds: round((performance.now() - t0) / 1000, 1)
     }
 
@@ -883,6 +897,7 @@ async function main(): Promise<void> {
     out.push(...compareReport(compare))
     out.push('')
     out.push(...neurashedReport(neurashed))
+    out.push('', ...trainerReport(trainer))
     out.push('')
     out.push(`total ${report.totalSeconds} s`)
     console.log(out.join('\n'))
