@@ -130,6 +130,7 @@ function moveFile(from: string, to: string): void {
 export function describeNetworkError(err: unknown): string {
   const e = err as { message?: string; cause?: { code?: string; message?: string } }
   const cause = e?.cause
+  if (cause?.code === 'UND_ERR_SOCKET') return `the connection was cut: ${cause.message}`
   if (cause?.code || cause?.message) return `${cause.message ?? cause.code}`
   return e?.message ?? String(err)
 }
@@ -181,10 +182,11 @@ export async function fetchElectron(o: FetchElectronOptions): Promise<string | n
       })
     })
   } catch (err) {
-    if (err instanceof DownloadInterrupted) {
+    if (err instanceof DownloadInterrupted && err.kept > 0) {
       const kept = err.kept > 0 ? `; ${formatMB(err.kept)}${err.total ? ` of ${formatMB(err.total)}` : ''} is kept and the next npm start resumes it` : ''
       return `its download stopped (${err.message})${kept}`
     }
+    if (err instanceof DownloadInterrupted) return `its download failed (${err.message})`
     return `its download failed (${describeNetworkError(err).split('\n')[0].slice(0, 200)})`
   }
   // install.js finds the zip in the cache, checks it against checksums.json and unpacks it.

@@ -84,7 +84,7 @@ export class EngineProcess {
   }
 
   private get nodePath(): string {
-    return this.opts.nodePath ?? this.opts.env?.LAB_NODE ?? process.env.LAB_NODE ?? 'node'
+    return this.opts.nodePath || this.opts.env?.LAB_NODE || process.env.LAB_NODE || 'node'
   }
 
   start(): void {

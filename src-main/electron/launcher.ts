@@ -156,16 +156,14 @@ export async function launch(o: LaunchOptions): Promise<number> {
     err(d.toString())
     stderrTail = (stderrTail + d.toString()).slice(-16_384)
   })
+  const stderrClosed = new Promise<void>((r) => child.stderr!.once('close', () => r()))
   const forwarded = forwardSignals(child)
   const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
     child.once('error', (e) => resolve({ code: null, signal: null, error: e }))
     child.once('exit', (code, signal) => {
-      // Let the last of stderr (the crash message) arrive before deciding.
-      const t = setTimeout(() => resolve({ code, signal }), 1000)
-      child.stderr!.once('close', () => {
-        clearTimeout(t)
-        resolve({ code, signal })
-      })
+      // Let the last of stderr (the crash message) arrive before deciding; a grandchild holding it open
+      // must not keep us waiting.
+      void Promise.race([stderrClosed, new Promise((r) => setTimeout(r, 1000).unref())]).then(() => resolve({ code, signal }))
     })
   })
   forwarded.dispose()

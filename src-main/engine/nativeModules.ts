@@ -27,7 +27,8 @@ export function nativeModuleProblem(moduleName: string, err: unknown, rt: Runtim
       `or rebuild it for this one: npm rebuild ${moduleName}`
     )
   }
-  if (/Could not locate the bindings file|Cannot find module '.*\.node'|ERR_DLOPEN_FAILED|invalid ELF header|wrong ELF class|not a valid Win32 application/.test(message)) {
+  const code = (err as NodeJS.ErrnoException | null)?.code
+  if (code === 'ERR_DLOPEN_FAILED' || /Could not locate the bindings file|Cannot find module '.*\.node'|invalid ELF header|wrong ELF class|not a valid Win32 application/.test(message)) {
     return (
       `${moduleName}'s native part cannot load under Node.js ${rt.version} (${rt.execPath}): ${message.split('\n')[0]}. ` +
       `Reinstall it with \`npm rebuild ${moduleName}\` (it compiles where no prebuilt binary can be fetched — see the README's install notes)`
