@@ -74,7 +74,7 @@ export function diagnoseEarlyExit(stderrTail: string, code: number | null, signa
     return {
       reason: `Electron aborted before its window opened (${how}): this system's AppArmor forbids its sandbox to create user namespaces (Ubuntu 23.10 and later)`,
       fix: [
-        'Allow it once (needs sudo; see the README, "The desktop window"):',
+        'Allow it once (needs sudo; README → "The desktop window"):',
         `  printf 'abi <abi/4.0>,\\ninclude <tunables/global>\\nprofile phenomenology-lab-electron "%s" flags=(unconfined) {\\n  userns,\\n}\\n' '${electronPath}' | sudo tee ${profile} >/dev/null && sudo apparmor_parser -r ${profile}`,
         `or make Chromium's setuid sandbox helper usable: sudo chown root:root '${sandbox}' && sudo chmod 4755 '${sandbox}'`
       ]
@@ -84,7 +84,7 @@ export function diagnoseEarlyExit(stderrTail: string, code: number | null, signa
   if (lib) {
     return {
       reason: `Electron cannot start: the system library ${lib} is missing`,
-      fix: ['On Debian/Ubuntu: sudo apt-get install -y libgtk-3-0 libnss3 libgbm1 libasound2 libxss1 libatk-bridge2.0-0 (or the package that provides ' + lib + ')']
+      fix: [`On Debian/Ubuntu: sudo apt-get install -y libgtk-3-0 libnss3 libgbm1 libasound2 (libasound2t64 on Ubuntu 24.04), or the package that provides ${lib}`]
     }
   }
   if (/Missing X server or \$DISPLAY|cannot open display|Failed to connect to Wayland|Failed to connect to the X server/i.test(stderrTail)) {

@@ -16,6 +16,7 @@ import { ENDLESS, ENGINE_JS, ROOT, TEST_ENV, cleanupTempDirs, sleep, tempDir, wa
 
 const RENDERER_DIR = join(ROOT, 'out', 'renderer')
 const INDEX_URL = pathToFileURL(join(RENDERER_DIR, 'index.html')).href
+const ICON = join(ROOT, 'resources', 'icon.png')
 
 type Connection = EventPayloads['engine.connection']
 
@@ -44,6 +45,7 @@ function start(o: { argv?: string[]; env?: NodeJS.ProcessEnv; electron?: FakeEle
     enginePath: ENGINE_JS,
     rendererDir: RENDERER_DIR,
     preloadPath: BUILT_PRELOAD,
+    iconPath: ICON,
     argv: o.argv ?? ['--data-dir', tempDir()],
     env: { ...TEST_ENV, ...o.env },
     engine: { stderr: null, restartDelayMs: o.restartDelayMs ?? 200 },
@@ -85,6 +87,7 @@ describe('the desktop app (fake electron, built preload, real engine)', () => {
     await expect(page.client.invoke('runs.get', { id: 'nope' })).rejects.toMatchObject({ name: 'EngineError', code: 'not-found' })
     // The window's icon, title and hardening are what main asked for.
     expect(page.win.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, preload: BUILT_PRELOAD })
+    expect(page.win.options).toMatchObject({ title: 'Phenomenology Lab', icon: ICON })
     expect(page.win.loads).toEqual([INDEX_URL])
     await quit(s)
     expect(s.electron.exits).toEqual([0])
