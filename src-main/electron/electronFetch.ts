@@ -12,8 +12,8 @@ import { copyFileSync, createWriteStream, existsSync, mkdirSync, readFileSync, r
 import { createRequire } from 'node:module'
 import { homedir } from 'node:os'
 import { basename, join } from 'node:path'
-import { Readable, Transform } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
+import { once } from 'node:events'
+import { Readable } from 'node:stream'
 import { pathToFileURL } from 'node:url'
 
 export interface DownloadProgress {
@@ -96,16 +96,25 @@ export class ResumableDownloader {
       kept = offset
       const startedAt = Date.now()
       let thisAttempt = 0
-      const count = new Transform({
-        transform: (chunk: Buffer, _enc, cb) => {
+      // Written chunk by chunk and closed on any error, so that every byte received is on disk for the
+      // next attempt (a pipeline would destroy the file stream and drop its buffered writes).
+      const file = createWriteStream(partial, { flags: offset ? 'a' : 'w' })
+      const closed = new Promise<void>((resolve, reject) => {
+        file.once('close', resolve)
+        file.once('error', reject)
+      })
+      try {
+        for await (const chunk of Readable.fromWeb(res.body as never) as AsyncIterable<Buffer>) {
           arm()
           kept += chunk.length
           thisAttempt += chunk.length
           this.opts.onProgress?.({ transferred: kept, total, thisAttempt, startedAt })
-          cb(null, chunk)
+          if (!file.write(chunk)) await once(file, 'drain')
         }
-      })
-      await pipeline(Readable.fromWeb(res.body as never), count, createWriteStream(partial, { flags: offset ? 'a' : 'w' }))
+      } finally {
+        file.end()
+        await closed
+      }
       if (total !== null && kept !== total) throw new Error(`the connection closed after ${kept} of ${total} bytes`)
     } catch (err) {
       const why = idle.signal.aborted ? (idle.signal.reason as Error).message : describeNetworkError(err)

@@ -22,7 +22,7 @@ export function isAppUrl(url: string, appRoot: string): boolean {
 }
 
 /**
- * Permissions the window may have: writing text to the clipboard (Compare → Copy link, Copy as CSV) from the
+ * Permissions the window may have: writing text to the clipboard (Compare → Copy link) from the
  * app's own pages, nothing else — no camera, notifications, geolocation, clipboard reads, … Electron asks
  * for `clipboard-sanitized-write` when a page calls navigator.clipboard.writeText.
  */

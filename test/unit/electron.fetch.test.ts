@@ -39,12 +39,15 @@ afterEach(async () => {
   }
 })
 
-/** Sends the first `n` bytes of a full response, then drops the connection. */
+/**
+ * Sends the first `n` bytes of a full response, then closes the connection. (fetch drops what it had
+ * queued but not yet handed out when a body errors, so how much of `n` lands on disk varies a little.)
+ */
 const cutAfter =
   (n: number): Behaviour =>
   (_req, res, body) => {
     res.writeHead(200, { 'content-length': body.length })
-    res.write(body.subarray(0, n), () => setTimeout(() => res.socket?.destroy(), 20))
+    res.write(body.subarray(0, n), () => setTimeout(() => res.socket?.end(), 200))
   }
 /** Honours `Range: bytes=N-` with a 206. */
 const ranged: Behaviour = (req, res, body) => {
@@ -81,11 +84,13 @@ describe('ResumableDownloader', () => {
     const target = join(dir, 'file.zip')
     const first = await d.download(`${base}v1/file.zip`, target).catch((e) => e)
     expect(first).toBeInstanceOf(DownloadInterrupted)
-    expect(first.kept).toBe(120_000)
+    expect(first.kept).toBeGreaterThan(0)
+    expect(first.kept).toBeLessThanOrEqual(120_000)
+    expect(statSync(d.partialPath(`${base}v1/file.zip`)).size).toBe(first.kept) // what it reports is what is on disk
     expect(first.total).toBe(300_000)
     expect(existsSync(target)).toBe(false)
     await d.download(`${base}v1/file.zip`, target)
-    expect(requests.map((r) => r.range)).toEqual([null, 'bytes=120000-'])
+    expect(requests.map((r) => r.range)).toEqual([null, `bytes=${first.kept}-`])
     expect(readFileSync(target).equals(body)).toBe(true)
     expect(existsSync(d.partialPath(`${base}v1/file.zip`))).toBe(false)
   })
@@ -94,9 +99,10 @@ describe('ResumableDownloader', () => {
     const { base, requests } = await serveFile(body, [cutAfter(50_000), whole])
     const dir = tempDir()
     const d = new ResumableDownloader({ partialDir: join(dir, 'partial'), idleTimeoutMs: 5000 })
-    await d.download(`${base}f.zip`, join(dir, 'f.zip')).catch(() => {})
+    const first = await d.download(`${base}f.zip`, join(dir, 'f.zip')).catch((e) => e)
+    expect(first.kept).toBeGreaterThan(0)
     await d.download(`${base}f.zip`, join(dir, 'f.zip'))
-    expect(requests[1].range).toBe('bytes=50000-')
+    expect(requests[1].range).toBe(`bytes=${first.kept}-`)
     expect(readFileSync(join(dir, 'f.zip')).equals(body)).toBe(true)
   })
 
@@ -104,10 +110,10 @@ describe('ResumableDownloader', () => {
     const { base } = await serveFile(body, [stallAfter(10_000)])
     const dir = tempDir()
     const progress: number[] = []
-    const d = new ResumableDownloader({ partialDir: join(dir, 'partial'), idleTimeoutMs: 300, onProgress: (p) => progress.push(p.transferred) })
+    const d = new ResumableDownloader({ partialDir: join(dir, 'partial'), idleTimeoutMs: 1000, onProgress: (p) => progress.push(p.transferred) })
     const err = await d.download(`${base}f.zip`, join(dir, 'f.zip')).catch((e) => e)
     expect(err).toBeInstanceOf(DownloadInterrupted)
-    expect(err.message).toBe('no data for 0.3 s')
+    expect(err.message).toBe('no data for 1 s')
     expect(err.kept).toBe(10_000)
     expect(statSync(d.partialPath(`${base}f.zip`)).size).toBe(10_000)
     expect(progress.at(-1)).toBe(10_000)
@@ -183,15 +189,14 @@ describe('fetchElectron (through @electron/get and electron\'s own install.js)',
     process.env.ELECTRON_MIRROR = base // @electron/get reads the mirror from the environment
     try {
       const first = await fetchElectron({ electronDir, env, idleTimeoutMs: 5000 })
-      expect(first).toMatch(/^its download stopped \(the connection was cut: .+\); 0\.1 MB of 0\.4 MB is kept and the next npm start resumes it$/)
+      expect(first).toMatch(/^its download stopped \(the connection was cut: .+\); 0\.\d MB of 0\.4 MB is kept and the next npm start resumes it$/)
       expect(electronBinary(root, {})).toBeNull()
 
       const second = await fetchElectron({ electronDir, env, idleTimeoutMs: 5000 })
       expect(second).toBeNull()
-      expect(requests.map((r) => [r.url, r.range])).toEqual([
-        [`/v${version}/${fileName}`, null],
-        [`/v${version}/${fileName}`, 'bytes=150000-']
-      ])
+      expect(requests.map((r) => r.url)).toEqual([`/v${version}/${fileName}`, `/v${version}/${fileName}`])
+      expect(requests[0].range).toBeNull()
+      expect(requests[1].range).toMatch(/^bytes=[1-9]\d*-$/) // resumed, not restarted
       // install.js unpacked it and wrote path.txt: the launcher finds the binary.
       const bin = electronBinary(root, {})
       expect(bin).toBe(join(electronDir, 'dist', 'electron'))
