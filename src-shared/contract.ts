@@ -293,6 +293,10 @@ export interface EventPayloads {
 export type EventName = keyof EventPayloads
 export const EVENT_NAMES: EventName[] = ['run.status', 'run.progress', 'run.metrics', 'run.artifacts', 'runs.changed', 'experiments.changed', 'settings.changed', 'engine.connection', 'datasets.job', 'datasets.changed', 'sweeps.changed', 'layouts.changed']
 
+/** The native open-file dialogs of the desktop app (`window.lab.pickFiles(kind)`); main maps each to its filters. */
+export const FILE_DIALOG_KINDS = ['dataset', 'run'] as const
+export type FileDialogKind = (typeof FILE_DIALOG_KINDS)[number]
+
 /** Wire messages, identical over Node IPC and WebSocket. */
 export type WireMessage =
   | { type: 'call'; id: number; method: string; params?: unknown }

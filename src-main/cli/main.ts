@@ -7,12 +7,12 @@
  *   export <runId> [--out F] · import <file.json | folder> (see runTransfer.ts)
  */
 import { readFileSync } from 'node:fs'
-import { parseArgs } from 'node:util'
 import { formatDuration, formatMetric } from '../../src-shared/format'
 import type { Run } from '../../src-shared/records'
 import { PROBES } from '../../src-shared/probes'
 import { STUDY_LIST, completeConfig, findStudy, validateConfig } from '../../src-shared/studies'
 import { GALLERY_CARDS, GALLERY_STUDIES, PRESET_IDS, findCard, isBuilt, launchCard, notBuiltReason } from '../../src-shared/gallery'
+import { parseCommandArgs, usageLinesFor } from '../args'
 import { Lab } from '../engine/lab'
 import { resolveDataDir } from '../engine/paths'
 import { progressLine } from './progress'
@@ -214,7 +214,7 @@ function printRun(run: Run): void {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -238,7 +238,7 @@ export async function main(argv: string[]): Promise<number> {
   })
   const [command, ...rest] = positionals
   if (values.help || !command) {
-    console.log(USAGE)
+    console.log(helpText(positionals))
     return command || values.help ? 0 : 2
   }
   if (command === 'templates') return commandTemplates(values.json)
@@ -273,6 +273,12 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     await lab.close()
   }
+}
+
+/** `lab <command> [<sub>] --help`: that command's lines of USAGE and the shared options; else all of USAGE. */
+function helpText(words: string[]): string {
+  const lines = usageLinesFor(USAGE, words)
+  return lines.length ? `usage: npm run lab -- ${words[0]} …\n${lines.join('\n')}\n${USAGE.split('\n').at(-1)}` : USAGE
 }
 
 /** `--concurrency N`: runs in parallel for this CLI process (default: the stored setting). */

@@ -27,7 +27,6 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs'
 import WebSocket from 'ws'
 import type { BackendName, BackendProbe } from '../../src-shared/records'
@@ -40,30 +39,32 @@ import { buildNetwork } from '../../src-main/engine/compute/network'
 import { createRng } from '../../src-shared/rng'
 import { randomLabels } from '../../src-main/engine/datasets/toy'
 import { Lab } from '../../src-main/engine/lab'
+import { formatHelp, parseCommandArgs } from '../../src-main/args'
 import { compareFigures, type CompareFigures } from './compareBench'
 import { neurashedFigures, neurashedReport } from './neurashedBench'
 import { trainerFigures, trainerReport } from './trainerBench'
 
-const { values: args } = parseArgs({
-  options: {
-    json: { type: 'boolean', default: false },
-    /** Smaller workloads (a smoke run of the bench itself). */
-    quick: { type: 'boolean', default: false },
-    /** Also train the Fashion-MNIST CNN template to the end (≈ 3–4 min on 2 cores). */
-    'fashion-cnn': { type: 'boolean', default: false },
-    /** Only the compare section (7): the runs table and the compare view in Chromium. */
-    'compare-only': { type: 'boolean', default: false },
-    /** Only the neurashed section (8). */
-    'neurashed-only': { type: 'boolean', default: false },
-    /** Only the trainer section (9). */
-    'trainer-only': { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false }
-  },
-  strict: true
-})
+const BENCH_OPTIONS = {
+  json: { type: 'boolean', default: false, help: 'print one JSON object instead of the report' },
+  quick: { type: 'boolean', default: false, help: 'smaller workloads (a smoke run of the bench itself)' },
+  'fashion-cnn': { type: 'boolean', default: false, help: 'also train the Fashion-MNIST CNN template to the end (≈ 3–4 min on 2 cores)' },
+  'compare-only': { type: 'boolean', default: false, help: 'only the compare section (7): the runs table and the compare view in Chromium' },
+  'neurashed-only': { type: 'boolean', default: false, help: 'only the neurashed section (8)' },
+  'trainer-only': { type: 'boolean', default: false, help: 'only the trainer section (9): its overhead against the raw loop, and with the probes' }
+} as const
+
+function benchArgs() {
+  try {
+    return parseCommandArgs({ options: BENCH_OPTIONS, strict: true }).values
+  } catch (err) {
+    console.error(`bench: ${(err as Error).message} (see: npm run bench -- --help)`)
+    process.exit(2)
+  }
+}
+const args = benchArgs()
 
 if (args.help) {
-  console.log('usage: npm run bench [-- --json] [-- --quick] [-- --fashion-cnn] [-- --compare-only] [-- --neurashed-only] [-- --trainer-only]')
+  console.log(formatHelp({ usage: 'npm run bench -- [options]', description: 'Measures the figures of the README (throughput, latency, sizes): figures, not pass/fail.', options: BENCH_OPTIONS }))
   process.exit(0)
 }
 
