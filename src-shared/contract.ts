@@ -61,6 +61,8 @@ export const METHOD_SCHEMAS = {
   'runs.seriesKeys': z.strictObject({ id }),
   /** Every step's payload of a series (at most `max`, evenly spaced, the last always kept): matrices over steps. */
   'runs.seriesHistory': z.strictObject({ id, key: z.string().min(1).max(200), max: z.number().int().min(1).max(2000).default(300) }),
+  /** Memory and time a run of this config would take here, before it is launched (null parts: cannot be told). */
+  'runs.estimate': z.strictObject({ studyId: id, config: z.unknown() }),
   /** Continue an interrupted, cancelled or failed run from its last checkpoint (same run, queued again). */
   'runs.resume': z.strictObject({ id }),
   /** Organise a run: any of name, tags, notes, star, archive. */
@@ -157,6 +159,22 @@ export interface StudyInfo {
   trainsNetwork: boolean
 }
 
+/** What `runs.estimate` tells the form before a launch. */
+export interface RunEstimate {
+  /** Null when the study gives no estimate, or the config does not determine one yet (no dataset chosen). */
+  bytes: number | null
+  /** "8.3 GB (the dataset 3.3 GB, …)" */
+  memory: string | null
+  /** The most this run may use on the engine's backend. */
+  limit: number
+  /** Refused at launch: more than the limit. */
+  tooLarge: boolean
+  /** Expected seconds of training and evaluation at the rate measured here (null without a rate or an estimate). */
+  seconds: number | null
+  /** The FLOP rate used and where it comes from: `runs` earlier runs on this backend, or 0 for an assumed rate. */
+  rate: { flopsPerSecond: number; runs: number; backend: string } | null
+}
+
 export interface ProbeInfo {
   id: string
   title: string
@@ -198,6 +216,7 @@ export interface MethodResults {
   'runs.seriesKeys': string[]
   'runs.seriesHistory': SeriesPoint[]
   'runs.resume': Run
+  'runs.estimate': RunEstimate
   'runs.update': Run
   'runs.table': RunTable
   'runs.scalarsMany': Record<string, Record<string, ScalarSeries>>

@@ -4,8 +4,12 @@
  */
 import { LabError, validateCall, type EventName, type EventPayloads, type MethodName, type MethodResults } from '../../src-shared/contract'
 import type { EngineInfo, Settings } from '../../src-shared/records'
+import { totalmem } from 'node:os'
 import { PROBES } from '../../src-shared/probes'
-import { STUDY_LIST, allTemplates, validateConfig } from '../../src-shared/studies'
+import { STUDY_LIST, allTemplates, findStudy, validateConfig } from '../../src-shared/studies'
+import { describeEstimate, estimateSeconds, formatBytes, memoryLimit, type ResourceEstimate } from '../../src-shared/training/estimate'
+import type { DataShape } from '../../src-shared/studies/training'
+import type { RunEstimate } from '../../src-shared/contract'
 import { CHECKPOINT_ARTIFACT, CheckpointError, checkpointPosition } from './training/checkpoint'
 import { parseBackendOverride, resolveBackend, type Resolution } from './compute/backend'
 import { JobQueue } from './runs/queue'
@@ -89,7 +93,10 @@ export class Lab {
     this.previewer = new Previewer(store.datasets)
     this.sweeps = new Sweeps({ store, queue: this.queue, emit: (e, p) => this.emit(e, p) })
     this.on((event, payload) => {
-      if (event === 'run.status') this.sweeps.onRunStatus((payload as EventPayloads['run.status']).runId)
+      if (event !== 'run.status') return
+      this.sweeps.onRunStatus((payload as EventPayloads['run.status']).runId)
+      // A completed run is one more measurement of this machine's speed.
+      if ((payload as EventPayloads['run.status']).status === 'completed') this.throughputCache = null
     })
     this.handlers = this.createHandlers()
   }
@@ -219,10 +226,88 @@ export class Lab {
     return v.config
   }
 
+  /** The shape of a config's library dataset (null for generated data, or a dataset not in the store). */
+  private dataShapeOf(config: unknown): DataShape | null {
+    const id = (config as { dataset?: { kind?: string; datasetId?: string } })?.dataset
+    if (id?.kind !== 'stored' || !id.datasetId) return null
+    const info = this.store.datasets.get(id.datasetId)
+    if (!info || info.shape.task !== 'classification') return null
+    return { n: info.shape.n, sample: info.shape.sample, classes: info.shape.classes ?? 2, uint8: info.shape.dtype === 'uint8' }
+  }
+
+  private resourceEstimate(studyId: string, config: unknown): ResourceEstimate | null {
+    const study = findStudy(studyId)
+    if (!study?.estimate) return null
+    try {
+      return study.estimate(config, this.dataShapeOf(config))
+    } catch {
+      return null // a config the estimate cannot read (it is validated separately)
+    }
+  }
+
+  /** FLOP rates assumed before any run has been timed here (roughly what the bench measures on 2 cores). */
+  private static readonly ASSUMED_FLOPS: Record<string, number> = { wasm: 3e9, cpu: 5e7, 'tfjs-node': 2e10, 'tfjs-node-gpu': 2e11 }
+
+  /**
+   * The FLOP rate of this machine's backend, from the last completed training runs on it (samples/s of their
+   * training loop × the FLOPs of a forward and backward pass of their network): the median of up to 30.
+   */
+  private throughputCache: { backend: string; value: { flopsPerSecond: number; runs: number; backend: string } } | null = null
+
+  private throughput(): { flopsPerSecond: number; runs: number; backend: string } {
+    const backend = this.resolution.backend
+    if (this.throughputCache?.backend === backend) return this.throughputCache.value
+    const value = this.measureThroughput(backend)
+    this.throughputCache = { backend, value }
+    return value
+  }
+
+  private measureThroughput(backend: string): { flopsPerSecond: number; runs: number; backend: string } {
+    const rates: number[] = []
+    for (const r of this.store.runs.list()) {
+      if (rates.length >= 30) break
+      if (r.status !== 'completed' || r.studyId !== 'training' || r.backend !== backend || !(r.summary?.samplesPerSecond ?? 0)) continue
+      const e = this.resourceEstimate(r.studyId, r.config)
+      if (!e) continue
+      rates.push(e.trainFlopsPerSample * r.summary!.samplesPerSecond)
+    }
+    if (!rates.length) return { flopsPerSecond: Lab.ASSUMED_FLOPS[backend] ?? 3e9, runs: 0, backend }
+    rates.sort((a, b) => a - b)
+    return { flopsPerSecond: rates[Math.floor(rates.length / 2)], runs: rates.length, backend }
+  }
+
+  /** What a run of this config would need here, as the form shows it before launching. */
+  estimateRun(studyId: string, config: unknown): RunEstimate {
+    const limit = memoryLimit(this.resolution.backend, totalmem())
+    const e = this.resourceEstimate(studyId, config)
+    const rate = e ? this.throughput() : null
+    return {
+      bytes: e?.bytes ?? null,
+      memory: e ? describeEstimate(e) : null,
+      limit,
+      tooLarge: !!e && e.bytes > limit,
+      seconds: e && rate ? estimateSeconds(e.flops, rate.flopsPerSecond) : null,
+      rate
+    }
+  }
+
+  /** Refuse a run that cannot fit in this backend's memory, with the figure, before anything is allocated. */
+  private checkResources(studyId: string, config: unknown): void {
+    const e = this.resourceEstimate(studyId, config)
+    const limit = memoryLimit(this.resolution.backend, totalmem())
+    if (e && e.bytes > limit) {
+      throw new LabError(
+        'bad-request',
+        `this run would need about ${describeEstimate(e)} of memory; the ${this.resolution.backend} backend here can use at most ${formatBytes(limit)} — use fewer samples, a smaller batch or narrower layers`
+      )
+    }
+  }
+
   /** Create a run of an experiment's current config and queue it. */
   startRun(experimentId: string) {
     const e = this.requireExperiment(experimentId)
     const config = this.checkConfig(e.studyId, e.config)
+    this.checkResources(e.studyId, config)
     const n = this.store.runs.countByExperiment(e.id) + 1
     const run = this.store.runs.create({ experimentId: e.id, name: `${e.name} #${n}`, studyId: e.studyId, config, seed: config.seed ?? 0 })
     this.queue.enqueue(run.id)
@@ -397,6 +482,7 @@ export class Lab {
         return store.runs.seriesHistory(p.id, p.key, p.max)
       },
       'runs.resume': (p) => this.resumeRun(p.id),
+      'runs.estimate': (p) => this.estimateRun(p.studyId, p.config),
       'runs.classActivations': (p) => classActivations(store, this.requireRun(p.id), p),
       'runs.artifacts': (p) => {
         this.requireRun(p.id)

@@ -1,10 +1,18 @@
 /** Study `training` (shared side): config, descriptor, gallery. */
 import { trainingCards } from './gallery'
 import { trainingStudy as descriptor } from './descriptor'
-import { RENAMED_KEYS, upgradeTrainingConfig } from './config'
+import { RENAMED_KEYS, upgradeTrainingConfig, type TrainingConfig } from './config'
+import { estimateTraining, type DataShape } from './estimate'
 
 export * from './config'
 export * from './descriptor'
 export { trainingCards } from './gallery'
+export * from './estimate'
 
-export const trainingStudy = { ...descriptor, cards: trainingCards, upgrade: upgradeTrainingConfig, renamedKeys: RENAMED_KEYS }
+export const trainingStudy = {
+  ...descriptor,
+  cards: trainingCards,
+  upgrade: upgradeTrainingConfig,
+  renamedKeys: RENAMED_KEYS,
+  estimate: (c: TrainingConfig, data?: DataShape | null) => estimateTraining(c, data ?? undefined)
+}

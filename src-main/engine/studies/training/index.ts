@@ -7,12 +7,13 @@
  */
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs'
 import { createRng, deriveSeed } from '../../../../src-shared/rng'
-import type { DatasetSpec, TrainingConfig } from '../../../../src-shared/studies/training'
+import { estimateTraining, toyDataShape, type DatasetSpec, type TrainingConfig } from '../../../../src-shared/studies/training'
 import { buildGraphNetwork } from '../../compute/graphNetwork'
 import { lossOf, serializeModel } from '../../compute/mlp'
 import { buildNetwork, NetworkError } from '../../compute/network'
 import { generateToy } from '../../datasets/toy'
 import { loadStored, splitRows, type Source, type Split } from '../../training/data'
+import { checkMemory } from '../../training/resources'
 import { train, type EvalSpec } from '../../training/trainer'
 import { RunFailure, type RunContext, type StudyRunner } from '../context'
 import { boundaryGrid, boundarySnapshot } from './boundary'
@@ -45,7 +46,10 @@ export function runSplit(n: number, d: DatasetSpec, seed: number): Split {
 export const runTraining: StudyRunner = async (ctx: RunContext) => {
   const { tf } = ctx
   const cfg = ctx.config as TrainingConfig
+  // Generated data is sized by the config: check before generating it; a library dataset once it is read.
+  if (cfg.dataset.kind !== 'stored') checkMemory(estimateTraining(cfg, toyDataShape(cfg)), ctx.backend)
   const data = loadSource(ctx, cfg.dataset)
+  if (data.stored) checkMemory(estimateTraining(cfg, { n: data.n, sample: data.sample, classes: data.classes, uint8: data.x instanceof Uint8Array }), ctx.backend)
   const split = runSplit(data.n, cfg.dataset, ctx.seed)
   const classes = data.classes
 
