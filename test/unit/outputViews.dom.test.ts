@@ -2,7 +2,9 @@
  * The generic series views of declared outputs (src-renderer/outputs/views) in happy-dom: the pure maths they draw
  * with (re-binning onto one grid, row normalisation, image decoding, sorting, formats), and each view mounted with
  * payloads whose drawn data can be checked — ChartPanel is stubbed to record the ECharts option and the CSV it is
- * given (ECharts itself needs a canvas). Every test also fails on a Vue warning or a console error.
+ * given (ECharts itself needs a canvas), and canvases get a 2-D context that records the pixels put on them (the
+ * matrices over steps and large heatmaps are drawn as one image). Every test also fails on a Vue warning or a
+ * console error.
  */
 import { mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -17,10 +19,14 @@ import TableView from '../../src-renderer/outputs/views/TableView.vue'
 import VectorView from '../../src-renderer/outputs/views/VectorView.vue'
 import {
   binCentres,
+  cellText,
+  colourAt,
   columnFormatter,
   decodeImageGrid,
   histogramMatrix,
   histogramProblem,
+  labelInterval,
+  matrixPixels,
   rebin,
   rowNormalise,
   sharedFormatter,
@@ -50,10 +56,21 @@ const csvOf = (w: ReturnType<typeof mount>) => {
   return { header, rows, text: toCsv(header, rows) }
 }
 
+/** Every ImageData put on a canvas (happy-dom has no 2-D context of its own). */
+const drawn: ImageData[] = []
+function fakeCanvasContext() {
+  vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockImplementation(
+    () => ({ putImageData: (img: ImageData) => void drawn.push(img), drawImage: () => {}, fillRect: () => {}, fillText: () => {}, measureText: (t: string) => ({ width: t.length * 6 }) }) as any
+  )
+  vi.spyOn(HTMLCanvasElement.prototype, 'toDataURL').mockImplementation(() => 'data:image/png;base64,AAAA')
+}
+
 let errors: unknown[][] = []
 beforeEach(() => {
   errors = []
   downloads.length = 0
+  drawn.length = 0
+  fakeCanvasContext()
   vi.spyOn(console, 'error').mockImplementation((...a) => void errors.push(a))
   vi.spyOn(console, 'warn').mockImplementation((...a) => void errors.push(a))
 })
@@ -177,6 +194,35 @@ describe('view maths', () => {
     expect([0.0234, 2.31].map(columnFormatter([0.0234, 2.31]))).toEqual(['0.023', '2.310'])
   })
 
+  it('colours matrix pixels on the scale, row 0 at the top, blank cells transparent', () => {
+    const values = [
+      [0, 5],
+      [10, null]
+    ]
+    const px = matrixPixels((r, c) => values[r][c], 2, 2, { min: 0, max: 10, stops: VIRIDIS }, (v) => v === 0)
+    expect(Array.from(px.slice(0, 4))).toEqual([0, 0, 0, 0])
+    expect(Array.from(px.slice(4, 8))).toEqual([...colourAt(VIRIDIS, 128 / 255), 255])
+    expect(Array.from(px.slice(8, 12))).toEqual([...colourAt(VIRIDIS, 1), 255])
+    expect(Array.from(px.slice(12, 16))).toEqual([0, 0, 0, 0])
+  })
+
+  it('thins category labels to a round step that keeps them apart', () => {
+    expect(labelInterval(10, 400, 14)).toBe(0)
+    expect(labelInterval(100, 200, 14)).toBe(9)
+    expect(labelInterval(200, 300, 56)).toBe(49)
+  })
+
+  it('writes cell numbers: counts whole, fractions as percentages, bare whole percentages in small cells', () => {
+    expect(cellText(12.0000001, 'count')).toBe('12')
+    expect(cellText(0.025, 'fraction')).toBe('2.5%')
+    expect(cellText(0.791, 'fraction')).toBe('79%')
+    expect(cellText(0.025, 'fraction', true)).toBe('3')
+    expect(cellText(0.004, 'fraction', true)).toBe('<1')
+    expect(cellText(0, 'fraction', true)).toBe('0')
+    expect(cellText(-0.08694, 'value')).toBe('-0.0869')
+    expect(cellText(null, 'count')).toBe('')
+  })
+
   it('picks white text on dark cells and dark text on light ones', () => {
     expect(textOn(VIRIDIS, 0)).toBe('#ffffff')
     expect(textOn(VIRIDIS, 1)).toBe('#111111')
@@ -213,18 +259,22 @@ describe('HistogramView', () => {
     const w = mount(HistogramView, { props: { payload: history[50].payload, step: 500, title: 'W', history }, global: { stubs } })
     const o = optionOf(w)
     expect(o.series).toHaveLength(2)
-    const heat = o.series[1]
-    expect(heat.type).toBe('heatmap')
+    expect(o.series[0].data).toEqual(history[50].payload.counts)
     expect(o.xAxis[1].data).toHaveLength(200)
-    const perStep = new Array(200).fill(0)
-    for (const [s, , v] of heat.data as [number, number, number][]) perStep[s] += v
-    history.forEach((hist, s) => expect(perStep[s]).toBeCloseTo((hist.payload as HistogramPayload).counts.reduce((a, b) => a + b, 0), 6))
-    // The shown step is marked on the matrix.
-    expect(heat.markLine.data).toEqual([{ xAxis: '500' }])
-    const csv = csvOf(w)
-    const matrixRows = csv.rows.filter((r) => r[0] === 'matrix (re-binned)')
-    expect(matrixRows.length).toBe(200 * (o.yAxis[1].data as number[]).length)
-    expect(matrixRows.filter((r) => r[1] === 0).reduce((a, r) => a + (r[4] as number), 0)).toBeCloseTo(history[0].payload.counts.reduce((a, b) => a + b, 0), 6)
+    const bins = (o.yAxis[1].data as number[]).length
+    // The CSV's matrix: every step on the same bins, each keeping its total count.
+    const matrixRows = csvOf(w).rows.filter((r) => r[0] === 'matrix (re-binned)')
+    expect(matrixRows.length).toBe(200 * bins)
+    const perStep = new Map<number, number>()
+    for (const r of matrixRows) perStep.set(r[1] as number, (perStep.get(r[1] as number) ?? 0) + (r[4] as number))
+    history.forEach((hist) => expect(perStep.get(hist.step)).toBeCloseTo(hist.payload.counts.reduce((a, b) => a + b, 0), 6))
+    // Drawn as one image, a column per step and a row per bin (highest at the top); empty bins transparent.
+    const img = drawn.find((d) => d.width === 200)!
+    expect(img.height).toBe(bins)
+    const opaque = (c: number, r: number) => img.data[(r * 200 + c) * 4 + 3] === 255
+    matrixRows.filter((r) => r[1] === 0).forEach((r, k) => expect(opaque(0, bins - 1 - k)).toBe((r[4] as number) > 1e-9))
+    expect(o.series[1].type).toBe('custom')
+    expect(o.visualMap[0].max).toBeGreaterThan(0)
   })
 
   it('draws no matrix for a single step of history', () => {
@@ -294,10 +344,17 @@ describe('HeatmapView', () => {
     const values = Array.from({ length: 10_000 }, (_, i) => i % 97)
     const w = mount(HeatmapView, { props: { payload: { rows: 100, cols: 100, values, format: 'count' }, step: 0, title: 'Big' }, global: { stubs } })
     const o = optionOf(w)
-    expect(o.series[0].label.show).toBe(false)
-    expect(o.series[0].data).toHaveLength(10_000)
-    expect(o.series[0].data[101]).toEqual([1, 1, 101 % 97])
-    expect(o.xAxis.axisLabel.interval).toBe('auto')
+    // One image of 100 × 100 pixels instead of 10 000 ECharts elements; every label's colour on the scale.
+    expect(o.series).toHaveLength(1)
+    expect(o.series[0].type).toBe('custom')
+    const img = drawn.find((d) => d.width === 100)!
+    expect(img.height).toBe(100)
+    expect(Array.from(img.data.slice((1 * 100 + 1) * 4, (1 * 100 + 1) * 4 + 4))).toEqual([...colourAt(VIRIDIS, Math.round((101 % 97) / 96 * 255) / 255), 255])
+    expect(o.visualMap.max).toBe(96)
+    // Labels thinned to a round step.
+    expect(o.yAxis.axisLabel.interval).toBeGreaterThan(0)
+    expect((o.yAxis.axisLabel.interval + 1) % 5).toBe(0)
+    expect(csvOf(w).rows[1].slice(0, 3)).toEqual(['1', 100 % 97, 101 % 97])
   })
 
   it('says what is wrong with a matrix of the wrong size or labels', async () => {
@@ -371,7 +428,7 @@ describe('TableView', () => {
     await header('name').trigger('click')
     expect(cells(w, 0)).toEqual(['conv1', 'conv2', 'dense'])
     await header('n').trigger('click')
-    expect(cells(w, 2)).toEqual(['50240', '4640', '160'])
+    expect(cells(w, 2)).toEqual(['50,240', '4,640', '160'])
     await w.findAll('button').find((b) => b.text() === 'CSV')!.trigger('click')
     expect(downloads[0].text).toBe('Layer,Accuracy,Params\ndense,,50240\nconv2,0.9875,4640\nconv1,0.912,160\n')
   })
@@ -394,14 +451,18 @@ describe('VectorView', () => {
     expect(o.xAxis[0].data).toEqual(labels)
     expect(o.series[0].data).toEqual([0.2, -0.2, '-', 0.8])
     expect(o.xAxis[0].name).toBe('class')
-    const heat = o.series[1]
     expect(o.yAxis[1].data).toEqual(labels)
-    expect(heat.data).toContainEqual([1, 0, 0.1])
-    expect(heat.data).toContainEqual([2, 3, 0.8])
-    expect(heat.data.filter((d: number[]) => d[1] === 2)).toEqual([])
+    expect(o.series[1].type).toBe('custom')
     // Values of both signs: a scale symmetric about zero.
     expect(o.visualMap[0].min).toBe(-1)
     expect(o.visualMap[0].max).toBe(1)
+    // The image: a column per step, a row per entry (entry 0 on top); the never-logged entry 2 is transparent.
+    const img = drawn.find((d) => d.width === 3)!
+    expect(img.height).toBe(4)
+    const pixel = (c: number, r: number) => Array.from(img.data.slice((r * 3 + c) * 4, (r * 3 + c) * 4 + 4))
+    expect(pixel(1, 2)).toEqual([0, 0, 0, 0])
+    expect(pixel(2, 3)[3]).toBe(255)
+    expect(pixel(2, 3)).not.toEqual(pixel(0, 3))
     const csv = csvOf(w)
     expect(csv.header).toEqual(['table', 'step', 'index', 'label', 'value'])
     expect(csv.rows[0]).toEqual(['vector', 200, 0, 'zero', 0.2])

@@ -279,10 +279,14 @@ export function rowNormalise(values: readonly (number | null)[], rows: number, c
   return out
 }
 
-/** The text inside a heatmap cell: counts whole, fractions as percentages, values to three significant digits. */
-export function cellText(v: number | null, format: CellFormat): string {
+/**
+ * The text inside a heatmap cell: counts whole, fractions as percentages, values to three significant digits.
+ * `compact` (small cells): percentages as whole numbers without the sign, "<1" for a non-zero one below 0.5.
+ */
+export function cellText(v: number | null, format: CellFormat, compact = false): string {
   if (v === null) return ''
   if (format === 'count') return String(Math.round(v))
+  if (format === 'fraction' && compact) return v > 0 && v < 0.005 ? '<1' : String(Math.round(v * 100))
   if (format === 'fraction') return percentText(v)
   return trimNumber(v.toPrecision(3))
 }
@@ -324,7 +328,8 @@ export function columnFormatter(values: readonly Cell[], percent = false): (v: C
   const suffix = percent ? '%' : ''
   const maxAbs = nums.reduce((m, v) => Math.max(m, Math.abs(v)), 0)
   let num: (v: number) => string
-  if (nums.every(Number.isInteger)) num = (v) => String(v)
+  // Whole numbers: thousands grouped once a column reaches 10 000 (50,240 reads at a glance; 2024 stays a year).
+  if (nums.every(Number.isInteger)) num = maxAbs >= 10_000 ? (v) => v.toLocaleString('en-US') : (v) => String(v)
   else if (maxAbs >= 1e6 || maxAbs < 1e-4) num = (v) => (v === 0 ? '0' : v.toExponential(2))
   else {
     const decimals = Math.min(percent ? 2 : 6, Math.max(0, 3 - Math.floor(Math.log10(maxAbs))))
@@ -361,12 +366,44 @@ export function sharedFormatter(values: readonly number[]): (v: number) => strin
   return (v) => clean(v.toFixed(decimals))
 }
 
+/**
+ * ECharts' `interval` for a category axis of `count` labels over `lengthPx`: every k-th label (k = 1, 2, 5, 10, 20,
+ * 25, 50, …) so that shown labels are at least `spacingPx` apart.
+ */
+export function labelInterval(count: number, lengthPx: number, spacingPx: number): number {
+  const per = lengthPx / Math.max(1, count)
+  for (let mag = 1; ; mag *= 10) {
+    for (const k of [1, 2, 2.5, 5]) {
+      const step = k * mag
+      if (Number.isInteger(step) && step * per >= spacingPx) return step - 1
+    }
+    if (mag > count) return count
+  }
+}
+
+/** A colour bar's end: as shortNumber, but 0 for what is zero at the scale's resolution (not "2.5e-86"). */
+export function scaleText(v: number, scale: { min: number; max: number }): string {
+  return Math.abs(v) < (Math.abs(scale.max - scale.min) || 1) * 1e-6 ? '0' : shortNumber(v)
+}
+
 /** A number for a subtitle or tooltip: 4 significant digits, no trailing zeros. */
 export function shortNumber(v: number): string {
   if (!Number.isFinite(v)) return '—'
   if (v === 0) return '0'
   const a = Math.abs(v)
   return a >= 1e5 || a < 1e-3 ? v.toExponential(3).replace(/\.?0+e/, 'e') : trimNumber(v.toPrecision(4))
+}
+
+/** Subtitle parts joined with ' · ', broken into lines of at most `maxChars` characters (between parts only). */
+export function wrapParts(parts: readonly (string | null | undefined)[], maxChars: number): string[] {
+  const lines: string[] = []
+  for (const part of parts) {
+    if (!part) continue
+    const last = lines.length ? lines[lines.length - 1] : null
+    if (last !== null && last.length + 5 + part.length <= maxChars) lines[lines.length - 1] = `${last}  ·  ${part}`
+    else lines.push(part)
+  }
+  return lines
 }
 
 // ---------------------------------------------------------------- colours
@@ -405,8 +442,38 @@ export function textOn(stops: readonly string[], t: number): string {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.22 ? '#111111' : '#ffffff'
 }
 
+export interface ColourScale {
+  min: number
+  max: number
+  stops: string[]
+}
+
+/**
+ * RGBA pixels of a rows × cols matrix, row 0 at the top, each cell coloured on `scale` (as the visualMap beside
+ * it); null cells, and those `blank` says to leave out, stay transparent.
+ */
+export function matrixPixels(cell: (r: number, c: number) => number | null, rows: number, cols: number, scale: ColourScale, blank?: (v: number) => boolean): Uint8ClampedArray {
+  const lut = new Uint8ClampedArray(256 * 3)
+  for (let i = 0; i < 256; i++) lut.set(colourAt(scale.stops, i / 255), i * 3)
+  const span = scale.max - scale.min || 1
+  const out = new Uint8ClampedArray(rows * cols * 4)
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const v = cell(r, c)
+      if (v === null || !Number.isFinite(v) || blank?.(v)) continue
+      const k = Math.round(Math.min(1, Math.max(0, (v - scale.min) / span)) * 255) * 3
+      const o = (r * cols + c) * 4
+      out[o] = lut[k]
+      out[o + 1] = lut[k + 1]
+      out[o + 2] = lut[k + 2]
+      out[o + 3] = 255
+    }
+  }
+  return out
+}
+
 /** A colour scale for values in [min, max]: viridis, or the diverging map symmetric about 0 when they span it. */
-export function valueScale(min: number, max: number, dark: boolean): { min: number; max: number; stops: string[] } {
+export function valueScale(min: number, max: number, dark: boolean): ColourScale {
   if (min < 0 && max > 0) {
     const m = Math.max(-min, max)
     return { min: -m, max: m, stops: divergingStops(dark) }
