@@ -134,3 +134,6 @@ export function useGridHover(root: Ref<HTMLElement | null>, panel: Ref<{ chart?:
   }
   return { hover, onMove, onLeave: () => void (hover.value = null) }
 }
+
+/** Room a step label needs on a matrix's x axis (its widest step, and a gap). */
+export const stepSpacing = (steps: readonly number[]) => labelWidth(String(Math.max(0, ...steps.map(Math.abs)))) + 18
