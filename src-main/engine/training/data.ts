@@ -36,20 +36,26 @@ export interface Source {
 export const targetWidth = (src: Source): number => (src.targets ? (src.outputs ?? 1) : src.classes)
 
 /**
+ * A dataset of the library with its arrays; a readable failure when the run cannot read the library or the
+ * dataset is not in it (`choose` says what to choose instead).
+ */
+export function loadDataset(ctx: RunContext, id: string, choose = 'choose another dataset'): ReturnType<NonNullable<RunContext['datasets']>['load']> {
+  if (!ctx.datasets) throw new RunFailure(`dataset ${id} cannot be loaded: this run has no access to the dataset library`)
+  try {
+    return ctx.datasets.load(id)
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err)
+    if (/not found/i.test(msg)) throw new RunFailure(`dataset ${id} is not in the library (it was deleted, or belongs to another data folder); ${choose}`)
+    throw new RunFailure(`dataset ${id} could not be loaded: ${msg}`)
+  }
+}
+
+/**
  * A classification dataset of the library as a Source; `study` names the caller in messages ("the training
  * study"). Fails with a readable message for a missing, deleted or unsuitable dataset.
  */
 export function loadStored(ctx: RunContext, id: string, study: string): Source {
-  if (!ctx.datasets) throw new RunFailure(`dataset ${id} cannot be loaded: this run has no access to the dataset library`)
-  let loaded: ReturnType<NonNullable<RunContext['datasets']>['load']>
-  try {
-    loaded = ctx.datasets.load(id)
-  } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err)
-    if (/not found/i.test(msg)) throw new RunFailure(`dataset ${id} is not in the library (it was deleted, or belongs to another data folder); choose another dataset`)
-    throw new RunFailure(`dataset ${id} could not be loaded: ${msg}`)
-  }
-  const { info, x, y } = loaded
+  const { info, x, y } = loadDataset(ctx, id)
   const name = `dataset "${info.name}"`
   if (info.shape.task !== 'classification' || !info.shape.classes) {
     throw new RunFailure(`${name} is a ${info.shape.task} dataset; ${study} classifies (choose a dataset with class labels)`)

@@ -5,6 +5,7 @@
  */
 import { createRng, deriveSeed } from '../../../../src-shared/rng'
 import type { ElasticityClusteringConfig } from '../../../../src-shared/studies/elasticity-clustering'
+import { loadDataset } from '../../training/data'
 import { RunFailure, type RunContext } from '../context'
 
 export interface ClusteringData {
@@ -24,17 +25,7 @@ export interface ClusteringData {
 }
 
 export function loadClusteringData(ctx: RunContext, cfg: ElasticityClusteringConfig): ClusteringData {
-  const id = cfg.dataset.datasetId
-  if (!ctx.datasets) throw new RunFailure(`dataset ${id} cannot be loaded: this run has no access to the dataset library`)
-  let loaded: ReturnType<NonNullable<RunContext['datasets']>['load']>
-  try {
-    loaded = ctx.datasets.load(id)
-  } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err)
-    if (/not found/i.test(msg)) throw new RunFailure(`dataset ${id} is not in the library; choose a classification image dataset (e.g. the built-in MNIST digits, builtin-mnist)`)
-    throw new RunFailure(`dataset ${id} could not be loaded: ${msg}`)
-  }
-  const { info, x, y } = loaded
+  const { info, x, y } = loadDataset(ctx, cfg.dataset.datasetId, 'choose a classification image dataset (e.g. the built-in MNIST digits, builtin-mnist)')
   const name = `dataset "${info.name}"`
   const classes = info.shape.classes
   if (info.shape.task !== 'classification' || !classes) throw new RunFailure(`${name} is a ${info.shape.task} dataset; clustering needs class labels to score against`)
