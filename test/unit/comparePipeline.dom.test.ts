@@ -47,7 +47,7 @@ describe('compare pipeline', () => {
     const run = (id: string, lr: number, opt: string) => ({ id, name: id, config: { lr, opt } }) as unknown as Run
     const metrics = { a: { acc: { last: 0.9 } }, b: { acc: { last: 0.5 } }, c: { acc: { last: 0.7 } } } as never
     const { axes, rows } = parallelData([run('a', 0.1, 'sgd'), run('b', 0.01, 'adam'), run('c', 0.001, 'sgd')], ['lr', 'opt'], 'acc', metrics)
-    expect(axes.map((a) => a.type)).toEqual(['value', 'category', 'value'])
+    expect(axes.map((a) => a.type)).toEqual(['log', 'category', 'value'])
     const opt = brushFromIntervals(axes[1], intervalsFromBrush(axes[1], ['sgd']))!
     expect(opt).toEqual(['sgd'])
     const brush = { opt, acc: [0.8, 1] as [number, number] }
