@@ -47,7 +47,7 @@ export interface ValueAxisSpec {
   interval?: number
 }
 
-const axisLine = (c: ChartColors) => ({ axisLine: { lineStyle: { color: c.axis } }, splitLine: { lineStyle: { color: c.split } }, nameTextStyle: { color: c.text } })
+const axisLine = (c: ChartColors) => ({ axisLine: { onZero: false, lineStyle: { color: c.axis } }, splitLine: { lineStyle: { color: c.split } }, nameTextStyle: { color: c.text } })
 
 function labels(c: ChartColors, spec: ValueAxisSpec) {
   return { hideOverlap: true, color: c.text, formatter: spec.percent ? percentTick : tickFormatter(spec.range ?? null, !!spec.log) }
