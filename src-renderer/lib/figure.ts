@@ -5,13 +5,13 @@
  * panel colour, rendered off screen at FIGURE_PIXEL_RATIO for PNG or by the SVG renderer for SVG. The plot
  * keeps the size it had on screen; the figure grows by the room the title and legend take.
  */
-import { GraphicComponent, TitleComponent } from 'echarts/components'
+import { GraphicComponent, LegendComponent, TitleComponent } from 'echarts/components'
 import * as echarts from 'echarts/core'
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers'
 import type { ChartColors } from './charts'
 import { downloadDataUrl, downloadText, safeFileName } from './download'
 
-echarts.use([TitleComponent, GraphicComponent, CanvasRenderer, SVGRenderer])
+echarts.use([TitleComponent, LegendComponent, GraphicComponent, CanvasRenderer, SVGRenderer])
 
 /** Exported PNGs carry 2 device pixels per CSS pixel: sharp in a paper or on a high-density screen. */
 export const FIGURE_PIXEL_RATIO = 2
@@ -170,8 +170,8 @@ export function figureOption(inp: FigureInput): Figure {
 export interface RasterFigureInput {
   title: string
   subtitle?: string
-  /** What the chart drew (a canvas, or a data URL of its image) and the size it is drawn at. */
-  image: HTMLCanvasElement | string
+  /** What the chart drew (a canvas, or a data URL of its image) and the size it is drawn at; none for a chart of vector marks only. */
+  image?: HTMLCanvasElement | string
   imageWidth: number
   imageHeight: number
   /** Vector marks over the image (ECharts graphic elements in image coordinates: points, boundary lines). */
@@ -208,8 +208,10 @@ export function rasterFigure(inp: RasterFigureInput): Figure {
     y += legendHeight(rows.length) + 8
   }
   const imageTop = y + 4
-  const image = typeof inp.image === 'string' ? inp.image : inp.image.toDataURL('image/png')
-  elements.push({ type: 'image', x: SIDE, y: imageTop, style: { image, width: inp.imageWidth, height: inp.imageHeight } })
+  if (inp.image) {
+    const image = typeof inp.image === 'string' ? inp.image : inp.image.toDataURL('image/png')
+    elements.push({ type: 'image', x: SIDE, y: imageTop, style: { image, width: inp.imageWidth, height: inp.imageHeight } })
+  }
   if (inp.overlay?.length) elements.push({ type: 'group', x: SIDE, y: imageTop, children: inp.overlay })
   let height = imageTop + inp.imageHeight + 12
   if (inp.scale) {
@@ -237,6 +239,21 @@ export function rasterFigure(inp: RasterFigureInput): Figure {
     graphic: { elements }
   }
   return { option, width, height: Math.round(height), name: safeFileName(inp.title), background: inp.background }
+}
+
+/**
+ * A small raster (a boundary grid, a matrix) scaled up without smoothing to `width` × `height` CSS pixels at
+ * FIGURE_PIXEL_RATIO, as a PNG data URL: crisp cells in the figure instead of a blurred upscale.
+ */
+export function crispImage(source: HTMLCanvasElement, width: number, height: number): string {
+  const out = document.createElement('canvas')
+  out.width = Math.round(width * FIGURE_PIXEL_RATIO)
+  out.height = Math.round(height * FIGURE_PIXEL_RATIO)
+  const ctx = out.getContext('2d')
+  if (!ctx) return source.toDataURL('image/png')
+  ctx.imageSmoothingEnabled = false
+  ctx.drawImage(source, 0, 0, out.width, out.height)
+  return out.toDataURL('image/png')
 }
 
 /** The figure as SVG text (ECharts' SVG renderer, server-side mode: no DOM needed). */
