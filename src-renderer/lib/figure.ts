@@ -72,6 +72,22 @@ export function legendRows(names: string[], width: number): string[][] {
   return rows
 }
 
+/** The title block: the title, then the subtitle wrapped to the figure's width. Its option and height. */
+function titleBlock(title: string, subtitle: string | undefined, width: number, colors: ChartColors): { option: Obj; height: number } {
+  const inner = width - 2 * SIDE
+  const lines = subtitle ? Math.max(1, Math.ceil((textWidth(subtitle, SUBTITLE_SIZE) * 1.04) / inner)) : 0
+  const option = {
+    text: title,
+    subtext: subtitle,
+    left: SIDE,
+    top: TITLE_TOP,
+    itemGap: 7,
+    textStyle: { color: colors.text, fontSize: TITLE_SIZE, fontWeight: 600, lineHeight: TITLE_SIZE + 4 },
+    subtextStyle: { color: colors.axis, fontSize: SUBTITLE_SIZE, lineHeight: SUBTITLE_SIZE + 4, width: inner, overflow: 'break' }
+  }
+  return { option, height: TITLE_TOP + TITLE_SIZE + 4 + (lines ? 7 + lines * (SUBTITLE_SIZE + 4) : 0) + 12 }
+}
+
 const legendHeight = (rows: number) => (rows ? rows * LEGEND_ROW + (rows - 1) * 6 : 0)
 
 type Obj = Record<string, any>
@@ -105,7 +121,8 @@ export function figureOption(inp: FigureInput): Figure {
   const o = inp.option as Obj
   const width = Math.max(320, Math.round(inp.width))
   const series = asList(o.series)
-  const header = TITLE_TOP + TITLE_SIZE + 6 + (inp.subtitle ? SUBTITLE_SIZE + 6 : 0) + 6
+  const titled = titleBlock(inp.title, inp.subtitle, width, inp.colors)
+  const header = titled.height
   const legends = asList(o.legend).filter((l) => l.show !== false)
   let legendH = 0
   const legend = legends.map((l) => {
@@ -155,15 +172,7 @@ export function figureOption(inp: FigureInput): Figure {
     out.grid = s.box
     grow = s.grow
   }
-  out.title = {
-    text: inp.title,
-    subtext: inp.subtitle,
-    left: SIDE,
-    top: TITLE_TOP,
-    itemGap: 6,
-    textStyle: { color: inp.colors.text, fontSize: TITLE_SIZE, fontWeight: 600 },
-    subtextStyle: { color: inp.colors.axis, fontSize: SUBTITLE_SIZE }
-  }
+  out.title = titled.option
   return { option: out, width, height: Math.max(200, Math.round(inp.height + grow)), name: safeFileName(inp.title), background: inp.background }
 }
 
@@ -189,7 +198,8 @@ export interface RasterFigureInput {
  */
 export function rasterFigure(inp: RasterFigureInput): Figure {
   const width = Math.max(320, Math.round(inp.imageWidth + 2 * SIDE))
-  const header = TITLE_TOP + TITLE_SIZE + 6 + (inp.subtitle ? SUBTITLE_SIZE + 6 : 0) + 6
+  const titled = titleBlock(inp.title, inp.subtitle, width, inp.colors)
+  const header = titled.height
   const elements: Obj[] = []
   const rows = inp.legend?.length ? legendRows(inp.legend.map((l) => l.name), width - 2 * SIDE) : []
   let y = header
@@ -227,15 +237,7 @@ export function rasterFigure(inp: RasterFigureInput): Figure {
   const option: Obj = {
     animation: false,
     backgroundColor: inp.background,
-    title: {
-      text: inp.title,
-      subtext: inp.subtitle,
-      left: SIDE,
-      top: TITLE_TOP,
-      itemGap: 6,
-      textStyle: { color: inp.colors.text, fontSize: TITLE_SIZE, fontWeight: 600 },
-      subtextStyle: { color: inp.colors.axis, fontSize: SUBTITLE_SIZE }
-    },
+    title: titled.option,
     graphic: { elements }
   }
   return { option, width, height: Math.round(height), name: safeFileName(inp.title), background: inp.background }

@@ -149,6 +149,22 @@ export interface RunGroup {
   key: string
   label: string
   ids: string[]
+  /** The grouping values (for the order of groups: numbers by value, so lr 0.003 < 0.03 < 0.3). */
+  values?: (FlatValue | undefined)[]
+}
+
+const collate = new Intl.Collator(undefined, { numeric: true })
+function compareValues(a: (FlatValue | undefined)[] = [], b: (FlatValue | undefined)[] = []): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i]
+    const y = b[i]
+    if (x === y) continue
+    if (x === undefined || x === null) return 1
+    if (y === undefined || y === null) return -1
+    const d = typeof x === 'number' && typeof y === 'number' ? x - y : collate.compare(String(x), String(y))
+    if (d) return d
+  }
+  return 0
 }
 
 function valueLabel(v: FlatValue | undefined): string {
@@ -170,7 +186,7 @@ export function groupRuns(runs: RunInfo[], groupBy: string | null): RunGroup[] |
     runs.forEach((r, i) => {
       const key = configKeyWithoutSeed(r.config)
       const label = varying.length ? varying.map((k, j) => `${short[j]}=${valueLabel(flats[i][k])}`).join(', ') : 'same config'
-      const g = groups.get(key) ?? { key, label, ids: [] }
+      const g = groups.get(key) ?? { key, label, ids: [], values: varying.map((k) => flats[i][k]) }
       g.ids.push(r.id)
       groups.set(key, g)
     })
@@ -179,12 +195,13 @@ export function groupRuns(runs: RunInfo[], groupBy: string | null): RunGroup[] |
     for (const r of runs) {
       const v = flattenConfig(r.config)[groupBy]
       const key = JSON.stringify(v ?? null)
-      const g = groups.get(key) ?? { key, label: `${short} = ${valueLabel(v)}`, ids: [] }
+      const g = groups.get(key) ?? { key, label: `${short} = ${valueLabel(v)}`, ids: [], values: [v] }
       g.ids.push(r.id)
       groups.set(key, g)
     }
   }
-  return [...groups.values()]
+  // Groups in the order of their values, so legends, colours and exports read in order.
+  return [...groups.values()].sort((a, b) => compareValues(a.values, b.values))
 }
 
 export interface GroupedCurve {
