@@ -18,8 +18,18 @@ export interface Rect {
   height: number
 }
 
+export interface FitOptions {
+  minZoom?: number
+  maxZoom?: number
+  padding?: number
+  /** Show the whole graph if that needs no zoom below this (an overview, e.g. after auto-layout); else the readable view. */
+  overview?: number
+}
+
 /** Where to place a graph with bounds `b` in a pane: zoom in [minZoom, maxZoom], centred if it fits, else top-aligned. */
-export function readableViewport(b: Rect, pane: { width: number; height: number }, opts: { minZoom?: number; maxZoom?: number; padding?: number } = {}): { x: number; y: number; zoom: number } {
+export function readableViewport(b: Rect, pane: { width: number; height: number }, opts: FitOptions = {}): { x: number; y: number; zoom: number } {
+  const whole = Math.min((pane.width - 2 * (opts.padding ?? 24)) / Math.max(1, b.width), (pane.height - 2 * (opts.padding ?? 24)) / Math.max(1, b.height))
+  if (opts.overview !== undefined && whole >= opts.overview) return readableViewport(b, pane, { ...opts, overview: undefined, minZoom: Math.min(opts.minZoom ?? READABLE_ZOOM, whole) })
   const min = opts.minZoom ?? READABLE_ZOOM
   const max = Math.max(min, opts.maxZoom ?? 1.25)
   const pad = opts.padding ?? 24
@@ -33,7 +43,7 @@ export function readableViewport(b: Rect, pane: { width: number; height: number 
 }
 
 /** Apply readableViewport to a Vue Flow instance (once its nodes are measured). */
-export function fitReadable(flow: VueFlowStore | null, opts?: { minZoom?: number; maxZoom?: number; padding?: number }): void {
+export function fitReadable(flow: VueFlowStore | null, opts?: FitOptions): void {
   if (!flow) return
   const nodes = flow.getNodes.value
   const pane = flow.dimensions.value

@@ -31,4 +31,12 @@ describe('readable default view of a graph editor', () => {
     expect(wide.width * v.zoom).toBeLessThanOrEqual(pane.width - 48 + 1e-9)
     expect(v.x).toBeCloseTo((pane.width - wide.width * v.zoom) / 2, 9)
   })
+
+  it('an overview (after auto-layout) shows the whole graph when it needs only a little zoom, else the readable view', () => {
+    const row = { x: 0, y: 0, width: 1060, height: 64 } // five unconnected nodes side by side
+    const v = readableViewport(row, pane, { overview: 0.75 })
+    expect(v.zoom).toBeCloseTo((pane.width - 48) / 1060, 9)
+    const cnn = { x: 0, y: 0, width: 180, height: 900 }
+    expect(readableViewport(cnn, pane, { overview: 0.75 })).toEqual(readableViewport(cnn, pane))
+  })
 })
