@@ -52,11 +52,26 @@ export function boundaryCsvRows(b: BoundaryPayload): (number)[][] {
   return rows
 }
 
+/**
+ * Where the extent is drawn in a size × size view: the largest centred rectangle with the extent's own
+ * aspect, so one unit of x is as long as one unit of y (a circle stays a circle).
+ */
+export function boundaryRect(extent: [number, number, number, number], size: number): { x: number; y: number; w: number; h: number } {
+  const xs = extent[1] - extent[0]
+  const ys = extent[3] - extent[2]
+  if (!(xs > 0) || !(ys > 0)) return { x: 0, y: 0, w: size, h: size }
+  const w = xs >= ys ? size : (size * xs) / ys
+  const h = ys >= xs ? size : (size * ys) / xs
+  return { x: (size - w) / 2, y: (size - h) / 2, w, h }
+}
+
+/** Data points in view coordinates (y up), inside boundaryRect. */
 export function pointsInView(p: PointsPayload, extent: [number, number, number, number], size: number) {
   const [x0, x1, y0, y1] = extent
+  const r = boundaryRect(extent, size)
   return p.x.map((x, i) => ({
-    cx: ((x - x0) / (x1 - x0)) * size,
-    cy: (1 - (p.y[i] - y0) / (y1 - y0)) * size,
+    cx: r.x + ((x - x0) / (x1 - x0)) * r.w,
+    cy: r.y + (1 - (p.y[i] - y0) / (y1 - y0)) * r.h,
     label: p.label[i],
     test: p.split[i] === 1
   }))

@@ -29,6 +29,7 @@ export function toCsv(header: string[], rows: (string | number | null)[][]): str
   return [header, ...rows].map((r) => r.map(cell).join(',')).join('\n') + '\n'
 }
 
+/** A file name from a title: letters of any script, digits, dots and dashes kept (λ, σ, é), the rest one `_`. */
 export function safeFileName(s: string): string {
-  return s.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'chart'
+  return s.replace(/[^\p{L}\p{N}.-]+/gu, '_').replace(/^_+|_+$/g, '').slice(0, 80) || 'chart'
 }

@@ -4,7 +4,7 @@
  */
 import { flattenConfig, metricDirection } from '../../src-shared/compare/config'
 import type { FilterRow } from '../../src-shared/compare/filter'
-import { formatDuration, formatMetric } from '../../src-shared/format'
+import { formatDateTime, formatDuration, formatMetric, formatMetricValue } from '../../src-shared/format'
 import type { MetricStats, Run, RunTable } from '../../src-shared/records'
 
 export type CellValue = string | number | boolean | null | undefined
@@ -118,16 +118,30 @@ export interface ColumnDef {
   text(row: TableRow): string
 }
 
+/**
+ * Widths (px) sized to their content, so the default columns (DEFAULT_COLUMNS) with the select and row-menu
+ * columns fit the table at a 1 400 px window (≈ 1 180 px beside the navigation) and the sticky row menu never
+ * sits over a data column there. The name column takes whatever width is left.
+ */
 const BUILTINS: Record<BuiltinId, Omit<ColumnDef, 'id' | 'kind' | 'title' | 'text'> & { text?: ColumnDef['text'] }> = {
   star: { label: '★', numeric: false, width: 34, value: (r) => r.run.starred },
-  name: { label: 'Name', numeric: false, width: 220, value: (r) => r.run.name },
-  study: { label: 'Study', numeric: false, width: 100, value: (r) => r.run.studyId },
-  status: { label: 'Status', numeric: false, width: 150, value: (r) => r.run.status },
-  tags: { label: 'Tags', numeric: false, width: 200, value: (r) => r.run.tags.join(', ') || undefined },
+  name: { label: 'Name', numeric: false, width: 160, value: (r) => r.run.name },
+  study: { label: 'Study', numeric: false, width: 90, value: (r) => r.run.studyId },
+  status: { label: 'Status', numeric: false, width: 104, value: (r) => r.run.status },
+  tags: { label: 'Tags', numeric: false, width: 110, value: (r) => r.run.tags.join(', ') || undefined },
   sweep: { label: 'Sweep', numeric: false, width: 120, value: (r) => r.sweepName || undefined },
-  backend: { label: 'Backend', numeric: false, width: 90, value: (r) => r.run.backend ?? undefined },
-  duration: { label: 'Duration', numeric: true, width: 100, value: (r) => r.duration, text: (r) => formatDuration(r.duration) },
-  created: { label: 'Created', numeric: true, width: 160, value: (r) => r.run.createdAt, text: (r) => new Date(r.run.createdAt).toLocaleString() }
+  backend: { label: 'Backend', numeric: false, width: 80, value: (r) => r.run.backend ?? undefined },
+  duration: { label: 'Duration', numeric: true, width: 90, value: (r) => r.duration, text: (r) => formatDuration(r.duration) },
+  created: { label: 'Created', numeric: true, width: 146, value: (r) => r.run.createdAt, text: (r) => formatDateTime(r.run.createdAt) }
+}
+
+/** Select-box and row-menu columns either side of the data columns (RunsTable draws them). */
+export const SELECT_WIDTH = 34
+export const MENU_WIDTH = 44
+
+/** The narrowest the table can be with these columns (the name column at its minimum). */
+export function tableMinWidth(columns: readonly Pick<ColumnDef, 'width'>[]): number {
+  return SELECT_WIDTH + MENU_WIDTH + columns.reduce((n, c) => n + c.width, 0)
 }
 export const BUILTIN_IDS = Object.keys(BUILTINS) as BuiltinId[]
 
@@ -162,7 +176,7 @@ export function columnFor(id: string): ColumnDef | null {
   if (id.startsWith('config:') && id.length > 7) {
     const path = id.slice(7)
     const v = (r: TableRow) => r.filter.fields[path]
-    return { id, kind: 'config', label: path, title: `config ${path}`, numeric: false, width: 140, value: v, text: (r) => plainText(v(r)) }
+    return { id, kind: 'config', label: path, title: `config ${path}`, numeric: false, width: 110, value: v, text: (r) => plainText(v(r)) }
   }
   const m = /^metric:(final|best|bestStep|min|max):(.+)$/.exec(id)
   if (m) {
@@ -170,12 +184,14 @@ export function columnFor(id: string): ColumnDef | null {
     const key = m[2]
     const field = metricField(stat, key)
     const v = (r: TableRow) => r.filter.fields[field]
+    // The metric's own format (accuracy as "99.90 %", as everywhere else); the step of the best is a step.
     const text = (r: TableRow) => {
       const x = v(r)
-      return typeof x === 'number' && stat === 'bestStep' ? String(x) : plainText(x)
+      if (typeof x !== 'number') return plainText(x)
+      return stat === 'bestStep' ? String(x) : formatMetricValue(key, x)
     }
     const statLabel = METRIC_STATS.find((s) => s.stat === stat)!.label
-    return { id, kind: 'metric', label: key, sub: statLabel, title: `${key}, ${statLabel} (filter field ${field})`, numeric: true, width: 130, value: v, text }
+    return { id, kind: 'metric', label: key, sub: statLabel, title: `${key}, ${statLabel} (filter field ${field})`, numeric: true, width: 100, value: v, text }
   }
   return null
 }

@@ -147,3 +147,35 @@ function lowerBound(grid: Float64Array, value: number): number {
   }
   return lo
 }
+
+export interface ValueStats {
+  n: number
+  mean: number
+  /** Population std (÷n), as the curve bands: one run → 0. */
+  std: number
+  min: number
+  max: number
+}
+
+/**
+ * Mean ± std (and range) of one number per run — a metric's final value over the seeds of one setting —
+ * with the same conventions as aggregateCurves (Welford, population std, non-finite values skipped). Null
+ * when no run has a finite value.
+ */
+export function aggregateValues(values: readonly (number | null | undefined)[]): ValueStats | null {
+  let n = 0
+  let mean = 0
+  let m2 = 0
+  let min = Infinity
+  let max = -Infinity
+  for (const v of values) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) continue
+    n++
+    const delta = v - mean
+    mean += delta / n
+    m2 += delta * (v - mean)
+    if (v < min) min = v
+    if (v > max) max = v
+  }
+  return n ? { n, mean, std: Math.sqrt(m2 / n), min, max } : null
+}

@@ -9,8 +9,42 @@ export interface SmoothingSpec {
   kind: SmoothingKind
   /** EMA weight in [0, 1): 0 = no smoothing (TensorBoard's slider). */
   weight: number
-  /** Gaussian: standard deviation in x units (steps, epochs or seconds — the chart's x). */
+  /**
+   * Gaussian: the standard deviation — in x units (steps, epochs or seconds: the chart's x), or with
+   * `sigmaUnit: 'range'` as a fraction of the x range the chart shows (0.02 = 2 % of it).
+   */
   sigma: number
+  /** What `sigma` is measured in; absent means x units (links and layouts saved before it existed). */
+  sigmaUnit?: SigmaUnit
+}
+
+export type SigmaUnit = 'x' | 'range'
+
+/** The default Gaussian σ: 2 % of the x range, whatever the axis (a fixed "1 step" is nothing on 10 000 steps logged every 50). */
+export const DEFAULT_RELATIVE_SIGMA = 0.02
+
+/** σ in x units: as given, or that fraction of `range` (the x extent the smoothed curves share). */
+export function sigmaInX(spec: Pick<SmoothingSpec, 'sigma' | 'sigmaUnit'>, range: [number, number] | null): number {
+  if (spec.sigmaUnit !== 'range') return spec.sigma
+  const span = range ? range[1] - range[0] : 0
+  return span > 0 && Number.isFinite(span) ? spec.sigma * span : 0
+}
+
+/** The spec with σ in x units for curves sharing the x range `range` (so every curve of a chart is smoothed alike). */
+export function resolveSmoothing(spec: SmoothingSpec, range: [number, number] | null): SmoothingSpec {
+  return spec.kind === 'gaussian' && spec.sigmaUnit === 'range' ? { ...spec, sigma: sigmaInX(spec, range), sigmaUnit: 'x' } : spec
+}
+
+function ownRange(x: ArrayLike<number>): [number, number] | null {
+  let lo = Infinity
+  let hi = -Infinity
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]
+    if (!Number.isFinite(v)) continue
+    if (v < lo) lo = v
+    if (v > hi) hi = v
+  }
+  return lo <= hi ? [lo, hi] : null
 }
 
 /**
@@ -176,7 +210,7 @@ function gaussianUneven(x: Float64Array, y: Float64Array, sigma: number): Float6
   return out
 }
 
-/** Apply a spec; 'none' returns the values (as a Float64Array copy). */
+/** Apply a spec; 'none' returns the values (as a Float64Array copy). A relative σ not resolved by the caller is relative to this curve's own x range. */
 export function smooth(x: ArrayLike<number>, y: ArrayLike<number>, spec: SmoothingSpec): Float64Array {
   switch (spec.kind) {
     case 'none':
@@ -184,6 +218,6 @@ export function smooth(x: ArrayLike<number>, y: ArrayLike<number>, spec: Smoothi
     case 'ema':
       return emaDebiased(y, spec.weight)
     case 'gaussian':
-      return gaussianSmooth(x, y, spec.sigma)
+      return gaussianSmooth(x, y, sigmaInX(spec, spec.sigmaUnit === 'range' ? ownRange(x) : null))
   }
 }

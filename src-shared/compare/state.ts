@@ -3,6 +3,7 @@
  * serialisable description: saved layouts and compare links restore the view exactly from it.
  */
 import { z } from 'zod'
+import { DEFAULT_RELATIVE_SIGMA } from './smoothing'
 
 /** Most runs one compare view holds (a link with more would not restore). */
 export const MAX_COMPARE_RUNS = 2000
@@ -13,8 +14,15 @@ export const compareStateSchema = z.strictObject({
   xAxis: z.enum(['step', 'epoch', 'wall', 'relative']).default('step'),
   logY: z.boolean().default(false),
   smoothing: z
-    .strictObject({ kind: z.enum(['none', 'ema', 'gaussian']), weight: z.number().min(0).max(0.999), sigma: z.number().min(0).max(1e9) })
-    .default({ kind: 'ema', weight: 0.6, sigma: 1 }),
+    .strictObject({
+      kind: z.enum(['none', 'ema', 'gaussian']),
+      weight: z.number().min(0).max(0.999),
+      sigma: z.number().min(0).max(1e9),
+      /** Gaussian σ in x units, or as a fraction of the chart's x range; absent (older links) = x units. */
+      sigmaUnit: z.enum(['x', 'range']).optional()
+    })
+    .refine((s) => s.sigmaUnit !== 'range' || s.sigma <= 1, { message: 'a σ relative to the x range is a fraction of it (at most 1)', path: ['sigma'] })
+    .default({ kind: 'ema', weight: 0.6, sigma: DEFAULT_RELATIVE_SIGMA, sigmaUnit: 'range' }),
   showRaw: z.boolean().default(true),
   /** A dotted config field, '@sweep' (same config except the seed), or null (one line per run). */
   groupBy: z.string().max(200).nullable().default(null),

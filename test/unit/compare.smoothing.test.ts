@@ -1,6 +1,7 @@
 /** Curve smoothing: TensorBoard's debiased EMA and Gaussian kernel smoothing, against hand-computed values. */
 import { describe, expect, test } from 'vitest'
-import { emaDebiased, gaussianSmooth, smooth } from '../../src-shared/compare/smoothing'
+import { emaDebiased, gaussianSmooth, resolveSmoothing, sigmaInX, smooth } from '../../src-shared/compare/smoothing'
+import { defaultCompareState } from '../../src-shared/compare/state'
 
 const close = (actual: ArrayLike<number>, expected: number[]) => {
   expect(actual.length).toBe(expected.length)
@@ -131,5 +132,30 @@ describe('smooth(spec)', () => {
     expect(none).toBeInstanceOf(Float64Array)
     close(smooth(x, y, { kind: 'ema', weight: 0.5, sigma: 1 }), [...emaDebiased(y, 0.5)])
     close(smooth(x, y, { kind: 'gaussian', weight: 0.5, sigma: 1 }), [...gaussianSmooth(x, y, 1)])
+  })
+})
+
+describe('Gaussian σ relative to the x range', () => {
+  // test/accuracy logged every 50 steps over 10 000 steps, alternating 0.8 / 0.9 (a noisy curve around 0.85).
+  const x = Array.from({ length: 201 }, (_, i) => i * 50)
+  const y = x.map((_, i) => (i % 2 ? 0.9 : 0.8))
+  const spread = (v: ArrayLike<number>) => Math.max(...Array.from(v).slice(20, 180)) - Math.min(...Array.from(v).slice(20, 180))
+
+  test("the compare view's default Gaussian smooths a curve logged every 50 steps (σ = 1 step did nothing)", () => {
+    const spec = { ...defaultCompareState().smoothing, kind: 'gaussian' as const }
+    expect(spec.sigmaUnit).toBe('range')
+    const out = smooth(x, y, resolveSmoothing(spec, [0, 10_000]))
+    // σ = 2 % of 10 000 = 200 steps = 4 points: the ±0.05 alternation all but vanishes.
+    expect(spread(y)).toBeCloseTo(0.1, 12)
+    expect(spread(out)).toBeLessThan(0.001)
+  })
+
+  test('resolves to that fraction of the shared range, and leaves x units alone', () => {
+    expect(sigmaInX({ sigma: 0.02, sigmaUnit: 'range' }, [100, 1100])).toBeCloseTo(20, 12)
+    expect(sigmaInX({ sigma: 3 }, [0, 1000])).toBe(3) // older links: x units
+    expect(sigmaInX({ sigma: 0.5, sigmaUnit: 'range' }, null)).toBe(0)
+    expect(resolveSmoothing({ kind: 'gaussian', weight: 0, sigma: 0.1, sigmaUnit: 'range' }, [0, 50])).toEqual({ kind: 'gaussian', weight: 0, sigma: 5, sigmaUnit: 'x' })
+    // Unresolved, a relative σ applies to the curve's own range.
+    close(smooth(x, y, { kind: 'gaussian', weight: 0, sigma: 0.02, sigmaUnit: 'range' }), [...gaussianSmooth(x, y, 200)])
   })
 })

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { appendPoint, columnsFrom } from '../../src-renderer/components/compare/columns'
 import { buildCurve, curvesCsv, drawnPoints, tooltipRows, xValues } from '../../src-renderer/components/compare/pipeline'
-import { brushFromIntervals, intervalsFromBrush, keptByBrush, parallelData } from '../../src-renderer/components/compare/parallel'
+import { brushFromIntervals, fieldScale, intervalsFromBrush, keptByBrush, parallelData, sortCategories } from '../../src-renderer/components/compare/parallel'
 import type { Run } from '../../src-shared/records'
 
 const cols = (steps: number[], values: number[], wall = steps.map((s) => 5000 + s * 1000)) => columnsFrom({ step: steps, value: values, wall })
@@ -47,11 +47,26 @@ describe('compare pipeline', () => {
     const run = (id: string, lr: number, opt: string) => ({ id, name: id, config: { lr, opt } }) as unknown as Run
     const metrics = { a: { acc: { last: 0.9 } }, b: { acc: { last: 0.5 } }, c: { acc: { last: 0.7 } } } as never
     const { axes, rows } = parallelData([run('a', 0.1, 'sgd'), run('b', 0.01, 'adam'), run('c', 0.001, 'sgd')], ['lr', 'opt'], 'acc', metrics)
-    expect(axes.map((a) => a.type)).toEqual(['value', 'category', 'value'])
+    expect(axes.map((a) => a.type)).toEqual(['log', 'category', 'value'])
     const opt = brushFromIntervals(axes[1], intervalsFromBrush(axes[1], ['sgd']))!
     expect(opt).toEqual(['sgd'])
     const brush = { opt, acc: [0.8, 1] as [number, number] }
     expect(rows.filter((r) => keptByBrush(r, axes, brush)).map((r) => r.id)).toEqual(['a'])
     expect(rows.filter((r) => keptByBrush(r, axes, {})).map((r) => r.id)).toEqual(['a', 'b', 'c'])
+  })
+
+  it('gives hyperparameters the axis their values want: log over decades, categories for seeds and enums', () => {
+    expect(fieldScale('optimizer.learningRate', [0.0003, 0.001, 0.01])).toBe('log')
+    expect(fieldScale('optimizer.learningRate', [0.01, 0.03])).toBe('value') // within a decade
+    expect(fieldScale('network.layers.0.units', [8, 512])).toBe('log')
+    expect(fieldScale('optimizer.momentum', [0, 0.9])).toBe('value') // zero: no log
+    expect(fieldScale('seed', [0, 1, 2, 10])).toBe('category') // a seed has no order or distance
+    expect(fieldScale('dataset.dataSeed', [3, 4])).toBe('category')
+    expect(fieldScale('network.layers.0.activation', ['relu', 'tanh'])).toBe('category')
+    expect(fieldScale('shuffle', [true, false])).toBe('category')
+    expect(sortCategories([10, 2, 1, 'b', 'a'])).toEqual(['1', '2', '10', 'a', 'b'])
+    const run = (id: string, seed: number) => ({ id, name: id, config: { seed, lr: 0.1 } }) as unknown as Run
+    const { axes } = parallelData([run('a', 10), run('b', 2)], ['seed', 'lr'], null, {} as never)
+    expect(axes.map((a) => [a.type, a.categories])).toEqual([['category', ['2', '10']], ['value', []]])
   })
 })

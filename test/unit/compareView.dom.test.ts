@@ -5,7 +5,7 @@
  */
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { defineComponent, h } from 'vue'
 import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
 import { decodeCompareState, defaultCompareState, encodeCompareState, type CompareState } from '../../src-shared/compare/state'
@@ -114,6 +114,11 @@ function chartOption(wrapper: ReturnType<typeof mount>, metric = 'train/loss') {
 }
 const seriesData = (wrapper: ReturnType<typeof mount>, id: string) => chartOption(wrapper).series.find((s) => s.id === id)?.data
 
+// Compiling the view's components takes seconds on a loaded machine: not part of any one test's time.
+beforeAll(async () => {
+  await import('../../src-renderer/views/CompareView.vue')
+}, 60_000)
+
 beforeEach(() => {
   setActivePinia(createPinia())
   handlers.clear()
@@ -188,6 +193,39 @@ describe('compare view', () => {
     expect(at(`mean:${key}`)).toBeCloseTo((a + b) / 2, 12)
     expect(at(`lo:${key}`)).toBeCloseTo((a + b) / 2 - Math.abs(a - b) / 2, 12)
     expect(at(`band:${key}`)).toBeCloseTo(Math.abs(a - b), 12)
+  })
+
+  it("colours each run's chip with its group's colour, the colour of the group's legend entry and band", async () => {
+    const { wrapper } = await mountCompare(link({ runIds: ['r1', 'r3', 'r2'], metrics: ['train/loss'], groupBy: 'optimizer.learningRate' }))
+    const series = chartOption(wrapper).series as unknown as { id: string; name: string; color: string }[]
+    const colorOf = (lr: number) => series.find((x) => x.id === `mean:${JSON.stringify(lr)}`)!.color
+    const chip = (id: string) => wrapper.get(`[data-testid="run-chip-${id}"] .dot`).attributes('data-color')
+    // r1 and r2 (lr 0.1) share a group; before, chips took the palette by position (r2 third) and groups by group index.
+    expect(chip('r1')).toBe(colorOf(0.1))
+    expect(chip('r2')).toBe(colorOf(0.1))
+    expect(chip('r3')).toBe(colorOf(0.01))
+    expect(colorOf(0.1)).not.toBe(colorOf(0.01))
+    // Group names use the sweep's short field names (the legend is not cut), in the order of their values.
+    expect(series.filter((x) => x.id.startsWith('mean:')).map((x) => x.name)).toEqual(['lr = 0.01 (n=1)', 'lr = 0.1 (n=2)'])
+  })
+
+  it('keeps accuracy on a linear, percentage axis when log y is on; a positive loss goes logarithmic, a loss dipping below 0 not', async () => {
+    const { curveOption } = await import('../../src-renderer/components/compare/curveOption')
+    const { chartColors } = await import('../../src-renderer/lib/theme')
+    const curve = (ys: number[]) => ({ id: 'a', name: 'a', color: '#000', x: Float64Array.from(ys, (_, i) => i), raw: Float64Array.from(ys), smooth: Float64Array.from(ys) })
+    const chart = (metric: string, ys: number[]) => curveOption({ metric, curves: [curve(ys)], groups: null, xAxis: 'step', extent: [0, ys.length - 1], zoom: null, logY: true, showRaw: false, width: 400, colors: chartColors('dark') })
+    type Axis = { yAxis: { type: string; axisLabel: { formatter: (v: number) => string } } }
+    const acc = chart('test/accuracy', [0.5, 0.8, 0.9])
+    expect((acc.option as Axis).yAxis.type).toBe('value')
+    expect(acc.logRefused).toMatch(/fraction/)
+    expect((acc.option as Axis).yAxis.axisLabel.formatter(0.9)).toBe('90 %')
+    const loss = chart('train/loss', [2, 0.5, 0.01])
+    expect((loss.option as Axis).yAxis.type).toBe('log')
+    expect(loss.logRefused).toBeNull()
+    // The fake runs' noisy loss dips below zero: drawn linear, with the reason on the chart.
+    const { wrapper } = await mountCompare(link({ runIds: ['r1', 'r2'], metrics: ['train/loss'], logY: true }))
+    expect((chartOption(wrapper) as unknown as Axis).yAxis.type).toBe('value')
+    expect(wrapper.get('[data-testid="log-refused"]').text()).toMatch(/≤ 0/)
   })
 
   it('appends live points of a compared run without touching the zoom', async () => {

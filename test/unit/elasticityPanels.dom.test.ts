@@ -248,7 +248,7 @@ describe('class-pair histograms', () => {
     ]
   }
 
-  it('draws one panel per base class with one bar series per test class and the payload counts', async () => {
+  it('draws one panel per base class with one step histogram per test class over a numeric LE axis', async () => {
     const panels = histogramPanels(payload)
     expect(panels.map((p) => p.baseClass)).toEqual([4, 1])
     expect(panels[1].series.map((s) => [s.name, s.counts])).toEqual([
@@ -261,12 +261,16 @@ describe('class-pair histograms', () => {
     const wrapper = mount(View, { props: { payload }, global: { stubs } })
     const charts = wrapper.findAllComponents(ChartPanelStub)
     expect(charts).toHaveLength(2)
-    const option = charts[0].props('option') as { xAxis: { data: string[] }; series: { name: string; type: string; data: number[] }[] }
-    expect(option.xAxis.data).toHaveLength(3)
-    expect(option.series.map((s) => [s.name, s.type, s.data])).toEqual([
-      ['four', 'bar', [5, 3, 1]],
-      ['one', 'bar', [9, 1, 0]],
-      ['two', 'bar', [7, 2, 1]]
+    const option = charts[0].props('option') as { xAxis: { type: string; data?: string[] }; series: { name: string; type: string; step: string; data: [number, number][] }[] }
+    // A numeric LE axis over the shared edges — no category labels like "0.0749–0.0999" under grouped bars.
+    expect(option.xAxis).toMatchObject({ type: 'value' })
+    expect(option.xAxis.data).toBeUndefined()
+    // Each test class is one outline: up at the first edge, each bin's count from its lower edge, down at the last edge.
+    const outline = (c: number[]) => [[0, 0], [0, c[0]], [0.5, c[1]], [1, c[2]], [1.5, c[2]], [1.5, 0]]
+    expect(option.series.map((s) => [s.name, s.type, s.step, s.data])).toEqual([
+      ['four', 'line', 'end', outline([5, 3, 1])],
+      ['one', 'line', 'end', outline([9, 1, 0])],
+      ['two', 'line', 'end', outline([7, 2, 1])]
     ])
     // The mean-LE table: base classes as rows, test classes as columns.
     const rows = wrapper.findAll('[data-testid="mean-le-table"] tbody tr').map((r) => r.findAll('th, td').map((c) => c.text()))

@@ -1,9 +1,19 @@
 /** The graph editor's operations (src-renderer/components/network/graphEditing.ts): pure functions on the spec. */
 import { describe, expect, test } from 'vitest'
-import { addNode, autoLayout, connect, copySelection, hasPositions, history, paste, record, redo, removeElements, setParam, setPositions, undo } from '../../src-renderer/components/network/graphEditing'
+import { addNode, autoLayout, connect, copySelection, freePosition, hasPositions, history, NODE_SIZE, paste, record, redo, removeElements, setParam, setPositions, undo } from '../../src-renderer/components/network/graphEditing'
 import { analyzeGraph, layersToGraph, networkGraphSchema, type NetworkGraph } from '../../src-shared/network'
 
 const base = (): NetworkGraph => autoLayout(layersToGraph([{ type: 'dense', units: 8, activation: 'relu' }, { type: 'dense', units: 4, activation: 'tanh' }]))
+
+/** No two node boxes (the editor's node size) overlap or touch. */
+function expectNoOverlap(g: NetworkGraph): void {
+  for (const a of g.nodes)
+    for (const b of g.nodes) {
+      if (a === b) continue
+      const apart = Math.abs(a.position!.x - b.position!.x) >= NODE_SIZE.width || Math.abs(a.position!.y - b.position!.y) >= NODE_SIZE.height
+      expect(apart, `${a.id} at ${JSON.stringify(a.position)} overlaps ${b.id} at ${JSON.stringify(b.position)}`).toBe(true)
+    }
+}
 
 describe('graph editing', () => {
   test('add, connect, set params and remove keep a valid spec', () => {
@@ -45,7 +55,7 @@ describe('graph editing', () => {
     expect(redo(h)).toBe(h)
   })
 
-  test('copy/paste duplicates the selection with fresh ids, shifted, with its internal edges', () => {
+  test('copy/paste duplicates the selection with fresh ids, beside the graph, with its internal edges', () => {
     const g = base()
     expect(copySelection(g, ['input', 'output'])).toBeNull() // input and output are never copied
     const clip = copySelection(g, ['layer1', 'layer2', 'input'])!
@@ -54,10 +64,34 @@ describe('graph editing', () => {
     const r = paste(g, clip)
     expect(r.ids).toEqual(['dense1', 'dense2'])
     const p1 = r.graph.nodes.find((n) => n.id === 'dense1')!
-    expect(p1.params).toEqual({ type: 'dense', units: 8, activation: 'relu' })
-    expect(p1.position).toEqual({ x: g.nodes[1].position!.x + 40, y: g.nodes[1].position!.y + 40 })
+    expect(p1.params).toEqual({ units: 8, activation: 'relu' })
+    // 40 px down and right would sit on the copied chain itself: the copy goes beside the graph, at its height.
+    expect(p1.position!.y).toBe(g.nodes[1].position!.y)
+    expect(p1.position!.x).toBeGreaterThanOrEqual(Math.max(...g.nodes.map((n) => n.position!.x)) + NODE_SIZE.width)
     expect(r.graph.edges.at(-1)).toEqual({ from: 'dense1', to: 'dense2' })
-    expect(paste(r.graph, clip).ids).toEqual(['dense3', 'dense4'])
+    const again = paste(r.graph, clip)
+    expect(again.ids).toEqual(['dense3', 'dense4'])
+    expectNoOverlap(again.graph)
+    // Where nothing is in the way, the offset is kept.
+    const lone = paste({ nodes: [], edges: [] }, clip)
+    expect(lone.graph.nodes[0].position).toEqual({ x: clip.nodes[0].position!.x + 40, y: clip.nodes[0].position!.y + 40 })
+  })
+
+  test('a new node never lands on an existing one', () => {
+    // The editor asks for "below the selected node": selecting the input twice asked for the same place twice,
+    // and the second node was dropped exactly on the first — it looked wired when it was not.
+    let g = base()
+    const input = g.nodes.find((n) => n.id === 'input')!.position!
+    const below = { x: input.x, y: input.y + 90 }
+    for (let i = 0; i < 6; i++) {
+      g = addNode(g, 'dense', below).graph
+      expectNoOverlap(g)
+    }
+    // A free place is taken as asked.
+    expect(freePosition(g, { x: 5000, y: 5000 })).toEqual({ x: 5000, y: 5000 })
+    // The default (no position) goes below everything.
+    const last = addNode(g, 'dropout')
+    expectNoOverlap(last.graph)
   })
 
   test('auto-layout puts every node on its own rank down a chain and keeps the spec otherwise unchanged', () => {

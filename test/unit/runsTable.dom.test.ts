@@ -352,3 +352,28 @@ describe('runs table: export and import', () => {
     expect(wrapper.get('[data-testid="runs-error"]').text()).toContain('Import failed: not a run export')
   })
 })
+
+describe('runs table: layout and formats', () => {
+  it('fits its default columns beside the navigation at a 1 400 px window, so the row menu covers no data', async () => {
+    await mountView(makeTable(3))
+    // 1 400 px less the navigation (170), the content padding (2 × 22) and the table border (2). Before, the
+    // default columns needed 1 472 px and the sticky row menu sat over the learning-rate column.
+    const available = 1400 - 170 - 44 - 2
+    const head = wrapper.get('[data-testid="runs-scroll"] [role="row"]').element as HTMLElement
+    expect(parseFloat(head.style.minWidth)).toBeLessThanOrEqual(available)
+    expect(wrapper.findAll('[data-testid="runs-scroll"] [role="columnheader"]').length).toBe(2 + 10) // select, 10 default columns, menu
+  })
+
+  it('shows accuracy in the same percentage format as every other view, and dates in one fixed form', async () => {
+    await mountView(makeTable(3))
+    const row = wrapper.get('[data-run-id="run-1"]')
+    const cells = row.findAll('[role="cell"]').map((c) => c.text())
+    const header = wrapper.findAll('[data-testid="runs-scroll"] [role="columnheader"]').map((h) => h.attributes('title') ?? '')
+    const at = (title: string) => cells[header.findIndex((t) => t.startsWith(title))]
+    const acc = accuracy(1)
+    expect(at('test/accuracy, final')).toBe(`${(acc[2] * 100).toFixed(2)} %`)
+    expect(at('test/accuracy, best')).toBe(`${(Math.max(...acc) * 100).toFixed(2)} %`)
+    expect(at('test/loss, final')).toBe(String(Number((0.4 + 1 / 200).toFixed(4))))
+    expect(at('Created')).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/)
+  })
+})

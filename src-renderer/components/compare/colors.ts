@@ -5,6 +5,26 @@ export function seriesColor(i: number): string {
   return PALETTE[((i % PALETTE.length) + PALETTE.length) % PALETTE.length]
 }
 
+/**
+ * The colour of every compared run and group, shared by the run chips, the curves, the legends and the
+ * parallel plot: ungrouped, runs take the palette in their order; grouped, each group takes the palette in
+ * group order and its runs wear their group's colour — a legend entry and the chips of its runs match.
+ */
+export function compareColors(runIds: string[], groups: { key: string; ids: string[] }[] | null): { run: Map<string, string>; group: Map<string, string> } {
+  const run = new Map<string, string>()
+  const group = new Map<string, string>()
+  if (groups) {
+    groups.forEach((g, i) => {
+      group.set(g.key, seriesColor(i))
+      for (const id of g.ids) run.set(id, seriesColor(i))
+    })
+  }
+  runIds.forEach((id, i) => {
+    if (!run.has(id)) run.set(id, seriesColor(i))
+  })
+  return { run, group }
+}
+
 /** The colour with an alpha (hex #rrggbb → rgba). */
 export function withAlpha(hex: string, alpha: number): string {
   const n = parseInt(hex.slice(1), 16)

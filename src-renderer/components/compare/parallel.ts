@@ -1,19 +1,44 @@
 /**
- * Parallel coordinates data: one row per run, one axis per chosen config field (numbers → value axis,
- * anything else → category axis) and the chosen metric's final value last. The brush (kept intervals per
- * axis) is plain state, so which runs it keeps is a pure function shared by the chart and the buttons.
+ * Parallel coordinates data: one row per run, one axis per chosen config field and the chosen metric's final
+ * value last. A field's axis follows what its values are (fieldScale): seeds and enums are categories, a
+ * positive field spanning more than a decade (a learning rate) is logarithmic, other numbers linear. The brush
+ * (kept intervals per axis) is plain state, so which runs it keeps is a pure function shared by the chart and
+ * the buttons.
  */
-import { flattenConfig } from '../../../src-shared/compare/config'
+import { flattenConfig, isSeedField } from '../../../src-shared/compare/config'
 import type { CompareState } from '../../../src-shared/compare/state'
 import type { Run, RunTable } from '../../../src-shared/records'
 
 export type Brush = CompareState['parallel']['brush']
 export type Cell = number | string | null
 
+export type AxisScale = 'value' | 'log' | 'category'
+
 export interface ParallelAxis {
   field: string
-  type: 'value' | 'category'
+  type: AxisScale
   categories: string[]
+}
+
+const numericFirst = new Intl.Collator(undefined, { numeric: true })
+
+/**
+ * The axis a hyperparameter's values want: categories for seeds (a seed has no order or distance) and for
+ * anything not all numbers (enums, booleans, text); a log axis for positive numbers spanning more than a
+ * decade; a linear one otherwise.
+ */
+export function fieldScale(field: string, values: readonly unknown[]): AxisScale {
+  const present = values.filter((v) => v !== null && v !== undefined)
+  if (isSeedField(field) || !present.length || !present.every((v) => typeof v === 'number' && Number.isFinite(v))) return 'category'
+  const nums = present as number[]
+  const lo = Math.min(...nums)
+  const hi = Math.max(...nums)
+  return lo > 0 && hi / lo > 10 ? 'log' : 'value'
+}
+
+/** Category values in a natural order: 2 before 10, then text alphabetically. */
+export function sortCategories(values: Iterable<unknown>): string[] {
+  return [...new Set([...values].map(String))].sort(numericFirst.compare)
 }
 
 export interface ParallelRow {
@@ -40,8 +65,9 @@ export function parallelData(runs: Run[], fields: string[], metric: string | nul
   const names = metric ? [...fields, metric] : fields
   const axes: ParallelAxis[] = names.map((field, j) => {
     const vals = rows.map((r) => r.values[j]).filter((v) => v !== null)
-    const numeric = vals.every((v) => typeof v === 'number')
-    return { field, type: numeric ? 'value' : 'category', categories: numeric ? [] : [...new Set(vals.map(String))].sort() }
+    // The metric axis (last) is a result, not a hyperparameter: linear unless it holds text.
+    const type: AxisScale = j >= fields.length ? (vals.every((v) => typeof v === 'number') ? 'value' : 'category') : fieldScale(field, vals)
+    return { field, type, categories: type === 'category' ? sortCategories(vals) : [] }
   })
   // Category axes draw strings; numbers mixed into a category field become their text.
   for (const r of rows) r.values = r.values.map((v, j) => (axes[j].type === 'category' && v !== null ? String(v) : v))

@@ -8,6 +8,7 @@ import { configKeyWithoutSeed, flattenConfig, isSeedField, type FlatValue } from
 import { downsampleLttb } from '../../../src-shared/compare/downsample'
 import { smooth, type SmoothingSpec } from '../../../src-shared/compare/smoothing'
 import type { CompareState } from '../../../src-shared/compare/state'
+import { paramLabels } from '../../../src-shared/sweeps'
 import { view, type Columns } from './columns'
 
 export type XAxisMode = CompareState['xAxis']
@@ -74,7 +75,11 @@ export interface Curve {
 }
 
 export function buildCurve(id: string, name: string, color: string, cols: Columns, mode: XAxisMode, ctx: XContext, spec: SmoothingSpec): Curve {
-  const x = xValues(cols, mode, ctx)
+  return curveAt(id, name, color, xValues(cols, mode, ctx), cols, spec)
+}
+
+/** A curve from x values already mapped (see xValues) and the run's columns; a relative σ should be resolved by the caller. */
+export function curveAt(id: string, name: string, color: string, x: Float64Array, cols: Columns, spec: SmoothingSpec): Curve {
   const raw = view(cols).value.slice()
   return { id, name, color, x, raw, smooth: spec.kind === 'none' ? raw : smooth(x, raw, spec) }
 }
@@ -144,13 +149,32 @@ export interface RunGroup {
   key: string
   label: string
   ids: string[]
+  /** The grouping values (for the order of groups: numbers by value, so lr 0.003 < 0.03 < 0.3). */
+  values?: (FlatValue | undefined)[]
+}
+
+const collate = new Intl.Collator(undefined, { numeric: true })
+function compareValues(a: (FlatValue | undefined)[] = [], b: (FlatValue | undefined)[] = []): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i]
+    const y = b[i]
+    if (x === y) continue
+    if (x === undefined || x === null) return 1
+    if (y === undefined || y === null) return -1
+    const d = typeof x === 'number' && typeof y === 'number' ? x - y : collate.compare(String(x), String(y))
+    if (d) return d
+  }
+  return 0
 }
 
 function valueLabel(v: FlatValue | undefined): string {
   return v === undefined ? '(none)' : v === null ? 'null' : String(v)
 }
 
-/** Runs grouped by a config field's value, or by '@sweep' (same config except the seed); null → none. */
+/**
+ * Runs grouped by a config field's value, or by '@sweep' (same config except the seed); null → none. Labels
+ * name fields as sweeps do (`lr`, `activation`), so legends stay readable and are never cut.
+ */
 export function groupRuns(runs: RunInfo[], groupBy: string | null): RunGroup[] | null {
   if (!groupBy) return null
   const groups = new Map<string, RunGroup>()
@@ -158,23 +182,26 @@ export function groupRuns(runs: RunInfo[], groupBy: string | null): RunGroup[] |
     const flats = runs.map((r) => flattenConfig(r.config))
     // Name a setting by the fields that differ between the runs (seed excluded).
     const varying = [...new Set(flats.flatMap((f) => Object.keys(f)))].filter((k) => !isSeedField(k) && new Set(flats.map((f) => JSON.stringify(f[k] ?? null))).size > 1)
+    const short = paramLabels(varying.map((path) => ({ path })))
     runs.forEach((r, i) => {
       const key = configKeyWithoutSeed(r.config)
-      const label = varying.length ? varying.map((k) => `${k}=${valueLabel(flats[i][k])}`).join(', ') : 'same config'
-      const g = groups.get(key) ?? { key, label, ids: [] }
+      const label = varying.length ? varying.map((k, j) => `${short[j]}=${valueLabel(flats[i][k])}`).join(', ') : 'same config'
+      const g = groups.get(key) ?? { key, label, ids: [], values: varying.map((k) => flats[i][k]) }
       g.ids.push(r.id)
       groups.set(key, g)
     })
   } else {
+    const [short] = paramLabels([{ path: groupBy }])
     for (const r of runs) {
       const v = flattenConfig(r.config)[groupBy]
       const key = JSON.stringify(v ?? null)
-      const g = groups.get(key) ?? { key, label: `${groupBy} = ${valueLabel(v)}`, ids: [] }
+      const g = groups.get(key) ?? { key, label: `${short} = ${valueLabel(v)}`, ids: [], values: [v] }
       g.ids.push(r.id)
       groups.set(key, g)
     }
   }
-  return [...groups.values()]
+  // Groups in the order of their values, so legends, colours and exports read in order.
+  return [...groups.values()].sort((a, b) => compareValues(a.values, b.values))
 }
 
 export interface GroupedCurve {

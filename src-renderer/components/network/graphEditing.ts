@@ -14,12 +14,45 @@ export function freshId(graph: NetworkGraph, type: string, taken: Set<string> = 
   for (let i = 1; ; i++) if (!used.has(`${type}${i}`)) return `${type}${i}`
 }
 
+/** A new node at `position` (default: below the lowest node) — moved to the nearest free place if a node is there. */
 export function addNode(graph: NetworkGraph, type: GraphNodeType, position?: { x: number; y: number }): { graph: NetworkGraph; id: string } {
   const id = freshId(graph, type)
   const g = clone(graph)
   const maxY = g.nodes.reduce((m, n) => Math.max(m, n.position?.y ?? 0), 0)
-  g.nodes.push({ id, type, params: defaultParams(type), position: position ?? { x: 0, y: maxY + 90 } })
+  g.nodes.push({ id, type, params: defaultParams(type), position: freePosition(graph, position ?? { x: 0, y: maxY + ROW_STEP }) })
   return { graph: g, id }
+}
+
+/** Space kept around a node's box: a node closer than this to another reads as touching (or wired) to it. */
+const GAP = { x: 24, y: 26 }
+/** One row down / one column across in the editor's layout. */
+export const ROW_STEP = 90
+const COLUMN_STEP = 204
+
+/** Whether a node box at `p` would overlap (or touch) the box of a node at `q`. */
+function overlaps(p: { x: number; y: number }, q: { x: number; y: number }): boolean {
+  return Math.abs(p.x - q.x) < NODE_SIZE.width + GAP.x && Math.abs(p.y - q.y) < NODE_SIZE.height + GAP.y
+}
+
+/**
+ * The free place nearest `desired` for a new node: `desired` itself if no node's box is near it, else the
+ * closest free slot at or below its row (same column first, then beside it), so a node never lands on
+ * another — where it would look wired to it when it is not.
+ */
+export function freePosition(graph: NetworkGraph, desired: { x: number; y: number }, ignore: ReadonlySet<string> = new Set()): { x: number; y: number } {
+  const taken = graph.nodes.filter((n) => n.position && !ignore.has(n.id)).map((n) => n.position!)
+  const free = (p: { x: number; y: number }) => !taken.some((q) => overlaps(p, q))
+  if (free(desired)) return { x: Math.round(desired.x), y: Math.round(desired.y) }
+  const candidates: { x: number; y: number; cost: number }[] = []
+  for (let row = 0; row <= 40; row++) {
+    for (let col = -4; col <= 4; col++) {
+      // Rows cost a little more than columns: stay near the anchor's row, but prefer below to far across.
+      candidates.push({ x: desired.x + col * COLUMN_STEP, y: desired.y + row * ROW_STEP, cost: row * 1.05 + Math.abs(col) * (col < 0 ? 1.2 : 1) })
+    }
+  }
+  candidates.sort((a, b) => a.cost - b.cost)
+  const spot = candidates.find(free) ?? { x: desired.x, y: Math.max(desired.y, ...taken.map((q) => q.y)) + ROW_STEP }
+  return { x: Math.round(spot.x), y: Math.round(spot.y) }
 }
 
 /** Remove nodes (and every edge touching them) and edges given by index. */
@@ -70,9 +103,19 @@ export function copySelection(graph: NetworkGraph, ids: Iterable<string>): Clipb
   return { nodes, edges: graph.edges.filter((e) => kept.has(e.from) && kept.has(e.to)).map(clone) }
 }
 
-/** Paste a clipboard: fresh ids, positions shifted by `offset`, internal edges kept. Returns the new ids. */
+/**
+ * Paste a clipboard: fresh ids, positions shifted by `offset` — or, when a pasted node would land on a node of
+ * the graph there, beside the whole graph at the copied nodes' height — internal edges kept. Returns the new ids.
+ */
 export function paste(graph: NetworkGraph, clip: Clipboard, offset = { x: 40, y: 40 }): { graph: NetworkGraph; ids: string[] } {
   const g = clone(graph)
+  const placed = graph.nodes.filter((n) => n.position).map((n) => n.position!)
+  const at = (n: GraphNode, o: { x: number; y: number }) => ({ x: (n.position?.x ?? 0) + o.x, y: (n.position?.y ?? 0) + o.y })
+  if (clip.nodes.some((n) => placed.some((q) => overlaps(at(n, offset), q)))) {
+    const right = Math.max(...placed.map((q) => q.x))
+    const left = Math.min(...clip.nodes.map((n) => n.position?.x ?? 0))
+    offset = { x: right - left + COLUMN_STEP, y: 0 }
+  }
   const rename = new Map<string, string>()
   const taken = new Set<string>()
   for (const n of clip.nodes) {
