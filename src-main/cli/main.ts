@@ -7,7 +7,7 @@
  *   export <runId> [--out F] · import <file.json | folder> (see runTransfer.ts)
  */
 import { readFileSync } from 'node:fs'
-import { formatDuration, formatMetric } from '../../src-shared/format'
+import { formatDuration, formatMetricValue } from '../../src-shared/format'
 import type { Run } from '../../src-shared/records'
 import { PROBES } from '../../src-shared/probes'
 import { STUDY_LIST, completeConfig, findStudy, validateConfig } from '../../src-shared/studies'
@@ -210,7 +210,7 @@ function printRun(run: Run): void {
   console.log(`run ${run.id}  ${run.name}`)
   console.log(`  status ${run.status}   backend ${run.backend ?? '—'}   wall ${formatDuration(j.wallSeconds)}   steps ${j.steps}   samples/s ${j.samplesPerSecond ?? '—'}`)
   if (run.error) console.log(`  error: ${run.error}`)
-  for (const [k, v] of Object.entries(run.summary?.final ?? {})) console.log(`  ${k.padEnd(18)} ${formatMetric(v)}`)
+  for (const [k, v] of Object.entries(run.summary?.final ?? {})) console.log(`  ${k.padEnd(18)} ${formatMetricValue(k, v)}`)
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -262,7 +262,7 @@ export async function main(argv: string[]): Promise<number> {
       if (values.json) console.log(JSON.stringify(runs.map(runJson)))
       else
         for (const r of runs)
-          console.log(`${r.id}  ${r.status.padEnd(11)} ${(r.backend ?? '—').padEnd(6)} ${formatMetric(r.summary?.final['test/accuracy'])}  ${r.name}`)
+          console.log(`${r.id}  ${r.status.padEnd(11)} ${(r.backend ?? '—').padEnd(6)} ${formatMetricValue('test/accuracy', r.summary?.final['test/accuracy'])}  ${r.name}`)
       return 0
     }
     const run = lab.store.runs.get(rest[0] ?? '')

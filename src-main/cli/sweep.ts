@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { LabError } from '../../src-shared/contract'
-import { formatDuration, formatMetric } from '../../src-shared/format'
+import { formatDuration, formatMetricValue } from '../../src-shared/format'
 import { STUDIES } from '../../src-shared/studies'
 import { parseSweepSpec, formatProblems, type SweepDetail } from '../../src-shared/sweeps'
 import type { Lab } from '../engine/lab'
@@ -109,7 +109,7 @@ export async function commandSweep(lab: Lab, file: string | undefined, opts: { j
   } else {
     console.log(`sweep ${done.id}  ${done.name}`)
     for (const r of sweepRunsJson(done)) {
-      console.log(`  ${r.status.padEnd(10)} ${formatMetric(r.summary?.final['test/accuracy'])}  ${formatDuration(r.wallSeconds).padEnd(9)} ${r.name}${r.error ? `  (${r.error})` : ''}`)
+      console.log(`  ${r.status.padEnd(10)} ${formatMetricValue('test/accuracy', r.summary?.final['test/accuracy'])}  ${formatDuration(r.wallSeconds).padEnd(9)} ${r.name}${r.error ? `  (${r.error})` : ''}`)
     }
   }
   const c = done.progress.counts
