@@ -12,6 +12,7 @@ import { compareStateSchema } from './compare/state'
 import type { RunExport } from './runExport'
 import type { PackedSeries } from './compare/packed'
 import type { ClassActivations } from './neurashed/bridge'
+import { jsonProblem } from './jsonGuard'
 
 const id = z.string().min(1).max(100)
 const empty = z.strictObject({}).optional()
@@ -288,10 +289,18 @@ export class LabError extends Error {
 }
 
 /** Validate an incoming call; throws LabError('bad-request'|'unknown-method') with a readable message. */
-export function validateCall(method: string, params: unknown): { method: MethodName; params: any } {
-  if (!Object.prototype.hasOwnProperty.call(METHOD_SCHEMAS, method)) {
-    throw new LabError('unknown-method', `unknown method "${String(method).slice(0, 100)}"`)
+export function validateCall(method: unknown, params: unknown): { method: MethodName; params: any } {
+  if (typeof method !== 'string') {
+    // A number or boolean reads as itself; an object (`{"toString": "x"}`) is never converted to a string.
+    const shown = typeof method === 'number' || typeof method === 'boolean' ? `"${String(method)}"` : `(a ${method === null ? 'null' : typeof method}, not a name)`
+    throw new LabError('unknown-method', `unknown method ${shown}`)
   }
+  if (!Object.prototype.hasOwnProperty.call(METHOD_SCHEMAS, method)) {
+    throw new LabError('unknown-method', `unknown method "${method.slice(0, 100)}"`)
+  }
+  // Before the schema: a `__proto__` key anywhere, or nesting SQLite's JSON functions cannot read back.
+  const unsafe = jsonProblem(params)
+  if (unsafe) throw new LabError('bad-request', `invalid params for ${method}: ${unsafe.path ? `params.${unsafe.path}` : 'params'}: ${unsafe.message}`)
   const schema = METHOD_SCHEMAS[method as MethodName]
   const parsed = schema.safeParse(params === null ? undefined : params)
   if (!parsed.success) {

@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import type { Run, RunStatus } from './records'
 import { createRng } from './rng'
+import { ownValue, pathProblem } from './jsonGuard'
 
 const id = z.string().min(1).max(100)
 /** A dotted config path; array indices are numbers (`network.layers.0.units`), `*` means every element. */
@@ -14,6 +15,10 @@ const path = z
   .min(1)
   .max(200)
   .regex(/^[A-Za-z0-9_*]+(\.[A-Za-z0-9_*]+)*$/, 'a dotted config path, e.g. optimizer.learningRate or network.layers.0.units')
+  .superRefine((p, ctx) => {
+    const why = pathProblem(p)
+    if (why) ctx.addIssue({ code: 'custom', message: why })
+  })
 const scalar = z.union([z.number(), z.string().max(200), z.boolean()])
 
 export const sweepValuesParamSchema = z.strictObject({
@@ -105,18 +110,24 @@ export type Validate = (config: unknown) => { ok: true; config: any } | { ok: fa
 
 const segments = (p: string) => p.split('.')
 
+/** Own fields only: a path never reads or writes through a prototype (`constructor`, `__proto__`, `toString`). */
+const hasField = (obj: object, key: string) => Object.prototype.hasOwnProperty.call(obj, key)
+
 /** The value at a dotted path (`*` not allowed here), or undefined. */
 export function getPath(obj: unknown, p: string): unknown {
   let cur: any = obj
   for (const s of segments(p)) {
     if (cur == null || typeof cur !== 'object') return undefined
-    cur = Array.isArray(cur) ? cur[Number(s)] : cur[s]
+    if (Array.isArray(cur)) cur = /^\d+$/.test(s) ? cur[Number(s)] : undefined
+    else cur = hasField(cur, s) ? cur[s] : undefined
   }
   return cur
 }
 
 /** Why `p` cannot be set in `obj` (an intermediate field missing, an index out of range), or null. */
 export function checkPath(obj: unknown, p: string): string | null {
+  const unsafe = pathProblem(p)
+  if (unsafe) return unsafe
   const walk = (cur: any, segs: string[], done: string[]): string | null => {
     const [s, ...rest] = segs
     const here = [...done, s].join('.')
@@ -136,14 +147,16 @@ export function checkPath(obj: unknown, p: string): string | null {
     }
     if (s === '*') return `${done.join('.') || '(config)'} is not a list`
     if (!rest.length) return null // a leaf may be absent (an optional field); the study schema judges it
-    if (!(s in cur)) return `${here}: no such field`
+    if (!hasField(cur, s)) return `${here}: no such field`
     return walk(cur[s], rest, [...done, s])
   }
   return walk(obj, segments(p), [])
 }
 
-/** Set a dotted path in place (`*` sets every element of a list). */
+/** Set a dotted path in place (`*` sets every element of a list); a path checkPath refuses is refused here too. */
 export function setPath(obj: any, p: string, value: unknown): void {
+  const unsafe = pathProblem(p)
+  if (unsafe) throw new Error(`${p}: ${unsafe}`)
   const set = (cur: any, segs: string[]) => {
     const [s, ...rest] = segs
     const keys = s === '*' ? cur.map((_: unknown, i: number) => i) : [Array.isArray(cur) ? Number(s) : s]
@@ -164,7 +177,7 @@ export function paramLabels(params: { path: string; label?: string }[]): string[
   const short = (p: string, n: number) => {
     const segs = segments(p).filter((s) => s !== '*')
     const tail = segs.slice(-n)
-    if (n === 1) return ABBREVIATIONS[tail[0]] ?? tail[0]
+    if (n === 1) return ownValue(ABBREVIATIONS, tail[0]) ?? tail[0]
     return tail.join('.')
   }
   const labels = params.map((p) => p.label ?? short(p.path, 1))

@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { formatDuration, formatMetric } from '../../src-shared/format'
 import type { Run } from '../../src-shared/records'
-import { STUDIES, validateConfig, withDefaults } from '../../src-shared/studies'
+import { validateConfig, withDefaults } from '../../src-shared/studies'
+import { studyById, studyIds } from '../../src-shared/studyById'
 import { GALLERY_CARDS, GALLERY_STUDIES, PRESET_IDS, findCard, isBuilt, launchCard, notBuiltReason } from '../../src-shared/gallery'
 import { Lab } from '../engine/lab'
 import { resolveDataDir } from '../engine/paths'
@@ -82,8 +83,8 @@ async function commandRun(lab: Lab, file: string | undefined, opts: { template?:
   } else {
     throw new UsageError('run needs a config file or --template <id>')
   }
-  const study = STUDIES[source.studyId]
-  if (!study) throw new UsageError(`unknown study "${source.studyId}"; available: ${Object.keys(STUDIES).join(', ')}`)
+  const study = typeof source.studyId === 'string' ? studyById(source.studyId) : undefined
+  if (!study) throw new UsageError(`unknown study "${source.studyId}"; available: ${studyIds().join(', ')}`)
   const v = validateConfig(source.studyId, withDefaults(study.defaults, source.config))
   if (!v.ok) throw new UsageError(`invalid config: ${v.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`)
 

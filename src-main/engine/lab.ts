@@ -5,6 +5,7 @@
 import { LabError, validateCall, type EventName, type EventPayloads, type MethodName, type MethodResults } from '../../src-shared/contract'
 import type { EngineInfo, Settings } from '../../src-shared/records'
 import { STUDIES, allTemplates, validateConfig } from '../../src-shared/studies'
+import { studyById, studyIds } from '../../src-shared/studyById'
 import { parseBackendOverride, resolveBackend, type Resolution } from './compute/backend'
 import { JobQueue } from './runs/queue'
 import { classActivations } from './probes/classActivations'
@@ -212,6 +213,7 @@ export class Lab {
   }
 
   private checkConfig(studyId: string, config: unknown) {
+    if (!studyById(studyId)) throw new LabError('bad-request', `invalid config: study: unknown study "${studyId}"; available: ${studyIds().join(', ')}`)
     const v = validateConfig(studyId, config)
     if (!v.ok) throw new LabError('bad-request', `invalid config: ${v.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`)
     return v.config

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3'
-import { mkdirSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { ensureFolder } from '../paths'
 import { MIGRATIONS } from './migrations'
 
 export type Db = Database.Database
@@ -12,7 +13,7 @@ export const DB_FILE = 'lab.sqlite'
  * process never corrupts the file, foreign keys on, a busy timeout for the CLI and engine sharing it.
  */
 export function openDatabase(dataDir: string, migrations: string[] = MIGRATIONS): Db {
-  mkdirSync(dataDir, { recursive: true })
+  if (!existsSync(join(dataDir, DB_FILE))) ensureFolder(dataDir)
   const db = new Database(join(dataDir, DB_FILE))
   db.pragma('journal_mode = WAL')
   db.pragma('foreign_keys = ON')

@@ -6,7 +6,8 @@
  */
 import { LabError, type EventName, type EventPayloads } from '../../../src-shared/contract'
 import type { Run } from '../../../src-shared/records'
-import { STUDIES, validateConfig, withDefaults } from '../../../src-shared/studies'
+import { validateConfig, withDefaults } from '../../../src-shared/studies'
+import { studyById, studyIds } from '../../../src-shared/studyById'
 import {
   expandSweep,
   formatProblems,
@@ -67,8 +68,8 @@ export class Sweeps {
       if (!e) throw new LabError('not-found', `invalid sweep: base: experiment ${id} not found`)
       return { studyId: e.studyId, config: e.config, experimentId: e.id, name: e.name }
     }
-    const study = STUDIES[b.study]
-    if (!study) throw new LabError('bad-request', `invalid sweep: base.study: unknown study "${b.study}"; available: ${Object.keys(STUDIES).join(', ')}`)
+    const study = studyById(b.study)
+    if (!study) throw new LabError('bad-request', `invalid sweep: base.study: unknown study "${b.study}"; available: ${studyIds().join(', ')}`)
     const config = withDefaults(study.defaults, b.config)
     const v = validateConfig(b.study, config)
     if (!v.ok) throw new LabError('bad-request', `invalid sweep: ${v.problems.map((p) => `base.config.${p.path}: ${p.message}`).join('; ')}`)
