@@ -69,7 +69,9 @@ export const sweepSpecSchema = z
     /** Seed of the random sampling itself (default 0): the same spec gives the same runs. */
     sampleSeed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
     /** N (seeds 0 … N−1) or the list of seeds; the config field `seed`. Default: the base config's seed. */
-    seeds: z.union([z.number().int().min(1).max(MAX_SWEEP_RUNS), z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(MAX_SWEEP_RUNS)]).optional()
+    seeds: z.union([z.number().int().min(1).max(MAX_SWEEP_RUNS), z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(MAX_SWEEP_RUNS)]).optional(),
+    /** How many of the sweep's runs train at once — the sweep's own choice; default: Settings → runs in parallel. */
+    concurrency: z.number().int().min(1).max(16).optional()
   })
   .superRefine((s, ctx) => {
     if (s.mode === 'random' && s.samples === undefined) ctx.addIssue({ code: 'custom', path: ['samples'], message: 'random mode needs samples (how many parameter draws)' })
@@ -200,6 +202,14 @@ export function formatValue(v: unknown): string {
     return String(Number(v.toPrecision(3)))
   }
   return String(v)
+}
+
+/**
+ * A sweep run's name: its experiment, then its values (`Spirals · lr=0.01 seed=2`), so it reads on its own
+ * in the runs table beside other experiments' sweeps.
+ */
+export function sweepRunName(experimentName: string, cell: string): string {
+  return `${experimentName} · ${cell}`.slice(0, 200)
 }
 
 export function cellName(labels: string[], values: unknown[], seed: number | null): string {

@@ -196,7 +196,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'dataset') return await commandDataset(lab, rest, values)
     if (command === 'export') return await commandExport(lab, rest[0], { out: values.out, json: values.json })
     if (command === 'import') return await commandImport(lab, rest[0], { json: values.json })
-    if (command === 'sweep') return await commandSweep(lab, rest[0], { json: values.json })
+    if (command === 'sweep') return await commandSweep(lab, rest[0], { json: values.json, concurrency })
     if (command === 'run') return await commandRun(lab, rest[0], { template: values.template, preset: values.preset, name: values.name, json: values.json })
     if (command === 'list') {
       const runs = lab.store.runs.list()

@@ -183,6 +183,20 @@ describe('store: runs', () => {
     }
   })
 
+  test('runs that share a creation time list in sweep-cell order, the newest launch first', () => {
+    const store = openStore(tempDir())
+    try {
+      const mk = (name: string, createdAt: number, sweepIndex?: number) => store.runs.create({ experimentId: null, name, studyId: 'training', config: {}, seed: 1, createdAt, sweepIndex, sweepId: sweepIndex === undefined ? undefined : 's' })
+      // inserted out of cell order, all at one time (as a sweep launch or a retry of several cells)
+      for (const i of [3, 0, 2, 1]) mk(`cell ${i}`, 1000, i)
+      mk('older', 999)
+      mk('newer', 1001)
+      expect(store.runs.list().map((r) => r.name)).toEqual(['newer', 'cell 0', 'cell 1', 'cell 2', 'cell 3', 'older'])
+    } finally {
+      store.close()
+    }
+  })
+
   test('recover: running runs of a dead owner become interrupted, queued ones are adopted, live owners are left alone', () => {
     const store = openStore(tempDir())
     try {

@@ -17,6 +17,10 @@ export type Emit = <E extends EventName>(event: E, payload: EventPayloads[E]) =>
 interface Job {
   runId: string
   name: string
+  /** The sweep this run belongs to (its runs share the sweep's own "runs in parallel"), or null. */
+  group: string | null
+  /** How many runs of `group` may run at once; null: the queue's concurrency. */
+  groupLimit: number | null
   worker: Worker | null
   abort: Int32Array<SharedArrayBuffer>
   startedAt: number | null
@@ -59,9 +63,13 @@ export class JobQueue {
     const run = this.opts.store.runs.get(runId)
     if (!run) throw new Error(`run ${runId} not found`)
     const batchSize = typeof (run.config as any)?.batchSize === 'number' ? (run.config as any).batchSize : null
+    // A sweep's runs in parallel is the sweep's own choice (its spec), never the global setting.
+    const sweepLimit = run.sweepId ? this.opts.store.sweeps.get(run.sweepId)?.spec.concurrency : undefined
     this.waiting.push({
       runId,
       name: run.name,
+      group: run.sweepId,
+      groupLimit: sweepLimit ?? null,
       worker: null,
       abort: new Int32Array(new SharedArrayBuffer(4)),
       startedAt: null,
@@ -143,9 +151,34 @@ export class JobQueue {
     await Promise.all([...jobs.map((j) => j.worker?.terminate()), ...idle.map((w) => w.terminate())])
   }
 
+  /**
+   * Whether a waiting job may start now. A plain run: while fewer than `concurrency` runs are running. A
+   * run of a sweep with its own limit: while fewer than that many of the sweep's runs are running and the
+   * total stays within the larger of the two (a sweep of 4 in parallel uses 4 slots, not 4 + the others).
+   */
+  private canStart(job: Job): boolean {
+    if (job.groupLimit === null) return this.running.size < this.concurrency
+    let inGroup = 0
+    for (const j of this.running.values()) if (j.group === job.group) inGroup++
+    return inGroup < job.groupLimit && this.running.size < Math.max(this.concurrency, job.groupLimit)
+  }
+
+  /** The most runs that can run at once given what is queued (how many warm workers are worth keeping). */
+  private capacity(): number {
+    let n = this.concurrency
+    for (const j of [...this.running.values(), ...this.waiting]) if (j.groupLimit !== null && j.groupLimit > n) n = j.groupLimit
+    return n
+  }
+
   private pump(): void {
-    while (this.running.size < this.concurrency && this.waiting.length) {
-      const job = this.waiting.shift()!
+    // In queue order; a job that must wait does not hold up later ones that may start (another sweep's runs).
+    for (let i = 0; i < this.waiting.length; ) {
+      const job = this.waiting[i]
+      if (!this.canStart(job)) {
+        i++
+        continue
+      }
+      this.waiting.splice(i, 1)
       this.start(job)
     }
     if (!this.running.size && !this.waiting.length) {
@@ -207,9 +240,9 @@ export class JobQueue {
     return worker
   }
 
-  /** A worker that finished its run cleanly serves the next one (up to `concurrency` kept warm). */
+  /** A worker that finished its run cleanly serves the next one (up to as many as can run at once kept warm). */
   private release(worker: Worker): void {
-    if (this.idleWorkers.length >= this.concurrency) {
+    if (this.idleWorkers.length >= this.capacity()) {
       void worker.terminate()
       return
     }

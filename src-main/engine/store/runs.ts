@@ -122,14 +122,14 @@ export class RunStore {
     this.insertSeries = db.prepare('INSERT INTO series (run_id, key, step, payload) VALUES (?, ?, ?, ?)')
   }
 
-  create(r: { experimentId: string | null; name: string; studyId: string; config: unknown; seed: number; sweepId?: string; sweepIndex?: number; ownerPid?: number }): Run {
+  create(r: { experimentId: string | null; name: string; studyId: string; config: unknown; seed: number; sweepId?: string; sweepIndex?: number; ownerPid?: number; createdAt?: number }): Run {
     const id = randomUUID()
     this.db
       .prepare(
         `INSERT INTO runs (id, experiment_id, name, study_id, config, seed, status, created_at, sweep_id, sweep_index, owner_pid)
          VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)`
       )
-      .run(id, r.experimentId, r.name, r.studyId, JSON.stringify(r.config), r.seed, Date.now(), r.sweepId ?? null, r.sweepIndex ?? null, r.ownerPid ?? process.pid)
+      .run(id, r.experimentId, r.name, r.studyId, JSON.stringify(r.config), r.seed, r.createdAt ?? Date.now(), r.sweepId ?? null, r.sweepIndex ?? null, r.ownerPid ?? process.pid)
     return this.get(id)!
   }
 
@@ -139,9 +139,11 @@ export class RunStore {
   }
 
   list(filter: { experimentId?: string } = {}): Run[] {
+    // Newest first; a sweep's runs share one creation time, so ties go by cell, then by insertion.
+    const order = 'ORDER BY created_at DESC, sweep_index, rowid DESC'
     const rows = filter.experimentId
-      ? this.db.prepare('SELECT * FROM runs WHERE experiment_id = ? AND deleted_at IS NULL ORDER BY created_at DESC').all(filter.experimentId)
-      : this.db.prepare('SELECT * FROM runs WHERE deleted_at IS NULL ORDER BY created_at DESC').all()
+      ? this.db.prepare(`SELECT * FROM runs WHERE experiment_id = ? AND deleted_at IS NULL ${order}`).all(filter.experimentId)
+      : this.db.prepare(`SELECT * FROM runs WHERE deleted_at IS NULL ${order}`).all()
     return (rows as RunRow[]).map(toRun)
   }
 

@@ -16,6 +16,7 @@ import {
   parseSweepSpec,
   sweepColumns,
   sweepProgress,
+  sweepRunName,
   type Sweep,
   type SweepDetail,
   type SweepRunRow,
@@ -46,10 +47,17 @@ export class Sweeps {
     const name = spec.name ?? `${base.name} sweep`
     const { sweep, runs } = store.db.transaction(() => {
       let experimentId = base.experimentId
-      if (!experimentId) experimentId = store.experiments.create({ name, studyId: base.studyId, config: base.config }).id
+      let experimentName = base.name
+      if (!experimentId) {
+        experimentId = store.experiments.create({ name, studyId: base.studyId, config: base.config }).id
+        experimentName = name
+      }
       const sweep = store.sweeps.create({ name, experimentId, studyId: base.studyId, spec })
+      // One creation time for the whole launch (the clock may tick between inserts): the runs list then
+      // keeps them together, in cell order.
+      const createdAt = sweep.createdAt
       const runs = expanded.cells.map((c) =>
-        store.runs.create({ experimentId, name: c.name, studyId: base.studyId, config: c.config, seed: c.seed, sweepId: sweep.id, sweepIndex: c.index })
+        store.runs.create({ experimentId, name: sweepRunName(experimentName, c.name), studyId: base.studyId, config: c.config, seed: c.seed, sweepId: sweep.id, sweepIndex: c.index, createdAt })
       )
       return { sweep, runs }
     })()
@@ -136,10 +144,11 @@ export class Sweeps {
     const { store, queue, emit } = this.deps
     const { rows } = this.rows(s)
     const again = rows.filter((r) => isRetryable(r.run.status))
+    const createdAt = Date.now()
     const created = store.db.transaction(() =>
       again.map((r) => {
         const old = store.runs.get(r.run.id)!
-        return store.runs.create({ experimentId: old.experimentId, name: old.name, studyId: old.studyId, config: old.config, seed: old.seed, sweepId: s.id, sweepIndex: r.index })
+        return store.runs.create({ experimentId: old.experimentId, name: old.name, studyId: old.studyId, config: old.config, seed: old.seed, sweepId: s.id, sweepIndex: r.index, createdAt })
       })
     )()
     for (const r of created) queue.enqueue(r.id)
