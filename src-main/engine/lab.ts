@@ -13,11 +13,11 @@ import { basename } from 'node:path'
 import { GENERATORS, findGenerator } from '../../src-shared/generators'
 import { BUILTIN_MNIST_ID } from './datasets/builtin'
 import { generate } from './datasets/generators'
-import { DatasetJobs } from './datasets/jobs'
+import { DatasetJobs, removeQuietly } from './datasets/jobs'
 import { displayName } from './datasets/importers'
 import { PreviewError, Previewer } from './datasets/preview'
 import { openStore, type LabStore } from './store'
-import { preferredDataDir, resolveDataDir, setPreferredDataDir, type DataDirSource } from './paths'
+import { preferredDataDir, removeStaleUploads, resolveDataDir, setPreferredDataDir, uploadFolderOf, type DataDirSource } from './paths'
 import { version } from './version'
 import { Sweeps } from './sweeps/sweeps'
 import { RunExportError, exportRun, importRun, readRunExport } from './runs/runExport'
@@ -104,6 +104,7 @@ export class Lab {
     }
     const { adopted } = store.runs.recover(process.pid, isAlive)
     for (const id of adopted) lab.queue.enqueue(id)
+    removeStaleUploads(opts.dataDir)
     if (opts.builtins !== false) lab.scheduleBuiltins(Date.now() + BUILTIN_MAX_DEFER_MS)
     return lab
   }
@@ -330,12 +331,15 @@ export class Lab {
         return doc
       },
       'runs.import': (p) => {
+        const upload = uploadFolderOf(p.path, this.opts.dataDir)
         let run
         try {
-          run = importRun(store, readRunExport(p.path))
+          run = importRun(store, readRunExport(p.path, upload ? basename(p.path) : p.path))
         } catch (err) {
           if (err instanceof RunExportError) throw new LabError('bad-request', err.message)
           throw err
+        } finally {
+          if (upload) removeQuietly(upload)
         }
         this.emit('runs.changed', { runId: run.id })
         return run
@@ -436,7 +440,11 @@ export class Lab {
       },
       'datasets.import': (p) => {
         const label = `Import ${displayName(basename(p.paths[0]))}${p.paths.length > 1 ? ` + ${p.paths.length - 1} more` : ''}`
-        return this.datasetJobs.start(label, { op: 'import', options: p })
+        // Uploaded files are the job's to remove when it ends; messages name them by their own file name.
+        const uploads = p.paths.map((path: string) => uploadFolderOf(path, this.opts.dataDir))
+        const shownAs = p.paths.map((path: string, i: number) => (uploads[i] ? basename(path) : path))
+        const cleanup = [...new Set(uploads.filter((u: string | null): u is string => u !== null))]
+        return this.datasetJobs.start(label, { op: 'import', options: { ...p, shownAs } }, undefined, cleanup)
       },
       'datasets.transform': (p) => {
         const d = store.datasets.get(p.id)

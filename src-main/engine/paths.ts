@@ -1,6 +1,6 @@
-import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 
 export type DataDirSource = 'flag' | 'env' | 'setting' | 'default'
 
@@ -16,6 +16,47 @@ export function appDir(env: NodeJS.ProcessEnv = process.env, platform = process.
 }
 
 const LOCATION_FILE = 'location.json'
+
+/** Where serve mode's uploads wait for their import (each in its own folder, removed when the import ends). */
+export function uploadsDir(dataDir: string): string {
+  return join(resolve(dataDir), 'uploads')
+}
+
+/**
+ * Remove upload folders older than `maxAgeMs`: what a browser uploaded but never imported, or what a
+ * crash left. Only a process that runs work calls this (at start-up), so no import in flight is touched.
+ */
+export function removeStaleUploads(dataDir: string, maxAgeMs = 24 * 3600_000, now = Date.now()): number {
+  const root = uploadsDir(dataDir)
+  let removed = 0
+  let names: string[]
+  try {
+    names = readdirSync(root)
+  } catch {
+    return 0
+  }
+  for (const name of names) {
+    try {
+      const at = join(root, name)
+      if (now - lstatSync(at).mtimeMs > maxAgeMs) {
+        rmSync(at, { recursive: true, force: true })
+        removed++
+      }
+    } catch {
+      // another process removed it first
+    }
+  }
+  return removed
+}
+
+/** The upload folder (`<uploads>/<id>`) holding `path`, or null when `path` is not an upload of this data directory. */
+export function uploadFolderOf(path: string, dataDir: string): string | null {
+  const root = uploadsDir(dataDir)
+  const rel = relative(root, resolve(path))
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return null
+  const [id, ...rest] = rel.split(sep)
+  return rest.length ? join(root, id) : null
+}
 
 /** Where the store lives: `--data-dir`, else LAB_DATA_DIR, else the folder chosen in Settings, else appDir(). */
 export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.env): { dataDir: string; source: DataDirSource } {

@@ -28,6 +28,8 @@ export interface ImportOptions {
   labelColumn?: string | number
   header?: boolean
   classNames?: string[]
+  /** How each path reads in messages and provenance (set by the engine: an upload shows its own file name). */
+  shownAs?: string[]
 }
 
 export interface Imported {
@@ -80,7 +82,7 @@ async function firstBytes(path: string): Promise<Buffer> {
 }
 
 export async function importFiles(opts: ImportOptions, progress: Progress): Promise<Imported> {
-  const files = opts.paths.map(inspect)
+  const files = opts.paths.map((p, i) => inspect(p, opts.shownAs?.[i] ?? p))
   const heads = await Promise.all(files.map((f) => firstBytes(f.path)))
   let format = opts.format && opts.format !== 'auto' ? opts.format : detectFormat(files[0], heads[0])
   const total = files.reduce((a, f) => a + f.bytes, 0)
@@ -213,7 +215,7 @@ async function importIdx(files: SourceFile[], counter: Counter, opts: ImportOpti
   }
   const y = Int32Array.from(lab.data)
   // Uploaded files lose their folder, so the official Fashion-MNIST label files are also known by content.
-  const where = files.map((f) => f.path.toLowerCase()).join(' ')
+  const where = files.map((f) => f.shown.toLowerCase()).join(' ')
   const labelsHash = createHash('sha256').update(lab.data).digest('hex')
   const detected =
     where.includes('kmnist') ? KMNIST_CLASSES : where.includes('fashion') || FASHION_MNIST_LABEL_SHA256.has(labelsHash) ? FASHION_MNIST_CLASSES : null

@@ -12,6 +12,8 @@ export class InputError extends Error {}
 
 export interface SourceFile {
   path: string
+  /** The path as messages and provenance show it: the path itself, or an upload's own file name. */
+  shown: string
   name: string
   bytes: number
   gzip: boolean
@@ -25,15 +27,16 @@ export interface FileRecord {
   gzip: boolean
 }
 
-export function inspect(path: string): SourceFile {
+export function inspect(path: string, shown = path): SourceFile {
   let bytes: number
   try {
     const st = statSync(path)
-    if (!st.isFile()) throw new InputError(`${path} is not a file`)
+    if (!st.isFile()) throw new InputError(`${shown} is not a file`)
     bytes = st.size
   } catch (err) {
     if (err instanceof InputError) throw err
-    throw new InputError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`)
+    const code = (err as NodeJS.ErrnoException).code
+    throw new InputError(`cannot read ${shown}: ${code === 'ENOENT' ? 'no such file' : (code ?? (err as Error).message)}`)
   }
   const head = Buffer.alloc(2)
   const fd = openSync(path, 'r')
@@ -42,7 +45,7 @@ export function inspect(path: string): SourceFile {
   } finally {
     closeSync(fd)
   }
-  return { path, name: basename(path), bytes, gzip: bytes >= 2 && head[0] === 0x1f && head[1] === 0x8b }
+  return { path, shown, name: basename(shown), bytes, gzip: bytes >= 2 && head[0] === 0x1f && head[1] === 0x8b }
 }
 
 /** Counts bytes read from disk across the files of one job. */
@@ -79,7 +82,7 @@ export function readChunks(file: SourceFile, counter: ByteCounter): { chunks: As
     chunks: iterate(),
     record: () => {
       digest ??= hash.digest('hex')
-      return { name: file.name, path: file.path, bytes: file.bytes, sha256: digest, gzip: file.gzip }
+      return { name: file.name, path: file.shown, bytes: file.bytes, sha256: digest, gzip: file.gzip }
     }
   }
 }

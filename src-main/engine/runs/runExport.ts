@@ -175,16 +175,16 @@ function readFolder(dir: string): RunExport {
   return parseRunExport({ ...manifest.data, scalars, series, artifacts }, dir)
 }
 
-/** Read an exported run: a `.json` document or an exported folder. */
-export function readRunExport(path: string): RunExport {
+/** Read an exported run: a `.json` document or an exported folder. `shown` is how messages name it (an upload: its own file name). */
+export function readRunExport(path: string, shown = path): RunExport {
   let isDir: boolean
   try {
     isDir = statSync(path).isDirectory()
   } catch (err) {
-    throw new RunExportError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`)
+    throw new RunExportError(`cannot read ${shown}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`)
   }
   if (isDir) return readFolder(path)
-  return parseRunExport(parseJson(readFileSync(path, 'utf8'), path), path)
+  return parseRunExport(parseJson(readFileSync(path, 'utf8'), shown), shown)
 }
 
 /**
