@@ -70,8 +70,10 @@ export const METHOD_SCHEMAS = {
   'runs.scalarsMany': z.strictObject({ ids: z.array(id).min(1).max(2000), keys: z.array(z.string().max(200)).max(1000).optional() }),
   /** The same as runs.scalarsMany with every column packed as base64 Float64 (the compare view's fetch). */
   'runs.scalarsPacked': z.strictObject({ ids: z.array(id).min(1).max(2000), keys: z.array(z.string().max(200)).max(1000).optional() }),
-  /** The run as one portable document (config, metadata, scalars, series, artifacts). */
+  /** The run as one portable document (config, metadata, scalars, series, artifacts), for runs small enough for one message. */
   'runs.export': z.strictObject({ id }),
+  /** Write the run's export where the engine runs: a .json document or (format 'folder', or a path without .json) a folder. Any size; in a worker. */
+  'runs.exportTo': z.strictObject({ id, path: z.string().min(1).max(4096), format: z.enum(['json', 'folder']).optional() }),
   /** Import an exported run (a .json document or an exported folder) as a new run. */
   'runs.import': z.strictObject({ path: z.string().min(1).max(4096) }),
   /** A finished training MLP's mean hidden activations per class (the neurashed bridge view). */
@@ -180,6 +182,7 @@ export interface MethodResults {
   'runs.scalarsMany': Record<string, Record<string, ScalarSeries>>
   'runs.scalarsPacked': Record<string, Record<string, PackedSeries>>
   'runs.export': RunExport
+  'runs.exportTo': { runId: string; path: string; format: 'json' | 'folder'; bytes: number }
   'runs.import': Run
   'runs.classActivations': ClassActivations
   'runs.artifacts': ArtifactInfo[]

@@ -3,13 +3,13 @@
  * contract method. The engine process (IPC / WebSocket) and the CLI (in-process) both wrap a Lab.
  */
 import { LabError, validateCall, type EventName, type EventPayloads, type MethodName, type MethodResults } from '../../src-shared/contract'
-import type { EngineInfo, Settings } from '../../src-shared/records'
+import type { EngineInfo, Run, Settings } from '../../src-shared/records'
 import { STUDIES, allTemplates, validateConfig } from '../../src-shared/studies'
 import { studyById, studyIds } from '../../src-shared/studyById'
 import { parseBackendOverride, resolveBackend, type Resolution } from './compute/backend'
-import { JobQueue } from './runs/queue'
+import { JobQueue, type QueueOptions } from './runs/queue'
 import { classActivations } from './probes/classActivations'
-import { basename } from 'node:path'
+import { basename, resolve } from 'node:path'
 import { GENERATORS, findGenerator } from '../../src-shared/generators'
 import { BUILTIN_MNIST_ID } from './datasets/builtin'
 import { generate } from './datasets/generators'
@@ -20,7 +20,8 @@ import { openStore, type LabStore } from './store'
 import { preferredDataDir, removeStaleUploads, resolveDataDir, setPreferredDataDir, uploadFolderOf, type DataDirSource } from './paths'
 import { version } from './version'
 import { Sweeps } from './sweeps/sweeps'
-import { RunExportError, exportRun, importRun, readRunExport } from './runs/runExport'
+import { RunExportError } from './runs/runExport'
+import { RunTransfers, TransferInputError, TransferNotFound } from './runs/transfers'
 
 export type EventListener = <E extends EventName>(event: E, payload: EventPayloads[E]) => void
 
@@ -36,8 +37,23 @@ export interface LabOptions {
   concurrency?: number
   /** The built dataset-job worker (default: datasetWorker.js beside workerUrl). */
   datasetWorkerUrl?: URL
+  /** The built run-transfer worker (default: runTransferWorker.js beside workerUrl). */
+  transferWorkerUrl?: URL
   /** Create missing built-in datasets (the MNIST sample) in the background after open (default true). */
   builtins?: boolean
+  /**
+   * 'work' (default): this process runs work — it recovers what a stopped process left (interrupted runs,
+   * cut-off imports, old uploads). 'read': it only reads (CLI list, show, export) — the store is opened
+   * read-only and nothing is recovered, adopted or written.
+   */
+  access?: 'work' | 'read'
+  /**
+   * Take over runs left queued by a process that is gone and run them (default true: the engine). The CLI's
+   * run and sweep pass false — their queue is their own work; the next engine picks those runs up.
+   */
+  adoptQueued?: boolean
+  /** Limits of the run queue (tests make them small). */
+  queueLimits?: Pick<QueueOptions, 'maxSeriesBytes' | 'recycleAboveRssBytes'>
 }
 
 type Handlers = { [M in MethodName]: (params: any) => MethodResults[M] | Promise<MethodResults[M]> }
@@ -65,6 +81,7 @@ export class Lab {
   readonly datasetJobs: DatasetJobs
   private readonly previewer: Previewer
   readonly sweeps: Sweeps
+  readonly transfers: RunTransfers
 
   private constructor(
     readonly store: LabStore,
@@ -77,7 +94,8 @@ export class Lab {
       emit: (e, p) => this.emit(e, p),
       backend: () => this.resolution.backend,
       workerUrl: opts.workerUrl,
-      concurrency: opts.concurrency ?? settings.concurrency
+      concurrency: opts.concurrency ?? settings.concurrency,
+      ...opts.queueLimits
     })
     this.datasetJobs = new DatasetJobs({
       workerUrl: opts.datasetWorkerUrl ?? new URL('./datasetWorker.js', opts.workerUrl),
@@ -86,6 +104,7 @@ export class Lab {
       emit: (e, p) => this.emit(e, p)
     })
     this.previewer = new Previewer(store.datasets)
+    this.transfers = new RunTransfers({ workerUrl: opts.transferWorkerUrl ?? new URL('./runTransferWorker.js', opts.workerUrl), dataDir: opts.dataDir })
     this.sweeps = new Sweeps({ store, queue: this.queue, emit: (e, p) => this.emit(e, p) })
     this.on((event, payload) => {
       if (event === 'run.status') this.sweeps.onRunStatus((payload as EventPayloads['run.status']).runId)
@@ -94,7 +113,8 @@ export class Lab {
   }
 
   static async open(opts: LabOptions): Promise<Lab> {
-    const store = openStore(opts.dataDir)
+    const readOnly = opts.access === 'read'
+    const store = openStore(opts.dataDir, { readOnly })
     const lab = new Lab(store, opts)
     try {
       await lab.applyBackend(store.settings.get().backend)
@@ -102,7 +122,9 @@ export class Lab {
       store.close()
       throw err
     }
-    const { adopted } = store.runs.recover(process.pid, isAlive)
+    // Only a process that runs work recovers: a read-only command must not re-own (and then lose) queued runs.
+    if (readOnly) return lab
+    const { adopted } = store.runs.recover(process.pid, isAlive, { adopt: opts.adoptQueued !== false })
     for (const id of adopted) lab.queue.enqueue(id)
     removeStaleUploads(opts.dataDir)
     if (opts.builtins !== false) lab.scheduleBuiltins(Date.now() + BUILTIN_MAX_DEFER_MS)
@@ -197,8 +219,20 @@ export class Lab {
     this.closing = true
     if (this.builtinTimer) clearTimeout(this.builtinTimer)
     await this.datasetJobs.shutdown()
+    await this.transfers.shutdown()
     await this.queue.shutdown()
     this.store.close()
+  }
+
+  /** A transfer's errors as the caller's: a bad file or an unknown run is theirs, anything else internal. */
+  private async transfer<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (err) {
+      if (err instanceof TransferNotFound) throw new LabError('not-found', err.message)
+      if (err instanceof TransferInputError || err instanceof RunExportError) throw new LabError('bad-request', err.message)
+      throw err
+    }
   }
 
   private requireRun(id: string) {
@@ -325,19 +359,19 @@ export class Lab {
       'runs.table': () => store.runs.table(),
       'runs.scalarsMany': (p) => store.runs.scalarsMany(p.ids, p.keys),
       'runs.scalarsPacked': (p) => store.runs.scalarsPacked(p.ids, p.keys),
-      'runs.export': (p) => {
-        const doc = exportRun(store, p.id)
-        if (!doc) throw new LabError('not-found', `run ${p.id} not found`)
-        return doc
+      // Export and import run in a worker (RunTransfers): the engine keeps answering whatever the run's size.
+      'runs.export': (p) => this.transfer(() => this.transfers.document(p.id)),
+      'runs.exportTo': async (p) => {
+        const path = resolve(p.path)
+        const format = p.format ?? (/\.json$/i.test(path) ? 'json' : 'folder')
+        const bytes = await this.transfer(() => this.transfers.exportTo(p.id, path, format))
+        return { runId: p.id, path, format, bytes }
       },
-      'runs.import': (p) => {
+      'runs.import': async (p) => {
         const upload = uploadFolderOf(p.path, this.opts.dataDir)
-        let run
+        let run: Run
         try {
-          run = importRun(store, readRunExport(p.path, upload ? basename(p.path) : p.path))
-        } catch (err) {
-          if (err instanceof RunExportError) throw new LabError('bad-request', err.message)
-          throw err
+          run = await this.transfer(() => this.transfers.importFrom(p.path, upload ? basename(p.path) : p.path))
         } finally {
           if (upload) removeQuietly(upload)
         }
@@ -441,9 +475,10 @@ export class Lab {
       'datasets.import': (p) => {
         const label = `Import ${displayName(basename(p.paths[0]))}${p.paths.length > 1 ? ` + ${p.paths.length - 1} more` : ''}`
         // Uploaded files are the job's to remove when it ends; messages name them by their own file name.
-        const uploads = p.paths.map((path: string) => uploadFolderOf(path, this.opts.dataDir))
-        const shownAs = p.paths.map((path: string, i: number) => (uploads[i] ? basename(path) : path))
-        const cleanup = [...new Set(uploads.filter((u: string | null): u is string => u !== null))]
+        const paths: string[] = p.paths
+        const uploads = paths.map((path) => uploadFolderOf(path, this.opts.dataDir))
+        const shownAs = paths.map((path, i) => (uploads[i] ? basename(path) : path))
+        const cleanup = [...new Set(uploads.filter((u): u is string => u !== null))]
         return this.datasetJobs.start(label, { op: 'import', options: { ...p, shownAs } }, undefined, cleanup)
       },
       'datasets.transform': (p) => {
@@ -468,7 +503,11 @@ export class Lab {
           throw err
         }
       },
-      'trash.empty': () => store.experiments.emptyTrash()
+      'trash.empty': async () => {
+        const removed = await this.transfer(() => this.transfers.emptyTrash())
+        this.emit('runs.changed', { runId: null })
+        return removed
+      }
     }
   }
 }

@@ -22,12 +22,22 @@ export function uploadsDir(dataDir: string): string {
   return join(resolve(dataDir), 'uploads')
 }
 
+/** Where serve mode writes a run's export before streaming it to the browser (removed once sent). */
+export function exportsDir(dataDir: string): string {
+  return join(resolve(dataDir), 'exports')
+}
+
 /**
- * Remove upload folders older than `maxAgeMs`: what a browser uploaded but never imported, or what a
- * crash left. Only a process that runs work calls this (at start-up), so no import in flight is touched.
+ * Remove upload folders (and export files) older than `maxAgeMs`: what a browser uploaded but never
+ * imported, or what a crash left. Only a process that runs work calls this (at start-up), so no import in flight is touched.
  */
 export function removeStaleUploads(dataDir: string, maxAgeMs = 24 * 3600_000, now = Date.now()): number {
-  const root = uploadsDir(dataDir)
+  let removed = 0
+  for (const root of [uploadsDir(dataDir), exportsDir(dataDir)]) removed += removeOld(root, maxAgeMs, now)
+  return removed
+}
+
+function removeOld(root: string, maxAgeMs: number, now: number): number {
   let removed = 0
   let names: string[]
   try {

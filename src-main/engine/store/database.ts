@@ -9,19 +9,44 @@ export type Db = Database.Database
 export const DB_FILE = 'lab.sqlite'
 
 /**
+ * How long a write waits for another process's write transaction before SQLITE_BUSY. Every long write of
+ * the lab (run import, emptying the trash) is cut into transactions far shorter than this, so a second
+ * process on the same store waits instead of failing.
+ */
+export const BUSY_TIMEOUT_MS = 5000
+
+/**
  * Open (or create) the lab database in `dataDir`: WAL so readers never block the writer and a killed
  * process never corrupts the file, foreign keys on, a busy timeout for the CLI and engine sharing it.
+ * `readOnly`: a connection that cannot write (read-only CLI commands) — it never takes the write lock, so
+ * it neither waits for nor blocks the engine. A store that does not exist yet, or needs a migration, is
+ * first created or migrated by a brief writing open.
  */
-export function openDatabase(dataDir: string, migrations: string[] = MIGRATIONS): Db {
-  if (!existsSync(join(dataDir, DB_FILE))) ensureFolder(dataDir)
-  const db = new Database(join(dataDir, DB_FILE))
+export function openDatabase(dataDir: string, migrations: string[] = MIGRATIONS, opts: { readOnly?: boolean } = {}): Db {
+  const file = join(dataDir, DB_FILE)
+  if (opts.readOnly && existsSync(file)) {
+    const db = new Database(file, { readonly: true, fileMustExist: true })
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
+    if (schemaVersion(db) === migrations.length) return db
+    db.close()
+    openDatabase(dataDir, migrations).close()
+    return openDatabase(dataDir, migrations, opts)
+  }
+  if (!existsSync(file)) ensureFolder(dataDir)
+  const db = new Database(file)
   db.pragma('journal_mode = WAL')
   db.pragma('foreign_keys = ON')
-  db.pragma('busy_timeout = 5000')
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
   // NORMAL is durable against process crashes in WAL mode (only an OS crash can lose the last commits).
   db.pragma('synchronous = NORMAL')
   migrate(db, migrations)
   return db
+}
+
+/** SQLITE_BUSY (or LOCKED): another connection holds the lock past the busy timeout; the write may be retried. */
+export function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
 }
 
 export function schemaVersion(db: Db): number {

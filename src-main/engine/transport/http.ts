@@ -12,7 +12,8 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import type { WireMessage } from '../../../src-shared/contract'
 import type { Lab } from '../lab'
 import { answer } from './wire'
-import { ensureFolder, uploadsDir } from '../paths'
+import { ClientChannel } from './clientChannel'
+import { ensureFolder, exportsDir, uploadsDir } from '../paths'
 
 export const RENDERER_CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; worker-src 'self' blob:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
@@ -103,6 +104,47 @@ function receiveUpload(req: IncomingMessage, res: ServerResponse, url: URL, uplo
   req.pipe(out)
 }
 
+/** A run's name as a download's file name (quotes and controls out; the full name also as UTF-8). */
+function attachment(name: string): string {
+  const file = `${name.replace(/[/\\:*?"<>|\u0000-\u001f]/g, '_').trim() || 'run'}.json`
+  return `attachment; filename="${file.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file)}`
+}
+
+/**
+ * GET /export/run?id=<run id>: the run's export document as a download, streamed. The engine's transfer
+ * worker writes it to `<dataDir>/exports/` (any size, without blocking the engine), then it is streamed
+ * from disk and removed — never one message or one string in memory.
+ */
+async function sendRunExport(lab: Lab, id: string, res: ServerResponse): Promise<void> {
+  const fail = (code: number, message: string) => {
+    if (res.headersSent) return void res.destroy()
+    res.writeHead(code, { 'content-type': 'application/json; charset=utf-8' })
+    res.end(JSON.stringify({ error: message }))
+  }
+  const run = id ? lab.store.runs.get(id) : undefined
+  if (!run) return fail(404, `run ${id.slice(0, 100)} not found`)
+  let file: string | null = null
+  const remove = () => file && rmSync(file, { force: true })
+  try {
+    file = join(ensureFolder(exportsDir(lab.info().dataDir), 'the exports folder'), `${randomUUID()}.json`)
+    await lab.transfers.exportTo(run.id, file, 'json')
+  } catch (err) {
+    remove()
+    return fail(500, `cannot export the run: ${(err as Error).message}`)
+  }
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    'content-length': String(statSync(file).size),
+    'content-disposition': attachment(run.name),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff'
+  })
+  const stream = createReadStream(file)
+  stream.on('error', () => res.destroy())
+  res.on('close', remove)
+  stream.pipe(res)
+}
+
 export interface Served {
   server: Server
   port: number
@@ -168,6 +210,10 @@ export async function serve(lab: Lab, opts: ServeOptions): Promise<Served> {
       if (req.method !== 'POST') return refuse(res, 405, 'Method not allowed: POST the file to /upload?name=<file name>')
       return receiveUpload(req, res, url, opts.uploadDir ?? uploadsDir(lab.info().dataDir), opts.uploadLimitBytes)
     }
+    if (url.pathname === '/export/run') {
+      if (req.method !== 'GET') return refuse(res, 405, 'Method not allowed: GET /export/run?id=<run id>')
+      return void sendRunExport(lab, url.searchParams.get('id') ?? '', res)
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed')
     let pathname: string
     try {
@@ -207,10 +253,10 @@ export async function serve(lab: Lab, opts: ServeOptions): Promise<Served> {
   })
 
   wss.on('connection', (ws: WebSocket) => {
-    const send = (m: WireMessage) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m))
-    }
-    const off = lab.on((event, payload) => send({ type: 'event', event, payload }))
+    // Bounded per client: a client that stops reading gets its events coalesced, then a reload (clientChannel.ts).
+    const channel = new ClientChannel(ws)
+    const send = (m: WireMessage) => channel.reply(m)
+    const off = lab.on((event, payload) => channel.event(event, payload))
     ws.on('message', (data) => {
       let msg: unknown
       try {
@@ -220,8 +266,12 @@ export async function serve(lab: Lab, opts: ServeOptions): Promise<Served> {
       }
       void answer(lab, msg, send)
     })
-    ws.on('close', off)
-    ws.on('error', off)
+    const end = () => {
+      off()
+      channel.dispose()
+    }
+    ws.on('close', end)
+    ws.on('error', end)
   })
 
   await new Promise<void>((resolve, reject) => {
