@@ -2,18 +2,21 @@
 import { request } from 'node:http'
 import { connect as tcpConnect } from 'node:net'
 import { networkInterfaces } from 'node:os'
-import { readFileSync } from 'node:fs'
+import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import WebSocket from 'ws'
+import { openStore } from '../../src-main/engine/store'
 import { ROOT, cleanupTempDirs, startServeEngine, tempDir } from './helpers'
 
 const TOKEN = 'test-token-0123456789abcdef0123456789abcdef'
 let server: Awaited<ReturnType<typeof startServeEngine>>
 let base: string
+let dataDir: string
 
 beforeAll(async () => {
-  server = await startServeEngine(tempDir(), TOKEN)
+  dataDir = tempDir()
+  server = await startServeEngine(dataDir, TOKEN)
   base = `http://127.0.0.1:${server.port}`
 })
 
@@ -222,6 +225,37 @@ describe('serve mode: WebSocket', () => {
       expect(await connect(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`, { host }), host).toEqual({ refused: expect.stringMatching(/403/) })
     }
     expect(await connect(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`, { host: `localhost:${server.port}` })).toHaveProperty('ws')
+  })
+})
+
+describe('serve mode: a run export is a streamed download', () => {
+  test('GET /export/run?id= streams the document with its name; unknown runs 404, no token 403; nothing is left behind', async () => {
+    // A finished run written beside the engine (WAL: a second writer is fine).
+    const store = openStore(dataDir)
+    const run = store.runs.create({ experimentId: null, name: 'Spirals "α"/1', studyId: 'training', config: { epochs: 1 }, seed: 2 })
+    store.runs.appendBatch(run.id, {
+      scalars: Array.from({ length: 5000 }, (_, i) => ({ key: 'train/loss', step: i, wall: i, value: 1 / (i + 1) })),
+      series: [{ key: 'boundary', step: 1, payload: { nx: 2, cls: 'AAE=' } }],
+      artifacts: [{ name: 'w.bin', kind: 'weights', bytes: Uint8Array.from([1, 2, 3]) }]
+    })
+    store.runs.finish(run.id, 'completed')
+    store.close()
+
+    const r = await get(`/export/run?id=${run.id}&token=${TOKEN}`)
+    expect(r.status).toBe(200)
+    expect(r.headers['content-type']).toBe('application/json')
+    // the name made a file name ("/ and quotes out), with an ASCII fallback and the UTF-8 original
+    expect(r.headers['content-disposition']).toBe(`attachment; filename="Spirals ____1.json"; filename*=UTF-8''Spirals%20_%CE%B1__1.json`)
+    expect(Number(r.headers['content-length'])).toBe(Buffer.byteLength(r.body))
+    const doc = JSON.parse(r.body)
+    expect(doc).toMatchObject({ format: 'phenomenology-lab/run', run: { id: run.id, name: 'Spirals "α"/1' }, series: [{ key: 'boundary', step: 1 }], artifacts: [{ name: 'w.bin', base64: 'AQID' }] })
+    expect(doc.scalars['train/loss'].step).toHaveLength(5000)
+    expect(readdirSync(join(dataDir, 'exports'))).toEqual([])
+
+    expect((await get(`/export/run?id=nope&token=${TOKEN}`)).status).toBe(404)
+    expect((await get(`/export/run?id=${run.id}`)).status).toBe(403)
+    expect((await get(`/export/run?id=${run.id}&token=${TOKEN}`, { cookie: `lab_token_${server.port}=${TOKEN}`, origin: 'http://evil.example' })).status).toBe(403)
+    expect((await fetch(`${base}/export/run?id=${run.id}&token=${TOKEN}`, { method: 'POST' })).status).toBe(405)
   })
 })
 

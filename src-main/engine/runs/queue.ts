@@ -461,7 +461,7 @@ export class JobQueue {
 
 /** Why a run was stopped at the series cap: the limit, and the keys that took the most. */
 function seriesCapMessage(cap: number, byKey: Map<string, number>, pending: string[]): string {
-  const mb = (n: number) => `${Math.round(n / 1e6)} MB`
+  const mb = (n: number) => `${(n / 1e6).toFixed(n < 10e6 ? 1 : 0)} MB`
   const top = [...byKey.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, n]) => `"${k}" ${mb(n)}`)
   const keys = top.length ? top.join(', ') : [...new Set(pending)].map((k) => `"${k}"`).join(', ')
   return `stopped: the run's series (snapshots, matrices, boundaries) reached the limit of ${mb(cap)} per run (${keys}); log them less often or at a lower resolution — what it stored is kept`

@@ -17,6 +17,7 @@ import { MAX_JSON_DEPTH, jsonProblem } from '../../../src-shared/jsonGuard'
 import type { Run } from '../../../src-shared/records'
 import { RUN_EXPORT_FORMAT, runExportSchema, seriesEntrySchema, type RunExport } from '../../../src-shared/runExport'
 import type { LabStore } from '../store'
+import { pacedWrite } from '../store/database'
 import type { ScalarPoint, SeriesEntry } from '../store/runs'
 import { CsvError, SCALARS_CSV_HEADER, formatScalarsCsv, parseScalarsCsv } from './scalarsCsv'
 
@@ -35,7 +36,7 @@ export const IMPORT_LIMITS = {
 }
 
 /** Rows (scalars) and bytes (series) per import transaction: each well under the busy timeout. */
-export const IMPORT_CHUNK = { scalars: 20_000, seriesBytes: 8 * 1024 * 1024 }
+export const IMPORT_CHUNK = { scalars: 5000, seriesBytes: 2 * 1024 * 1024 }
 
 /** run.json of a folder: the document without its data, artifacts listed by name and kind (bytes are files). */
 const manifestSchema = runExportSchema.omit({ scalars: true, series: true, artifacts: true }).extend({
@@ -308,9 +309,19 @@ function checkHeader(json: unknown, where: string): void {
  * Keys that could reach a prototype, and nesting SQLite's JSON functions cannot read back (a config nested
  * 1 500 levels makes every `json_extract` over the runs fail), anywhere in what is stored.
  */
-function checkJson(value: unknown, where: string, extraDepth = 0): void {
+function checkJson(value: unknown, where: string, extraDepth = 0, prefix = ''): void {
   const p = jsonProblem(value, MAX_JSON_DEPTH + extraDepth)
-  if (p) throw new RunExportError(`${where}: ${p.path ? `${p.path.length > 120 ? `${p.path.slice(0, 120)}…` : p.path}: ` : ''}${p.message}`)
+  if (!p) return
+  const path = [prefix, p.path].filter(Boolean).join('.')
+  throw new RunExportError(`${where}: ${path ? `${path.length > 120 ? `${path.slice(0, 120)}…` : path}: ` : ''}${p.message}`)
+}
+
+/** The JSON values an import stores as they are: the config and the summary, each held to MAX_JSON_DEPTH. */
+function checkStoredJson(json: unknown, where: string): void {
+  const run = (json as { run?: { config?: unknown; summary?: unknown } } | null)?.run
+  if (!run || typeof run !== 'object') return
+  checkJson(run.config, where, 0, 'run.config')
+  checkJson(run.summary, where, 0, 'run.summary')
 }
 
 /** What the schema cannot say: columns of equal length, artifact bytes that are base64, usable and unique artifact names. */
@@ -335,7 +346,8 @@ function checkSummary(summary: unknown, where: string): void {
 /** Validate a parsed document (header, keys and nesting, schema, contents). */
 export function parseRunExport(json: unknown, where: string): RunExport {
   checkHeader(json, where)
-  // doc → run → config is two levels more than a config on its own; series payloads likewise.
+  checkStoredJson(json, where)
+  // Then keys everywhere (doc → series → entry → payload is three levels more than a payload on its own).
   checkJson(json, where, 3)
   const parsed = runExportSchema.safeParse(json)
   if (!parsed.success) throw new RunExportError(`${where}: invalid run export: ${issueText(parsed.error.issues)}`)
@@ -427,6 +439,7 @@ function readManifest(dir: string, shownDir: string): Manifest {
   const m = inFolder(dir, shownDir, FOLDER_FILES.manifest)
   const json = parseJson(readRegular(m.file, m.shown, IMPORT_LIMITS.manifestBytes, what).toString('utf8'), m.shown)
   checkHeader(json, m.shown)
+  checkStoredJson(json, m.shown)
   checkJson(json, m.shown, 3)
   const manifest = manifestSchema.safeParse(json)
   if (!manifest.success) throw new RunExportError(`${m.shown}: invalid run export: ${issueText(manifest.error.issues)}`)
@@ -455,6 +468,7 @@ function* readSeriesLines(dir: string, shownDir: string): Generator<SeriesEntry>
     if (text === '') continue
     const where = `${s.shown} line ${n}`
     const json = parseJson(text, where)
+    checkJson((json as { payload?: unknown } | null)?.payload, where, 0, 'payload')
     checkJson(json, where, 1)
     const entry = seriesEntrySchema.safeParse(json)
     if (!entry.success) throw new RunExportError(`${where}: invalid series entry: ${issueText(entry.error.issues)}`)
@@ -585,7 +599,7 @@ class ImportWriter {
   scalars(scalars: RunExport['scalars']): void {
     let chunk: ScalarPoint[] = []
     const flush = () => {
-      if (chunk.length) this.store.runs.appendBatch(this.id, { scalars: chunk })
+      if (chunk.length) pacedWrite(() => this.store.runs.appendBatch(this.id, { scalars: chunk }))
       chunk = []
     }
     for (const [key, s] of Object.entries(scalars)) {
@@ -606,13 +620,14 @@ class ImportWriter {
   }
 
   flushSeries(): void {
-    if (this.series.length) this.store.runs.appendBatch(this.id, { series: this.series })
+    const series = this.series
+    if (series.length) pacedWrite(() => this.store.runs.appendBatch(this.id, { series }))
     this.series = []
     this.seriesBytes = 0
   }
 
   artifact(name: string, kind: string, bytes: Buffer): void {
-    this.store.runs.appendBatch(this.id, { artifacts: [{ name, kind, bytes }] })
+    pacedWrite(() => this.store.runs.appendBatch(this.id, { artifacts: [{ name, kind, bytes }] }))
   }
 
   finish(): Run {
@@ -652,6 +667,7 @@ function writeImport(store: LabStore, head: Head | Manifest, fill: (w: ImportWri
  */
 export function importRun(store: LabStore, doc: RunExport): Run {
   checkContents(doc, 'the run export')
+  checkStoredJson(doc, 'the run export')
   checkJson(doc, 'the run export', 3)
   return writeImport(store, doc, (w) => {
     w.scalars(doc.scalars)

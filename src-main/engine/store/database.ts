@@ -43,6 +43,21 @@ export function openDatabase(dataDir: string, migrations: string[] = MIGRATIONS,
   return db
 }
 
+const pause = new Int32Array(new SharedArrayBuffer(4))
+
+/**
+ * One of many short write transactions of a long job (an import, emptying the trash), then a pause about
+ * as long as it took. Back to back, such transactions would leave another process almost no moment to
+ * take the lock: its busy handler polls (sleeping 1…100 ms between tries) and would keep finding the
+ * store locked until its timeout. Only for workers and recovery — it blocks the calling thread.
+ */
+export function pacedWrite<T>(write: () => T): T {
+  const started = performance.now()
+  const result = write()
+  Atomics.wait(pause, 0, 0, Math.min(50, performance.now() - started))
+  return result
+}
+
 /** SQLITE_BUSY (or LOCKED): another connection holds the lock past the busy timeout; the write may be retried. */
 export function isBusy(err: unknown): boolean {
   const code = (err as { code?: unknown })?.code

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { ArtifactInfo, Run, RunStatus, RunSummary, RunTable, ScalarSeries } from '../../../src-shared/records'
-import type { Db } from './database'
+import { pacedWrite, type Db } from './database'
 import type { PackedSeries } from '../../../src-shared/compare/packed'
 import { RunMetrics } from './runMetrics'
 
@@ -83,7 +83,7 @@ export interface SeriesEntry {
 export const IMPORTING = 0
 
 /** Rows per delete transaction when a run's data is removed (each well under the busy timeout). */
-const PURGE_CHUNK = { scalars: 20_000, series: 64, artifacts: 8 }
+const PURGE_CHUNK = { scalars: 5000, series: 16, artifacts: 4 }
 
 /**
  * Delete a run and everything it stored in short transactions: one DELETE of a big run's rows would hold
@@ -92,7 +92,7 @@ const PURGE_CHUNK = { scalars: 20_000, series: 64, artifacts: 8 }
 export function purgeRun(db: Db, id: string): void {
   for (const table of ['scalars', 'series', 'artifacts'] as const) {
     const del = db.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE run_id = ? LIMIT ?)`)
-    while (del.run(id, PURGE_CHUNK[table]).changes > 0);
+    while (pacedWrite(() => del.run(id, PURGE_CHUNK[table]).changes) > 0);
   }
   db.transaction(() => {
     db.prepare('DELETE FROM run_metrics WHERE run_id = ?').run(id)
