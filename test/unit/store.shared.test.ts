@@ -97,6 +97,9 @@ describe('a long write in one process does not make another fail', () => {
     const store = openStore(dir)
     const run = store.runs.create({ experimentId: null, name: 'one', studyId: 'training', config: TINY, seed: 1 })
     store.runs.finish(run.id, 'completed')
+    // …and one a crashed process left running: recovering it would be a write
+    const cut = store.runs.create({ experimentId: null, name: 'cut off', studyId: 'training', config: TINY, seed: 1, ownerPid: 999_999_999 })
+    store.db.prepare("UPDATE runs SET status = 'running' WHERE id = ?").run(cut.id)
     store.close()
     const out = join(tempDir(), 'one.json')
     let results: Awaited<ReturnType<typeof cli>>[] = []
@@ -105,7 +108,7 @@ describe('a long write in one process does not make another fail', () => {
       results = await Promise.all([cli(['list', '--json', '--data-dir', dir]), cli(['show', run.id, '--json', '--data-dir', dir]), cli(['export', run.id, '--out', out, '--data-dir', dir])])
     })
     for (const r of results) expect(r.code, r.stderr).toBe(0)
-    expect(JSON.parse(results[0].stdout).map((r: any) => r.runId)).toEqual([run.id])
+    expect(JSON.parse(results[0].stdout).map((r: any) => [r.runId, r.status]).sort()).toEqual([[run.id, 'completed'], [cut.id, 'running']].sort())
     expect(JSON.parse(results[1].stdout).runId).toBe(run.id)
     expect(results[2].stdout.trim()).toBe(out)
   })
