@@ -33,6 +33,7 @@ export default defineConfig({
           engine: resolve(__dirname, 'src-main/engine/main.ts'),
           worker: resolve(__dirname, 'src-main/engine/worker.ts'),
           datasetWorker: resolve(__dirname, 'src-main/engine/datasets/jobWorker.ts'),
+          runTransferWorker: resolve(__dirname, 'src-main/engine/runs/transferWorker.ts'),
           cli: resolve(__dirname, 'src-main/cli/main.ts'),
           bench: resolve(__dirname, 'test/bench/bench.ts')
         },

@@ -13,6 +13,7 @@ import type { RunExport } from './runExport'
 import type { PackedSeries } from './compare/packed'
 import type { ClassActivations } from './neurashed/bridge'
 import type { OutputDecl } from './outputs/decl'
+import { jsonProblem } from './jsonGuard'
 
 const id = z.string().min(1).max(100)
 const empty = z.strictObject({}).optional()
@@ -80,8 +81,10 @@ export const METHOD_SCHEMAS = {
   'runs.scalarsMany': z.strictObject({ ids: z.array(id).min(1).max(2000), keys: z.array(z.string().max(200)).max(1000).optional() }),
   /** The same as runs.scalarsMany with every column packed as base64 Float64 (the compare view's fetch). */
   'runs.scalarsPacked': z.strictObject({ ids: z.array(id).min(1).max(2000), keys: z.array(z.string().max(200)).max(1000).optional() }),
-  /** The run as one portable document (config, metadata, scalars, series, artifacts). */
+  /** The run as one portable document (config, metadata, scalars, series, artifacts), for runs small enough for one message. */
   'runs.export': z.strictObject({ id }),
+  /** Write the run's export where the engine runs: a .json document or (format 'folder', or a path without .json) a folder. Any size; in a worker. */
+  'runs.exportTo': z.strictObject({ id, path: z.string().min(1).max(4096), format: z.enum(['json', 'folder']).optional() }),
   /** Import an exported run (a .json document or an exported folder) as a new run. */
   'runs.import': z.strictObject({ path: z.string().min(1).max(4096) }),
   /** A finished training MLP's mean hidden activations per class (the neurashed bridge view). */
@@ -222,6 +225,7 @@ export interface MethodResults {
   'runs.scalarsMany': Record<string, Record<string, ScalarSeries>>
   'runs.scalarsPacked': Record<string, Record<string, PackedSeries>>
   'runs.export': RunExport
+  'runs.exportTo': { runId: string; path: string; format: 'json' | 'folder'; bytes: number }
   'runs.import': Run
   'runs.classActivations': ClassActivations
   'runs.artifacts': ArtifactInfo[]
@@ -337,10 +341,18 @@ export class LabError extends Error {
 }
 
 /** Validate an incoming call; throws LabError('bad-request'|'unknown-method') with a readable message. */
-export function validateCall(method: string, params: unknown): { method: MethodName; params: any } {
-  if (!Object.prototype.hasOwnProperty.call(METHOD_SCHEMAS, method)) {
-    throw new LabError('unknown-method', `unknown method "${String(method).slice(0, 100)}"`)
+export function validateCall(method: unknown, params: unknown): { method: MethodName; params: any } {
+  if (typeof method !== 'string') {
+    // A number or boolean reads as itself; an object (`{"toString": "x"}`) is never converted to a string.
+    const shown = typeof method === 'number' || typeof method === 'boolean' ? `"${String(method)}"` : `(a ${method === null ? 'null' : typeof method}, not a name)`
+    throw new LabError('unknown-method', `unknown method ${shown}`)
   }
+  if (!Object.prototype.hasOwnProperty.call(METHOD_SCHEMAS, method)) {
+    throw new LabError('unknown-method', `unknown method "${method.slice(0, 100)}"`)
+  }
+  // Before the schema: a `__proto__` key anywhere, or nesting SQLite's JSON functions cannot read back.
+  const unsafe = jsonProblem(params)
+  if (unsafe) throw new LabError('bad-request', `invalid params for ${method}: ${unsafe.path ? `params.${unsafe.path}` : 'params'}: ${unsafe.message}`)
   const schema = METHOD_SCHEMAS[method as MethodName]
   const parsed = schema.safeParse(params === null ? undefined : params)
   if (!parsed.success) {

@@ -9,6 +9,9 @@ export const RUN_EXPORT_FORMAT = 'phenomenology-lab/run'
 
 const finiteOrNull = z.number().nullable()
 
+/** One series entry (also a line of an exported folder's series.jsonl). */
+export const seriesEntrySchema = z.strictObject({ key: z.string().max(200), step: z.number().int(), payload: z.unknown() })
+
 export const runExportSchema = z.strictObject({
   format: z.literal(RUN_EXPORT_FORMAT),
   version: z.literal(1),
@@ -36,7 +39,7 @@ export const runExportSchema = z.strictObject({
   }),
   /** Columnar per key; null stands for a non-finite value. */
   scalars: z.record(z.string().max(200), z.strictObject({ step: z.array(z.number()), wall: z.array(z.number()), value: z.array(finiteOrNull) })),
-  series: z.array(z.strictObject({ key: z.string().max(200), step: z.number().int(), payload: z.unknown() })),
+  series: z.array(seriesEntrySchema),
   artifacts: z.array(z.strictObject({ name: z.string().min(1).max(200), kind: z.string().max(100), base64: z.string() }))
 })
 

@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import type { Run, RunStatus } from './records'
 import { createRng } from './rng'
+import { ownValue, pathProblem } from './jsonGuard'
 
 const id = z.string().min(1).max(100)
 /** A dotted config path; array indices are numbers (`network.layers.0.units`), `*` means every element. */
@@ -14,6 +15,10 @@ const path = z
   .min(1)
   .max(200)
   .regex(/^[A-Za-z0-9_*]+(\.[A-Za-z0-9_*]+)*$/, 'a dotted config path, e.g. optimizer.learningRate or network.layers.0.units')
+  .superRefine((p, ctx) => {
+    const why = pathProblem(p)
+    if (why) ctx.addIssue({ code: 'custom', message: why })
+  })
 const scalar = z.union([z.number(), z.string().max(200), z.boolean()])
 
 export const sweepValuesParamSchema = z.strictObject({
@@ -64,7 +69,9 @@ export const sweepSpecSchema = z
     /** Seed of the random sampling itself (default 0): the same spec gives the same runs. */
     sampleSeed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
     /** N (seeds 0 … N−1) or the list of seeds; the config field `seed`. Default: the base config's seed. */
-    seeds: z.union([z.number().int().min(1).max(MAX_SWEEP_RUNS), z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(MAX_SWEEP_RUNS)]).optional()
+    seeds: z.union([z.number().int().min(1).max(MAX_SWEEP_RUNS), z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(MAX_SWEEP_RUNS)]).optional(),
+    /** How many of the sweep's runs train at once — the sweep's own choice; default: Settings → runs in parallel. */
+    concurrency: z.number().int().min(1).max(16).optional()
   })
   .superRefine((s, ctx) => {
     if (s.mode === 'random' && s.samples === undefined) ctx.addIssue({ code: 'custom', path: ['samples'], message: 'random mode needs samples (how many parameter draws)' })
@@ -105,18 +112,24 @@ export type Validate = (config: unknown) => { ok: true; config: any } | { ok: fa
 
 const segments = (p: string) => p.split('.')
 
+/** Own fields only: a path never reads or writes through a prototype (`constructor`, `__proto__`, `toString`). */
+const hasField = (obj: object, key: string) => Object.prototype.hasOwnProperty.call(obj, key)
+
 /** The value at a dotted path (`*` not allowed here), or undefined. */
 export function getPath(obj: unknown, p: string): unknown {
   let cur: any = obj
   for (const s of segments(p)) {
     if (cur == null || typeof cur !== 'object') return undefined
-    cur = Array.isArray(cur) ? cur[Number(s)] : cur[s]
+    if (Array.isArray(cur)) cur = /^\d+$/.test(s) ? cur[Number(s)] : undefined
+    else cur = hasField(cur, s) ? cur[s] : undefined
   }
   return cur
 }
 
 /** Why `p` cannot be set in `obj` (an intermediate field missing, an index out of range), or null. */
 export function checkPath(obj: unknown, p: string): string | null {
+  const unsafe = pathProblem(p)
+  if (unsafe) return unsafe
   const walk = (cur: any, segs: string[], done: string[]): string | null => {
     const [s, ...rest] = segs
     const here = [...done, s].join('.')
@@ -136,14 +149,16 @@ export function checkPath(obj: unknown, p: string): string | null {
     }
     if (s === '*') return `${done.join('.') || '(config)'} is not a list`
     if (!rest.length) return null // a leaf may be absent (an optional field); the study schema judges it
-    if (!(s in cur)) return `${here}: no such field`
+    if (!hasField(cur, s)) return `${here}: no such field`
     return walk(cur[s], rest, [...done, s])
   }
   return walk(obj, segments(p), [])
 }
 
-/** Set a dotted path in place (`*` sets every element of a list). */
+/** Set a dotted path in place (`*` sets every element of a list); a path checkPath refuses is refused here too. */
 export function setPath(obj: any, p: string, value: unknown): void {
+  const unsafe = pathProblem(p)
+  if (unsafe) throw new Error(`${p}: ${unsafe}`)
   const set = (cur: any, segs: string[]) => {
     const [s, ...rest] = segs
     const keys = s === '*' ? cur.map((_: unknown, i: number) => i) : [Array.isArray(cur) ? Number(s) : s]
@@ -164,7 +179,7 @@ export function paramLabels(params: { path: string; label?: string }[]): string[
   const short = (p: string, n: number) => {
     const segs = segments(p).filter((s) => s !== '*')
     const tail = segs.slice(-n)
-    if (n === 1) return ABBREVIATIONS[tail[0]] ?? tail[0]
+    if (n === 1) return ownValue(ABBREVIATIONS, tail[0]) ?? tail[0]
     return tail.join('.')
   }
   const labels = params.map((p) => p.label ?? short(p.path, 1))
@@ -187,6 +202,14 @@ export function formatValue(v: unknown): string {
     return String(Number(v.toPrecision(3)))
   }
   return String(v)
+}
+
+/**
+ * A sweep run's name: its experiment, then its values (`Spirals · lr=0.01 seed=2`), so it reads on its own
+ * in the runs table beside other experiments' sweeps.
+ */
+export function sweepRunName(experimentName: string, cell: string): string {
+  return `${experimentName} · ${cell}`.slice(0, 200)
 }
 
 export function cellName(labels: string[], values: unknown[], seed: number | null): string {

@@ -249,12 +249,24 @@ export async function main(argv: string[]): Promise<number> {
   const { dataDir, source } = resolveDataDir(values['data-dir'])
   // Built-in datasets are made on demand here (dataset commands, runs), not on every CLI start.
   const concurrency = parseConcurrency(values.concurrency)
-  const lab = await Lab.open({ dataDir, dataDirSource: source, mode: 'inprocess', workerUrl: new URL('./worker.js', import.meta.url), builtins: false, concurrency })
+  // Commands that only read open the store read-only and recover nothing (dataset commands may create the
+  // built-in digits, so they write); none of the CLI's commands adopts queued runs.
+  const reads = ['list', 'show', 'export'].includes(command)
+  const lab = await Lab.open({
+    dataDir,
+    dataDirSource: source,
+    mode: 'inprocess',
+    workerUrl: new URL('./worker.js', import.meta.url),
+    builtins: false,
+    concurrency,
+    access: reads ? 'read' : 'work',
+    adoptQueued: false
+  })
   try {
     if (command === 'dataset') return await commandDataset(lab, rest, values)
     if (command === 'export') return await commandExport(lab, rest[0], { out: values.out, json: values.json })
     if (command === 'import') return await commandImport(lab, rest[0], { json: values.json })
-    if (command === 'sweep') return await commandSweep(lab, rest[0], { json: values.json })
+    if (command === 'sweep') return await commandSweep(lab, rest[0], { json: values.json, concurrency })
     if (command === 'run') return await commandRun(lab, rest[0], { template: values.template, preset: values.preset, name: values.name, json: values.json })
     if (command === 'resume') return await commandResume(lab, rest[0], values.json)
     if (command === 'list') {

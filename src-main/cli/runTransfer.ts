@@ -6,7 +6,7 @@
 import { resolve } from 'node:path'
 import { LabError } from '../../src-shared/contract'
 import type { Lab } from '../engine/lab'
-import { RunExportError, writeRunFolder, writeRunJson } from '../engine/runs/runExport'
+import { RunExportError } from '../engine/runs/runExport'
 
 export class TransferUsageError extends Error {}
 
@@ -29,17 +29,12 @@ function asUsage(err: unknown): never {
 
 export async function commandExport(lab: Lab, runId: string | undefined, opts: { out?: string; json: boolean }): Promise<number> {
   if (!runId) throw new TransferUsageError('export needs a run id (see: list)')
-  const doc = await lab.call('runs.export', { id: runId }).catch(asUsage)
-  const out = resolve(opts.out ?? fileNameFor(doc.run.name))
-  const asFolder = !/\.json$/i.test(out)
-  try {
-    if (asFolder) writeRunFolder(doc, out)
-    else writeRunJson(doc, out)
-  } catch (err) {
-    asUsage(err)
-  }
-  if (opts.json) console.log(JSON.stringify({ runId: doc.run.id, path: out, format: asFolder ? 'folder' : 'json' }))
-  else console.log(out)
+  const run = await lab.call('runs.get', { id: runId }).catch(asUsage)
+  const out = resolve(opts.out ?? fileNameFor(run.name))
+  // Streamed from the store by the engine's transfer worker: any size, never one document in memory.
+  const done = await lab.call('runs.exportTo', { id: run.id, path: out, format: /\.json$/i.test(out) ? 'json' : 'folder' }).catch(asUsage)
+  if (opts.json) console.log(JSON.stringify({ runId: run.id, path: done.path, format: done.format }))
+  else console.log(done.path)
   return 0
 }
 

@@ -6,14 +6,15 @@
 import { readFileSync } from 'node:fs'
 import { LabError } from '../../src-shared/contract'
 import { formatDuration, formatMetricValue } from '../../src-shared/format'
-import { STUDIES } from '../../src-shared/studies'
+import { studyById, studyIds } from '../../src-shared/studyById'
 import { parseSweepSpec, formatProblems, type SweepDetail } from '../../src-shared/sweeps'
 import type { Lab } from '../engine/lab'
 import { BUILTIN_MNIST_ID } from '../engine/datasets/builtin'
 
 export class SweepUsageError extends Error {}
 
-export const SWEEP_USAGE = `  sweep <sweep.json> [--concurrency N]   run a sweep headless (grid/random over config fields × seeds)`
+export const SWEEP_USAGE = `  sweep <sweep.json> [--concurrency N]   run a sweep headless (grid/random over config fields × seeds);
+                                 N (or the file's "concurrency") runs train at once`
 
 /** Read a sweep file; a schema problem is named by its field (e.g. `params.0.min`). */
 export function loadSweepFile(path: string): unknown {
@@ -32,7 +33,7 @@ export function loadSweepFile(path: string): unknown {
   const parsed = parseSweepSpec(json)
   if (!parsed.ok) throw new SweepUsageError(`invalid sweep: ${formatProblems(parsed.problems)}`)
   const b = parsed.spec.base
-  if (typeof b === 'object' && 'study' in b && !STUDIES[b.study]) throw new SweepUsageError(`invalid sweep: base.study: unknown study "${b.study}"; available: ${Object.keys(STUDIES).join(', ')}`)
+  if (typeof b === 'object' && 'study' in b && !studyById(b.study)) throw new SweepUsageError(`invalid sweep: base.study: unknown study "${b.study}"; available: ${studyIds().join(', ')}`)
   return json
 }
 
@@ -57,9 +58,11 @@ function progressText(d: SweepDetail): string {
   return `sweep ${done}/${p.total} runs done  ${(p.fraction * 100).toFixed(0).padStart(3)}%  ETA ${formatDuration(p.etaSeconds)}${extra ? `  (${extra})` : ''}`
 }
 
-export async function commandSweep(lab: Lab, file: string | undefined, opts: { json: boolean }): Promise<number> {
+export async function commandSweep(lab: Lab, file: string | undefined, opts: { json: boolean; concurrency?: number }): Promise<number> {
   if (!file) throw new SweepUsageError('sweep needs a sweep file (see examples/two-spirals-sweep.json)')
   const spec = loadSweepFile(file) as any
+  // --concurrency is this sweep's runs in parallel (over the file's "concurrency").
+  if (opts.concurrency !== undefined) spec.concurrency = opts.concurrency
   const cfg = typeof spec.base === 'object' && spec.base && 'config' in spec.base ? spec.base.config : null
   if (cfg?.dataset?.datasetId === BUILTIN_MNIST_ID) {
     const b = lab.ensureBuiltins()
@@ -74,7 +77,7 @@ export async function commandSweep(lab: Lab, file: string | undefined, opts: { j
   }
   const tty = process.stderr.isTTY
   const cols = () => Math.max(40, (process.stderr.columns ?? 100) - 1)
-  process.stderr.write(`sweep ${sweep.id}: ${sweep.name}, ${sweep.runs.length} runs, ${lab.queue.concurrency} at a time\n`)
+  process.stderr.write(`sweep ${sweep.id}: ${sweep.name}, ${sweep.runs.length} runs, ${sweep.spec.concurrency ?? lab.queue.concurrency} at a time\n`)
   let last = ''
   let lastAt = 0
   const show = (force = false) => {

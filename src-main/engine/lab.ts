@@ -3,7 +3,7 @@
  * contract method. The engine process (IPC / WebSocket) and the CLI (in-process) both wrap a Lab.
  */
 import { LabError, validateCall, type EventName, type EventPayloads, type MethodName, type MethodResults } from '../../src-shared/contract'
-import type { EngineInfo, Settings } from '../../src-shared/records'
+import type { EngineInfo, Run, Settings } from '../../src-shared/records'
 import { totalmem } from 'node:os'
 import { PROBES } from '../../src-shared/probes'
 import { STUDY_LIST, allTemplates, findStudy, validateConfig } from '../../src-shared/studies'
@@ -12,20 +12,22 @@ import type { DataShape } from '../../src-shared/studies/training'
 import type { RunEstimate } from '../../src-shared/contract'
 import { CHECKPOINT_ARTIFACT, CheckpointError, checkpointPosition } from './training/checkpoint'
 import { parseBackendOverride, resolveBackend, type Resolution } from './compute/backend'
-import { JobQueue } from './runs/queue'
+import { JobQueue, type QueueOptions } from './runs/queue'
 import { classActivations } from './runs/classActivations'
-import { basename } from 'node:path'
+import { basename, resolve } from 'node:path'
+import { studyById, studyIds } from '../../src-shared/studyById'
 import { GENERATORS, findGenerator } from '../../src-shared/generators'
 import { BUILTIN_MNIST_ID } from './datasets/builtin'
 import { generate } from './datasets/generators'
-import { DatasetJobs } from './datasets/jobs'
+import { DatasetJobs, removeQuietly } from './datasets/jobs'
 import { displayName } from './datasets/importers'
 import { PreviewError, Previewer } from './datasets/preview'
 import { openStore, type LabStore } from './store'
-import { preferredDataDir, resolveDataDir, setPreferredDataDir, type DataDirSource } from './paths'
+import { preferredDataDir, removeStaleUploads, resolveDataDir, setPreferredDataDir, uploadFolderOf, type DataDirSource } from './paths'
 import { version } from './version'
 import { Sweeps } from './sweeps/sweeps'
-import { RunExportError, exportRun, importRun, readRunExport } from './runs/runExport'
+import { RunExportError } from './runs/runExport'
+import { RunTransfers, TransferInputError, TransferNotFound } from './runs/transfers'
 
 export type EventListener = <E extends EventName>(event: E, payload: EventPayloads[E]) => void
 
@@ -41,8 +43,23 @@ export interface LabOptions {
   concurrency?: number
   /** The built dataset-job worker (default: datasetWorker.js beside workerUrl). */
   datasetWorkerUrl?: URL
+  /** The built run-transfer worker (default: runTransferWorker.js beside workerUrl). */
+  transferWorkerUrl?: URL
   /** Create missing built-in datasets (the MNIST sample) in the background after open (default true). */
   builtins?: boolean
+  /**
+   * 'work' (default): this process runs work — it recovers what a stopped process left (interrupted runs,
+   * cut-off imports, old uploads). 'read': it only reads (CLI list, show, export) — the store is opened
+   * read-only and nothing is recovered, adopted or written.
+   */
+  access?: 'work' | 'read'
+  /**
+   * Take over runs left queued by a process that is gone and run them (default true: the engine). The CLI's
+   * run and sweep pass false — their queue is their own work; the next engine picks those runs up.
+   */
+  adoptQueued?: boolean
+  /** Limits of the run queue (tests make them small). */
+  queueLimits?: Pick<QueueOptions, 'maxSeriesBytes' | 'recycleAboveRssBytes'>
 }
 
 type Handlers = { [M in MethodName]: (params: any) => MethodResults[M] | Promise<MethodResults[M]> }
@@ -70,6 +87,7 @@ export class Lab {
   readonly datasetJobs: DatasetJobs
   private readonly previewer: Previewer
   readonly sweeps: Sweeps
+  readonly transfers: RunTransfers
 
   private constructor(
     readonly store: LabStore,
@@ -82,7 +100,8 @@ export class Lab {
       emit: (e, p) => this.emit(e, p),
       backend: () => this.resolution.backend,
       workerUrl: opts.workerUrl,
-      concurrency: opts.concurrency ?? settings.concurrency
+      concurrency: opts.concurrency ?? settings.concurrency,
+      ...opts.queueLimits
     })
     this.datasetJobs = new DatasetJobs({
       workerUrl: opts.datasetWorkerUrl ?? new URL('./datasetWorker.js', opts.workerUrl),
@@ -91,6 +110,7 @@ export class Lab {
       emit: (e, p) => this.emit(e, p)
     })
     this.previewer = new Previewer(store.datasets)
+    this.transfers = new RunTransfers({ workerUrl: opts.transferWorkerUrl ?? new URL('./runTransferWorker.js', opts.workerUrl), dataDir: opts.dataDir })
     this.sweeps = new Sweeps({ store, queue: this.queue, emit: (e, p) => this.emit(e, p) })
     this.on((event, payload) => {
       if (event !== 'run.status') return
@@ -102,7 +122,8 @@ export class Lab {
   }
 
   static async open(opts: LabOptions): Promise<Lab> {
-    const store = openStore(opts.dataDir)
+    const readOnly = opts.access === 'read'
+    const store = openStore(opts.dataDir, { readOnly })
     const lab = new Lab(store, opts)
     try {
       await lab.applyBackend(store.settings.get().backend)
@@ -110,8 +131,11 @@ export class Lab {
       store.close()
       throw err
     }
-    const { adopted } = store.runs.recover(process.pid, isAlive)
+    // Only a process that runs work recovers: a read-only command must not re-own (and then lose) queued runs.
+    if (readOnly) return lab
+    const { adopted } = store.runs.recover(process.pid, isAlive, { adopt: opts.adoptQueued !== false })
     for (const id of adopted) lab.queue.enqueue(id)
+    removeStaleUploads(opts.dataDir)
     if (opts.builtins !== false) lab.scheduleBuiltins(Date.now() + BUILTIN_MAX_DEFER_MS)
     return lab
   }
@@ -204,8 +228,20 @@ export class Lab {
     this.closing = true
     if (this.builtinTimer) clearTimeout(this.builtinTimer)
     await this.datasetJobs.shutdown()
+    await this.transfers.shutdown()
     await this.queue.shutdown()
     this.store.close()
+  }
+
+  /** A transfer's errors as the caller's: a bad file or an unknown run is theirs, anything else internal. */
+  private async transfer<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (err) {
+      if (err instanceof TransferNotFound) throw new LabError('not-found', err.message)
+      if (err instanceof TransferInputError || err instanceof RunExportError) throw new LabError('bad-request', err.message)
+      throw err
+    }
   }
 
   private requireRun(id: string) {
@@ -221,6 +257,7 @@ export class Lab {
   }
 
   private checkConfig(studyId: string, config: unknown) {
+    if (!studyById(studyId)) throw new LabError('bad-request', `invalid config: study: unknown study "${studyId}"; available: ${studyIds().join(', ')}`)
     const v = validateConfig(studyId, config)
     if (!v.ok) throw new LabError('bad-request', `invalid config: ${v.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`)
     return v.config
@@ -438,18 +475,21 @@ export class Lab {
       'runs.table': () => store.runs.table(),
       'runs.scalarsMany': (p) => store.runs.scalarsMany(p.ids, p.keys),
       'runs.scalarsPacked': (p) => store.runs.scalarsPacked(p.ids, p.keys),
-      'runs.export': (p) => {
-        const doc = exportRun(store, p.id)
-        if (!doc) throw new LabError('not-found', `run ${p.id} not found`)
-        return doc
+      // Export and import run in a worker (RunTransfers): the engine keeps answering whatever the run's size.
+      'runs.export': (p) => this.transfer(() => this.transfers.document(p.id)),
+      'runs.exportTo': async (p) => {
+        const path = resolve(p.path)
+        const format = p.format ?? (/\.json$/i.test(path) ? 'json' : 'folder')
+        const bytes = await this.transfer(() => this.transfers.exportTo(p.id, path, format))
+        return { runId: p.id, path, format, bytes }
       },
-      'runs.import': (p) => {
-        let run
+      'runs.import': async (p) => {
+        const upload = uploadFolderOf(p.path, this.opts.dataDir)
+        let run: Run
         try {
-          run = importRun(store, readRunExport(p.path))
-        } catch (err) {
-          if (err instanceof RunExportError) throw new LabError('bad-request', err.message)
-          throw err
+          run = await this.transfer(() => this.transfers.importFrom(p.path, upload ? basename(p.path) : p.path))
+        } finally {
+          if (upload) removeQuietly(upload)
         }
         this.emit('runs.changed', { runId: run.id })
         return run
@@ -560,7 +600,12 @@ export class Lab {
       },
       'datasets.import': (p) => {
         const label = `Import ${displayName(basename(p.paths[0]))}${p.paths.length > 1 ? ` + ${p.paths.length - 1} more` : ''}`
-        return this.datasetJobs.start(label, { op: 'import', options: p })
+        // Uploaded files are the job's to remove when it ends; messages name them by their own file name.
+        const paths: string[] = p.paths
+        const uploads = paths.map((path) => uploadFolderOf(path, this.opts.dataDir))
+        const shownAs = paths.map((path, i) => (uploads[i] ? basename(path) : path))
+        const cleanup = [...new Set(uploads.filter((u): u is string => u !== null))]
+        return this.datasetJobs.start(label, { op: 'import', options: { ...p, shownAs } }, undefined, cleanup)
       },
       'datasets.transform': (p) => {
         const d = store.datasets.get(p.id)
@@ -584,7 +629,11 @@ export class Lab {
           throw err
         }
       },
-      'trash.empty': () => store.experiments.emptyTrash()
+      'trash.empty': async () => {
+        const removed = await this.transfer(() => this.transfers.emptyTrash())
+        this.emit('runs.changed', { runId: null })
+        return removed
+      }
     }
   }
 }

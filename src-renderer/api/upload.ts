@@ -1,6 +1,7 @@
 /**
- * Upload of one file to serve mode's `POST /upload?name=…` (same origin; the token cookie set by the page
- * load authorises it). XMLHttpRequest rather than fetch because it reports upload progress.
+ * Files between the browser and serve mode (same origin; the token cookie set by the page load authorises
+ * both): upload one to `POST /upload?name=…` (XMLHttpRequest rather than fetch because it reports upload
+ * progress), and download what the engine streams (a run's export).
  */
 import { EngineError } from './client'
 
@@ -31,4 +32,17 @@ export function uploadFile(file: Blob & { name: string }, onProgress: (loaded: n
     signal?.addEventListener('abort', () => xhr.abort(), { once: true })
     xhr.send(file)
   })
+}
+
+/**
+ * Let the browser download `path` from the engine: it streams the response to disk under the name the
+ * engine gives (Content-Disposition), so nothing large passes through the page's memory.
+ */
+export function downloadFromEngine(path: string): void {
+  const a = document.createElement('a')
+  a.href = path
+  a.download = ''
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
 }

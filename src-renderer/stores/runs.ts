@@ -8,8 +8,9 @@ import { defineStore } from 'pinia'
 import { computed, reactive, ref, shallowRef } from 'vue'
 import type { MethodParams } from '../../src-shared/contract'
 import type { Run, RunTable } from '../../src-shared/records'
-import type { RunExport } from '../../src-shared/runExport'
 import { lab } from '../api/client'
+import { downloadFromEngine } from '../api/upload'
+import { downloadRunExport } from '../lib/runActions'
 import { coalesce } from '../lib/coalesce'
 
 export type RunPatch = Omit<MethodParams<'runs.update'>, 'id'>
@@ -96,8 +97,13 @@ export const useRunsStore = defineStore('runs', () => {
   async function cancel(id: string): Promise<void> {
     replace(await lab.invoke('runs.cancel', { id }))
   }
-  function exportRun(id: string): Promise<RunExport> {
-    return lab.invoke('runs.export', { id })
+  /**
+   * Save a run's export as `<name>.json`. Serve mode streams it from the engine (GET /export/run: any size,
+   * never one WebSocket message); the desktop app receives the document (runs.export, for runs that fit one message).
+   */
+  async function exportRun(id: string): Promise<void> {
+    if (lab.transport === 'websocket') return downloadFromEngine(`/export/run?id=${encodeURIComponent(id)}`)
+    downloadRunExport(await lab.invoke('runs.export', { id }))
   }
   async function importRun(path: string): Promise<Run> {
     const run = await lab.invoke('runs.import', { path })

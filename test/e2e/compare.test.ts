@@ -54,6 +54,9 @@ afterAll(async () => {
 })
 
 const rowCount = () => page.locator('[data-testid="runs-scroll"] [data-run-id]').count()
+/** The runs table's row texts and the rows compared (set by the first test, used by the later ones). */
+let names: string[] = []
+let pick: number[] = []
 
 async function download(selector: string, button: string): Promise<{ name: string; text: string }> {
   const [d] = await Promise.all([page.waitForEvent('download'), page.click(`${selector} button:text-is("${button}")`)])
@@ -75,8 +78,8 @@ describe('comparing runs in a browser (serve mode)', () => {
 
     // Select both lr = 0.01 runs and one lr = 0.03 run.
     const rows = page.locator('[data-testid="runs-scroll"] [data-run-id]')
-    const names = await rows.allTextContents()
-    const pick = [names.findIndex((t) => /lr=0\.01 seed=0/.test(t)), names.findIndex((t) => /lr=0\.01 seed=1/.test(t)), names.findIndex((t) => /lr=0\.03 seed=0/.test(t))]
+    names = await rows.allTextContents()
+    pick = [names.findIndex((t) => /lr=0\.01 seed=0/.test(t)), names.findIndex((t) => /lr=0\.01 seed=1/.test(t)), names.findIndex((t) => /lr=0\.03 seed=0/.test(t))]
     expect(pick.every((i) => i >= 0)).toBe(true)
     for (const i of pick) await rows.nth(i).locator('[data-testid="select-row"]').click()
     await expect.poll(() => page.textContent('[data-testid="compare"]')).toContain('Compare (3)')
@@ -85,7 +88,17 @@ describe('comparing runs in a browser (serve mode)', () => {
     await page.waitForURL(/#\/compare\?s=/)
 
     const chart = page.locator('[data-testid="compare-chart"][data-metric="test/accuracy"]')
-    await expect.poll(() => chart.getAttribute('data-series-count'), { timeout: 20_000 }).not.toBe('0')
+    // One curve per selected run, and its data: each run's five accuracies (epochs 0–4), fractions.
+    await expect.poll(() => chart.getAttribute('data-series-count'), { timeout: 20_000 }).toBe('3')
+    const perRun = await download('[data-testid="compare-chart"][data-metric="test/accuracy"]', 'CSV')
+    const runRows = perRun.text.trim().split('\n').slice(1).map((l) => l.split(','))
+    const byRun = new Map<string, number[]>()
+    for (const r of runRows) byRun.set(r[0], [...(byRun.get(r[0]) ?? []), Number(r[2])]) // series, x, raw, smoothed
+    expect([...byRun.keys()].sort()).toEqual(pick.map((i) => names[i].match(/compare e2e · lr=0\.0\d seed=\d/)![0]).sort())
+    for (const values of byRun.values()) {
+      expect(values).toHaveLength(5)
+      for (const v of values) expect(v >= 0 && v <= 1).toBe(true)
+    }
     await page.selectOption('[data-testid="group-by"]', 'optimizer.learningRate')
     // One band per group: lr 0.01 (two seeds) and lr 0.03 (one run).
     await expect.poll(() => chart.getAttribute('data-band-count')).toBe('2')
@@ -166,12 +179,37 @@ describe('comparing runs in a browser (serve mode)', () => {
     if (shots) await page.screenshot({ path: `${shots}/compare-config.png` })
 
     await page.click('[data-testid="tab-parallel"]')
-    await expect.poll(() => page.locator('[data-testid="parallel-chart"] canvas').count(), { timeout: 10_000 }).toBeGreaterThan(0)
+    // One line per compared run, over the fields that differ and the metric: its data says which.
+    await expect.poll(() => page.getAttribute('[data-testid="parallel-chart"]', 'data-rows'), { timeout: 10_000 }).toBe('3')
+    expect(await page.textContent('[data-testid="brush-kept"]')).toBe('3 of 3 runs kept')
+    const parallel = await download('[data-testid="parallel-chart"]', 'CSV')
+    const [pHeader, ...pRows] = parallel.text.trim().split('\n').map((l) => l.split(','))
+    expect(pHeader[0]).toBe('run')
+    expect(pHeader).toEqual(expect.arrayContaining(['optimizer.learningRate', 'seed', 'test/accuracy']))
+    const lr = pHeader.indexOf('optimizer.learningRate')
+    const acc = pHeader.indexOf('test/accuracy')
+    expect(pRows.map((r) => Number(r[lr])).sort()).toEqual([0.01, 0.01, 0.03])
+    for (const r of pRows) expect(Number(r[acc]) >= 0 && Number(r[acc]) <= 1).toBe(true)
     if (shots) await page.screenshot({ path: `${shots}/compare-parallel.png` })
 
     await page.click('[data-testid="tab-series"]')
-    // The boundary of each of the three runs, drawn at the same step.
-    await expect.poll(() => page.locator('[data-testid="boundary"]').count(), { timeout: 10_000 }).toBe(3)
+    // The boundary of each of the three runs, drawn at the same step — the slider's — and moving the
+    // slider moves all three to another shared step.
+    const boundaries = page.locator('[data-testid="boundary"]')
+    await expect.poll(() => boundaries.count(), { timeout: 10_000 }).toBe(3)
+    const shownSteps = async () => (await boundaries.evaluateAll((els) => els.map((e) => e.getAttribute('data-step'))))
+    const slider = page.locator('[data-testid="series-step"]')
+    const sliderStep = async () => (await slider.getAttribute('aria-valuetext'))!.replace('step ', '')
+    await expect.poll(async () => new Set(await shownSteps()).size).toBe(1)
+    const last = await sliderStep()
+    expect(await shownSteps()).toEqual([last, last, last])
+    expect(Number(last)).toBeGreaterThan(0)
+    await slider.fill('0')
+    await expect.poll(shownSteps).toEqual(['0', '0', '0'])
+    expect(await sliderStep()).toBe('0')
+    // each panel is its run's: the titles are the three compared runs
+    const titles = await boundaries.locator('h3').allTextContents()
+    expect(titles.map((t) => t.replace(/ · step \d+$/, '')).sort()).toEqual(pick.map((i) => names[i].match(/compare e2e · lr=0\.0\d seed=\d/)![0]).sort())
     if (shots) await page.screenshot({ path: `${shots}/compare-series.png` })
     await page.click('[data-testid="tab-curves"]')
   })

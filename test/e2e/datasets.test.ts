@@ -4,6 +4,7 @@
  * the image grid with class names; train on a library dataset and have its deletion refused with the reason.
  */
 import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort, launchChromium, startEngine, stopEngine, tempDataDir, type ServedEngine } from './harness'
@@ -20,11 +21,17 @@ const base = () => engine.url.split('?')[0]
 beforeAll(async () => {
   engine = await startEngine({ dataDir: tempDataDir(), port: await freePort(), token: TOKEN })
   browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true })
   page.on('pageerror', (e) => pageErrors.push(e.message))
   await page.goto(engine.url)
   await page.waitForFunction(() => document.querySelector('[data-testid="connection"]')?.textContent === 'engine connected')
 })
+
+/** Click a chart's export button and read what it saved. */
+async function download(selector: string, button: string): Promise<{ name: string; text: string }> {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.click(`${selector} button:text-is("${button}")`)])
+  return { name: d.suggestedFilename(), text: await readFile((await d.path())!, 'utf8') }
+}
 
 afterAll(async () => {
   await browser?.close()
@@ -52,7 +59,20 @@ describe('datasets in a browser (serve mode)', () => {
     await expect.poll(() => page.textContent('[data-testid="dataset-name"]')).toContain('e2e spirals')
     expect(await page.textContent('[data-testid="dataset-shape"]')).toContain('1,500 × 2')
     await expect.poll(() => page.getAttribute('[data-testid="scatter-2d"]', 'data-points'), { timeout: 10_000 }).toBe('1500')
-    expect(await page.locator('[data-testid="scatter-2d"] canvas').count()).toBeGreaterThan(0)
+    // What the scatter shows, from its own data: 1 500 points of two spirals, 750 per class, spread over
+    // the plane (not all at one place), each point finite.
+    const scatter = await download('[data-testid="scatter-2d"]', 'CSV')
+    const [sHeader, ...points] = scatter.text.trim().split('\n').map((l) => l.split(','))
+    expect(sHeader.at(-1)).toBe('label')
+    expect(points).toHaveLength(1500)
+    const perLabel = new Map<string, number>()
+    for (const p of points) perLabel.set(p[2], (perLabel.get(p[2]) ?? 0) + 1)
+    expect(Object.fromEntries(perLabel)).toEqual({ 0: 750, 1: 750 })
+    const xs = points.map((p) => Number(p[0]))
+    const ys = points.map((p) => Number(p[1]))
+    for (const v of [...xs, ...ys]) expect(Number.isFinite(v)).toBe(true)
+    expect(Math.max(...xs) - Math.min(...xs)).toBeGreaterThan(1)
+    expect(Math.max(...ys) - Math.min(...ys)).toBeGreaterThan(1)
     expect(await page.textContent('[data-testid="dataset-spec"]')).toContain('"seed": 7')
     await expect.poll(() => page.locator('[data-testid="feature-stats"] tbody tr').count()).toBe(2)
 
@@ -85,6 +105,11 @@ describe('datasets in a browser (serve mode)', () => {
     expect(labels).toHaveLength(60)
     expect(labels.some((l) => /Ankle boot|Trouser|Sneaker|Pullover|Bag/.test(l))).toBe(true)
     await expect.poll(() => page.getAttribute('[data-title$="samples per class"]', 'data-bars')).toBe('10')
+    // …and the bars say what t10k holds: 1 000 images of each of the ten named classes.
+    const bars = await download('[data-title$="samples per class"]', 'CSV')
+    const [, ...perClass] = bars.text.trim().split('\n').map((l) => l.split(','))
+    expect(perClass.map((r) => r[0].replace(/^"|"$/g, ''))).toEqual(['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'])
+    expect(perClass.map((r) => Number(r[1]))).toEqual(new Array(10).fill(1000))
     expect(pageErrors).toEqual([])
   })
 

@@ -53,6 +53,8 @@ describe('sweeps in a browser (serve mode)', () => {
     await expect.poll(() => page.textContent('[data-testid="sweep-problems"]')).toMatch(/optimizer\.learningRate: run "lr=30 seed=0"/)
     expect(await page.isDisabled('[data-testid="launch-sweep"]')).toBe(true)
     await page.fill('[data-testid="sweep-values-optimizer.learningRate"]', '0.01, 0.03')
+    // This sweep's own runs in parallel (the global setting is 1 and stays 1).
+    await page.selectOption('[data-testid="sweep-concurrency"]', '2')
     if (shots) await page.screenshot({ path: `${shots}/sweep-new.png`, fullPage: true })
     await page.click('[data-testid="launch-sweep"]')
     await page.waitForURL(/#\/sweeps\/[0-9a-f-]{36}$/)
@@ -60,7 +62,8 @@ describe('sweeps in a browser (serve mode)', () => {
 
     const rows = page.locator('[data-testid="sweep-results"] tbody tr')
     await expect.poll(() => rows.count()).toBe(4)
-    expect(await rows.locator('td:last-child a').allTextContents()).toEqual(['lr=0.01 seed=0', 'lr=0.01 seed=1', 'lr=0.03 seed=0', 'lr=0.03 seed=1'])
+    const names = ['tiny spirals · lr=0.01 seed=0', 'tiny spirals · lr=0.01 seed=1', 'tiny spirals · lr=0.03 seed=0', 'tiny spirals · lr=0.03 seed=1']
+    expect(await rows.locator('td:last-child a').allTextContents()).toEqual(names)
     // Live: statuses move to completed and the accuracy column fills, without a reload.
     await expect.poll(() => page.locator('[data-testid="sweep-run-status"]:text-is("completed")').count(), { timeout: 60_000 }).toBe(4)
     await expect.poll(() => page.locator('[data-metric="test/accuracy"]', { hasText: '%' }).count()).toBe(4)
@@ -75,6 +78,11 @@ describe('sweeps in a browser (serve mode)', () => {
     if (shots) await page.screenshot({ path: `${shots}/sweeps-list.png` })
     await page.goto(`${base}#/runs?sweep=${sweepId}`)
     await expect.poll(() => page.locator('[data-testid="runs-scroll"] [data-run-id]').count()).toBe(4)
+    // Named with their experiment, in cell order (one creation time for the launch).
+    expect(await page.locator('[data-testid="runs-scroll"] [data-run-id] a.ellipsis').allTextContents()).toEqual(names)
+    // Choosing 2 in parallel for the sweep did not touch Settings → runs in parallel.
+    await page.goto(`${base}#/settings`)
+    await expect.poll(() => page.inputValue('#s-conc')).toBe('1')
     await page.goto(`${base}#/runs`)
     await expect.poll(() => page.locator('[data-testid="runs-scroll"] [data-run-id]').count()).toBe(5)
     if (shots) await page.screenshot({ path: `${shots}/runs-list.png` })

@@ -47,6 +47,39 @@ describe('validateCall', () => {
     }
   })
 
+  test('a method that is not a string is refused without converting it (no toString call)', () => {
+    for (const m of [{ toString: 'x' }, { toString: () => 'runs.get' }, ['runs.get'], null, undefined]) {
+      const e = rejection(m as any, {})
+      expect(e.code).toBe('unknown-method')
+      expect(e.message).toMatch(/^unknown method \(an? (object|null|undefined), not a name\)$/)
+    }
+    expect(rejection(42 as any).message).toBe('unknown method "42"')
+  })
+
+  test('keys that reach a prototype are refused anywhere in the params, and so is nesting deeper than 64', () => {
+    const cases: [string, string, RegExp][] = [
+      ['runs.get', '{"id":"a","__proto__":{"polluted":1}}', /^invalid params for runs\.get: params\.__proto__: the key "__proto__" is not allowed$/],
+      ['experiments.create', '{"name":"x","studyId":"training","config":{"a":[{"constructor":{"prototype":{"p":1}}}]}}', /params\.config\.a\.0\.constructor: the key "constructor" is not allowed/],
+      ['layouts.save', '{"name":"x","state":{"prototype":1}}', /params\.state\.prototype: /],
+      ['experiments.create', `{"name":"x","studyId":"training","config":${'['.repeat(1500)}${']'.repeat(1500)}}`, /params\.config\.0\.0\..*: nested more than 64 levels deep/]
+    ]
+    for (const [method, json, message] of cases) {
+      const e = rejection(method, JSON.parse(json))
+      expect(e.code, json.slice(0, 80)).toBe('bad-request')
+      expect(e.message, json.slice(0, 80)).toMatch(message)
+    }
+    expect(({} as any).polluted).toBeUndefined()
+    // 63 levels (the config object itself is one) pass the guard; the study schema judges them.
+    expect(validateCall('experiments.create', { name: 'x', studyId: 'training', config: JSON.parse(`${'['.repeat(62)}${']'.repeat(62)}`) }).method).toBe('experiments.create')
+  })
+
+  test('sweep paths that reach a prototype are refused by the sweep schema', () => {
+    for (const path of ['__proto__.zzPolluted', 'optimizer.constructor', 'prototype', 'a.__proto__.b']) {
+      const e = rejection('sweeps.create', { base: 'e1', params: [{ path, values: [1] }] })
+      expect(e.message, path).toMatch(/params\.0\.path: "(__proto__|constructor|prototype)" is not allowed in a path/)
+    }
+  })
+
   test('valid calls pass, parsed; null and missing params mean "none" where none are needed', () => {
     expect(validateCall('runs.get', { id: 'abc' })).toEqual({ method: 'runs.get', params: { id: 'abc' } })
     expect(validateCall('engine.info', undefined)).toEqual({ method: 'engine.info', params: {} })
@@ -94,6 +127,52 @@ describe('the engine process answers malformed calls and keeps going', () => {
       type: 'error',
       error: { code: 'bad-request', message: expect.stringMatching(/study: unknown study "nope"/) }
     })
+  })
+
+  test('fuzz: prototype keys, prototype-named ids and paths, deep nesting — every method answers with a clear error, nothing is polluted', async () => {
+    const hostileIds = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf']
+    const hostile: unknown[] = [
+      JSON.parse('{"__proto__":{"zzPolluted":1}}'),
+      JSON.parse('{"constructor":{"prototype":{"zzPolluted":1}}}'),
+      JSON.parse(`{"config":${'{"a":'.repeat(1500)}1${'}'.repeat(1500)}}`),
+      ...hostileIds.flatMap((id) => [{ id }, { id, name: 'x' }, { id, key: id }, { experimentId: id }, { jobId: id }, { ids: [id], keys: [id] }])
+    ]
+    const answers: { method: string; params: unknown; code: string }[] = []
+    for (const method of METHOD_NAMES) {
+      if (method === 'trash.empty' || method === 'settings.set') continue // valid with any of these as {} — and they change the store
+      for (const params of hostile) {
+        const id = engine.newId()
+        const reply = await engine.raw({ type: 'call', id, method, params }, id)
+        answers.push({ method, params, code: reply.type === 'error' ? reply.error.code : 'ok' })
+      }
+    }
+    const extra: [string, unknown][] = [
+      ...hostileIds.map((studyId): [string, unknown] => ['experiments.create', { name: 'x', studyId, config: {} }]),
+      ...hostileIds.map((study): [string, unknown] => ['sweeps.create', { base: { study, config: {} }, params: [] }]),
+      ['sweeps.create', { base: { study: 'training', config: TINY }, params: [{ path: '__proto__.zzPolluted', values: [1] }] }],
+      ['sweeps.create', { base: { study: 'training', config: TINY }, params: [{ path: 'constructor.prototype.zzPolluted', values: [1] }] }],
+      ['sweeps.create', { base: { study: 'training', config: TINY }, params: [{ path: 'optimizer.toString', values: [1] }] }],
+      ['datasets.generate', { generator: 'constructor', seed: 1 }],
+      ['datasets.generate', { generator: 'circles', seed: 1, params: JSON.parse('{"__proto__":1,"constructor":2}') }]
+    ]
+    for (const [method, params] of extra) {
+      const id = engine.newId()
+      const reply = await engine.raw({ type: 'call', id, method, params }, id)
+      answers.push({ method, params, code: reply.type === 'error' ? reply.error.code : 'ok' })
+      if (reply.type === 'error' && /sweeps|experiments/.test(method)) expect(reply.error.message).not.toMatch(/Cannot read|undefined|is not a function/)
+    }
+    // No raw internal error for any of them (internal is what a TypeError from a prototype member becomes).
+    expect(answers.filter((a) => a.code === 'internal').map((a) => `${a.method} ${JSON.stringify(a.params).slice(0, 80)}`)).toEqual([])
+    expect(answers.filter((a) => a.method === 'sweeps.create').every((a) => a.code === 'bad-request')).toBe(true)
+    // A method given as an object is refused, not stringified.
+    const id = engine.newId()
+    expect(await engine.raw({ type: 'call', id, method: { toString: 'x' } }, id)).toMatchObject({ type: 'error', error: { code: 'unknown-method' } })
+    // The engine is not poisoned: calls with object params still validate (a polluted Object.prototype
+    // would make every strict object schema see an "Unrecognized key").
+    const e = await engine.call('experiments.create', { name: 'after the fuzz', studyId: 'training', config: TINY })
+    expect(await engine.call('experiments.get', { id: e.id })).toMatchObject({ name: 'after the fuzz' })
+    expect((await engine.call('settings.get', {})).concurrency).toBe(1)
+    expect(engine.stderr).toBe('')
   })
 
   test('messages without an id or not objects at all are ignored, and the next valid call is answered', async () => {

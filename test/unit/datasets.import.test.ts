@@ -55,6 +55,18 @@ function npy(descr: string, shape: number[], body: Buffer, fortran = false): Buf
   return Buffer.concat([pre, Buffer.from(header, 'latin1'), body])
 }
 
+/** An NPY file with a header given as is (any text, any version byte, any length field). */
+function npyRaw(header: string, body: Buffer, major = 1, claimedLength?: number): Buffer {
+  const lenBytes = major === 1 ? 2 : 4
+  const pre = Buffer.alloc(8 + lenBytes)
+  pre.write('\x93NUMPY', 0, 'latin1')
+  pre[6] = major
+  pre[7] = 0
+  if (major === 1) pre.writeUInt16LE(claimedLength ?? header.length, 8)
+  else pre.writeUInt32LE(claimedLength ?? header.length, 8)
+  return Buffer.concat([pre, Buffer.from(header, 'latin1'), body])
+}
+
 const f32 = (a: number[]) => Buffer.from(Float32Array.from(a).buffer)
 const i64 = (a: number[]) => Buffer.from(BigInt64Array.from(a.map(BigInt)).buffer)
 
@@ -174,6 +186,19 @@ describe('import: IDX', () => {
     await expectRefused({ paths: [img] }, /takes two files/)
     await expectRefused({ paths: [img, file('d-images-idx3-ubyte', images)] }, /one images file .* and one labels file/)
     await expectRefused({ paths: [img, join(files, 'missing-idx1-ubyte')] }, /no such file/)
+    // Headers that claim more than the store holds or the file can: refused before anything is allocated.
+    await expectRefused({ paths: [file('huge-images-idx3-ubyte', idx([50_000, 300, 300], [])), lbl] }, /huge-images-idx3-ubyte: the header announces 50000 × 300 × 300 = 4500000000 values, more than one dataset array holds \(1\.0 GB\)/)
+    await expectRefused(
+      { paths: [file('bomb-images-idx3-ubyte.gz', gzipSync(idx([60_000, 100, 100], new Uint8Array(1000)))), lbl] },
+      /bomb-images-idx3-ubyte\.gz: the header announces 60000 × 100 × 100 values \(600\.0 MB\), more than a .* gzip file can hold/
+    )
+    await expectRefused({ paths: [file('trail-images-idx3-ubyte', Buffer.concat([images, Buffer.alloc(5)])), lbl] }, /trail-images-idx3-ubyte: 5 unexpected bytes after the 20 × 4 × 4 values its header announces/)
+    await expectRefused({ paths: [file('trailz-images-idx3-ubyte.gz', gzipSync(Buffer.concat([images, Buffer.alloc(5)]))), lbl] }, /more data than the 20 × 4 × 4 values its header announces/)
+    await expectRefused({ paths: [file('d0-images-idx3-ubyte', Buffer.from([0, 0, 8, 0])), lbl] }, /an IDX file with 0 dimensions is not images \(3 or 4\) or labels \(1\)/)
+    await expectRefused({ paths: [file('d5-images-idx3-ubyte', idx([1, 1, 1, 1, 1], [7])), lbl] }, /an IDX file with 5 dimensions/)
+    await expectRefused({ paths: [file('d2-images-idx3-ubyte', idx([20, 16], images.subarray(16))), lbl] }, /needs one images file \(3 or 4 dimensions\) and one labels file \(1 dimension\); got d2-images-idx3-ubyte: 2-D, a-labels-idx1-ubyte: 1-D/)
+    await expectRefused({ paths: [file('short-images-idx3-ubyte', Buffer.from([0, 0, 8])), lbl] }, /short-images-idx3-ubyte is truncated: 3 bytes, not even an IDX header/)
+    await expectRefused({ paths: [file('hdr-images-idx3-ubyte', Buffer.from([0, 0, 8, 3, 0, 0])), lbl] }, /hdr-images-idx3-ubyte is truncated inside its header/)
     // Fashion-MNIST layout (10 classes) with a label 10.
     await expectRefused(
       { paths: [file('fashion-images-idx3-ubyte', images), file('fashion-labels-idx1-ubyte', idx([20], [...new Array(19).fill(0), 10]))] },
@@ -211,6 +236,36 @@ describe('import: CSV', () => {
     await expectRefused({ paths: [file('col.csv', 'a,y\n1,0\n')], labelColumn: 'target' }, /has no column "target"; its columns: a, y/)
     await expectRefused({ paths: [file('empty.csv', 'a,y\n')] }, /no data rows/)
     await expectRefused({ paths: [file('big.csv', '1,0\n2,20000\n')] }, /labels out of range/)
+    await expectRefused({ paths: [file('hole.csv', 'a,b,y\n1,2,0\n1,,1\n')] }, /^hole\.csv line 3, column "b": empty value$/)
+    await expectRefused({ paths: [file('nolabel.csv', 'a,y\n1,cat\n2,\n')] }, /^nolabel\.csv line 3: empty label$/)
+    await expectRefused({ paths: [file('mixed.csv', 'a,y\n1,0\n2,cat\n')] }, /^mixed\.csv line 3: label "cat" is not a number \(the labels above it are numbers\)$/)
+    await expectRefused({ paths: [file('idx.csv', 'a,b,y\n1,2,0\n')], labelColumn: 5 }, /^label column 5 does not exist: idx\.csv has 3 columns \(0 … 2\)$/)
+    await expectRefused({ paths: [file('one.csv', 'a\n1\n2\n')] }, /^one\.csv needs at least one feature column besides the label; its rows have 1 field$/)
+    await expectRefused({ paths: [file('noheader.csv', '1,0\n2,1\n')], labelColumn: 'y' }, /label column "y" is given by name but noheader\.csv has no header row/)
+    // A value from the file is quoted short: a foreign file's bytes are not echoed back at length.
+    const long = 'z'.repeat(5000)
+    await expectRefused({ paths: [file('long.csv', `a,b,y\n1,2,0\n${long},2,1\n`)] }, /^long\.csv line 3, column "a": "z{40}…" is not a number$/)
+  })
+
+  test('a line longer than the limit is refused as soon as it is that long (a gzip without line breaks)', async () => {
+    const { importFiles } = await import('../../src-main/engine/datasets/importers')
+    const p = file('oneline.csv.gz', gzipSync(Buffer.alloc(3 << 20, 0x31)))
+    await expect(importFiles({ paths: [p] }, () => {}, { maxArrayBytes: 1e9, maxCsvLineChars: 1 << 20 })).rejects.toThrow(
+      /^oneline\.csv\.gz line 1 is longer than 1048576 characters: not a CSV of numbers/
+    )
+  })
+
+  test('a CSV that would outgrow one dataset array stops at the limit, naming the line', async () => {
+    const { importFiles } = await import('../../src-main/engine/datasets/importers')
+    // 2 000 rows × 3 features: 6 000 values; the cap here is 4 096 (16 kB of float32)
+    const rows = Array.from({ length: 2000 }, (_, i) => `${i},${i},${i},${i % 2}`).join('\n')
+    const p = file('grows.csv.gz', gzipSync(`a,b,c,y\n${rows}\n`))
+    await expect(importFiles({ paths: [p] }, () => {}, { maxArrayBytes: 16 * 1024, maxCsvLineChars: 1 << 20 })).rejects.toThrow(
+      /^grows\.csv\.gz line 1367: more values than one dataset array holds \(16\.4 kB, 4096 values\); import a part of the file$/
+    )
+    // the same file within the default limits imports
+    const ok = await importFiles({ paths: [p] }, () => {})
+    expect(ok.shape).toMatchObject({ n: 2000, sample: [3] })
   })
 })
 
@@ -245,6 +300,19 @@ describe('import: NPY', () => {
     await expectRefused({ paths: [file('x4.npy', npy('<f4', [4, 2], f32([1, 2, 3, 4, 5, 6, 7, 8]))), y] }, /count mismatch: .* 4 samples, .* 3 labels/)
     await expectRefused({ paths: [file('x3.npy', npy('<f4', [3, 2], f32([1, 2, 3, 4, 5, 6]))), file('yf.npy', npy('<f4', [3], f32([0, 0.5, 1])))] }, /non-negative integers: yf\.npy has 0\.5 at index 1/)
     await expectRefused({ paths: [file('x5.npy', npy('<f4', [3, 2], f32([1, 2, 3, 4, 5, 6]))), y], classNames: ['a', 'b'] }, /labels out of range: .* label 2 .* 2 class names/)
+    // malformed header: what is missing is said, the header itself is not echoed
+    const secret = 'SECRET-HEADER-TEXT'
+    await expectRefused({ paths: [file('nofort.npy', npyRaw(`{'descr': '<f4', 'shape': (3, 2), '${secret}': 1}\n`, f32([1, 2, 3, 4, 5, 6]))), y] }, /^nofort\.npy: malformed NPY header \(no 'fortran_order' entry\)$/)
+    await expectRefused({ paths: [file('ver.npy', npyRaw(`{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }\n`, f32([1, 2, 3, 4, 5, 6]), 4)), y] }, /ver\.npy: unsupported NPY format version 4\.0/)
+    await expectRefused({ paths: [file('shape.npy', npyRaw(`{'descr': '<f4', 'fortran_order': False, 'shape': (3, -2), }\n`, f32([1, 2, 3, 4, 5, 6]))), y] }, /shape\.npy: malformed shape \(3, -2\) in its header/)
+    // claims checked before allocating: the store's limit, the file's size, a gzip's most
+    await expectRefused({ paths: [file('oversized.npy', npy('<f4', [100_000, 100_000], Buffer.alloc(0))), y] }, /oversized\.npy: shape \(100000, 100000\) holds 10000000000 values \(40\.0 GB as float32\), more than one dataset array holds \(1\.0 GB\)/)
+    await expectRefused({ paths: [file('bomb.npy.gz', gzipSync(npy('|u1', [30_000, 30_000], Buffer.alloc(1000)))), y] }, /bomb\.npy\.gz: shape \(30000, 30000\) needs 900\.0 MB of data, more than a .* gzip file can hold/)
+    await expectRefused({ paths: [file('tail.npy', Buffer.concat([npy('<f4', [3, 2], f32([1, 2, 3, 4, 5, 6])), Buffer.alloc(8)])), y] }, /tail\.npy: 8 unexpected bytes after the data its shape \(3, 2\) announces/)
+    await expectRefused({ paths: [file('hugehdr.npy', npyRaw('{', Buffer.alloc(100), 2, 0xffff_ffff)), y] }, /hugehdr\.npy: its header claims 4294967295 bytes; an NPY header takes a few hundred/)
+    // zero samples, and a single file without a label column
+    await expectRefused({ paths: [file('x0.npy', npy('<f4', [0, 2], Buffer.alloc(0))), file('y0.npy', npy('<i8', [0], Buffer.alloc(0)))] }, /^the arrays hold no samples$/)
+    await expectRefused({ paths: [file('col1.npy', npy('<f4', [3, 1], f32([1, 2, 3])))] }, /col1\.npy: a single NPY file must be n × \(features \+ 1\) with the labels in its last column; got shape \(3, 1\)/)
   })
 })
 
@@ -329,7 +397,29 @@ describe('transforms', () => {
 })
 
 describe('jobs', () => {
-  test('progress events at most ~10/s; cancel leaves nothing behind', async () => {
+  test('progress events come at most one per 100 ms (the worker reports every 50 ms)', async () => {
+    const { images, labels } = idxPair('rate', 60_000, 28, 28)
+    const img = file('rate-images-idx3-ubyte.gz', gzipSync(images, { level: 1 }))
+    const lbl = file('rate-labels-idx1-ubyte.gz', gzipSync(labels))
+    const events: { at: number; job: DatasetJob }[] = []
+    const off = lab.on((e, p) => e === 'datasets.job' && events.push({ at: Date.now(), job: p as DatasetJob }))
+    const job = await runJob('datasets.import', { paths: [img, lbl] })
+    off()
+    expect(job.status, job.error ?? '').toBe('done')
+    const mine = events.filter((e) => e.job.jobId === job.jobId)
+    // Enough of them for the spacing to mean something (starting, reading …, saving)…
+    expect(mine.filter((e) => e.job.status === 'running').length).toBeGreaterThanOrEqual(4)
+    expect(mine.some((e) => /reading .* MB/.test(e.job.message))).toBe(true)
+    // …and every event after the first (forced) one comes ≥ 100 ms after the one before, except the final
+    // (forced) state — at most ~10 per second whatever the worker sends.
+    for (let i = 1; i < mine.length; i++) {
+      if (mine[i].job.status !== 'running') continue
+      expect(mine[i].at - mine[i - 1].at, `event ${i}: ${mine[i].job.message}`).toBeGreaterThanOrEqual(95)
+    }
+    expect(mine.at(-1)!.job.status).toBe('done')
+  })
+
+  test('cancel leaves nothing behind', async () => {
     const { images, labels } = idxPair('big', 60_000, 28, 28)
     const img = file('big-images-idx3-ubyte.gz', gzipSync(images, { level: 1 }))
     const lbl = file('big-labels-idx1-ubyte.gz', gzipSync(labels))

@@ -125,17 +125,17 @@ export class IpcEngine {
   }
 
   /** Send any message; resolves with the reply carrying `id`. */
-  raw(message: unknown, id: number): Promise<WireMessage> {
+  raw(message: unknown, id: number, timeoutMs = 10_000): Promise<WireMessage> {
     return new Promise((res, rej) => {
-      const t = setTimeout(() => rej(new Error(`no reply to message id ${id} within 10 s`)), 10_000)
+      const t = setTimeout(() => rej(new Error(`no reply to message id ${id} within ${timeoutMs / 1000} s`)), timeoutMs)
       this.pending.set(id, (m) => (clearTimeout(t), res(m)))
       this.child.send(message as any)
     })
   }
 
-  async call(method: string, params?: unknown): Promise<any> {
+  async call(method: string, params?: unknown, timeoutMs?: number): Promise<any> {
     const id = this.nextId++
-    const reply = await this.raw({ type: 'call', id, method, params }, id)
+    const reply = await this.raw({ type: 'call', id, method, params }, id, timeoutMs)
     if (reply.type === 'error') throw Object.assign(new Error(reply.error.message), { code: reply.error.code })
     return (reply as any).result
   }

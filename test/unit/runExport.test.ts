@@ -1,11 +1,11 @@
 /** Run export / import: the JSON document and the folder form, round trips, malformed input, the engine calls and the CLI. */
-import { execFile } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { execFile, execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import { openStore, type LabStore } from '../../src-main/engine/store'
 import { Lab } from '../../src-main/engine/lab'
-import { exportRun, importRun, readRunExport, writeRunFolder, writeRunJson } from '../../src-main/engine/runs/runExport'
+import { IMPORT_CHUNK, IMPORT_LIMITS, exportRun, importRun, importRunFrom, readRunExport, writeRunFolder, writeRunJson } from '../../src-main/engine/runs/runExport'
 import { parseScalarsCsv } from '../../src-main/engine/runs/scalarsCsv'
 import { CLI_JS, TEST_ENV, TINY, WORKER_URL, cleanupTempDirs, tempDir } from './helpers'
 
@@ -153,9 +153,11 @@ describe('malformed input is refused with a clear message and stores nothing', (
   const doc = exportRun(store, run.id)!
   afterAll(() => store.close())
 
+  /** Refused both ways in: read into a document, and the streaming import (a folder's series a chunk at a time). */
   function refused(path: string, message: RegExp) {
     const before = counts(store)
     expect(() => importRun(store, readRunExport(path))).toThrow(message)
+    expect(() => importRunFrom(store, path)).toThrow(message)
     expect(counts(store)).toEqual(before)
   }
   const file = (name: string, content: string) => (writeFileSync(join(dir, name), content), join(dir, name))
@@ -180,6 +182,54 @@ describe('malformed input is refused with a clear message and stores nothing', (
     refused(file('path.json', JSON.stringify({ ...doc, artifacts: [{ name: '../escape', kind: 'k', base64: '' }] })), /artifact name "\.\.\/escape" cannot be used as a file name/)
   })
 
+  test('JSON documents: nesting, prototype keys, duplicate artifacts, and no echo of a foreign file', () => {
+    const deep = JSON.parse(`${'{"a":'.repeat(1500)}1${'}'.repeat(1500)}`)
+    refused(file('deep.json', JSON.stringify({ ...doc, run: { ...doc.run, config: deep } })), /deep\.json: run\.config\.a\.a\..*: nested more than 64 levels deep/)
+    refused(file('proto.json', JSON.stringify({ ...doc, run: { ...doc.run, config: {} } }).replace('"config":{}', '"config":{"__proto__":{"polluted":1}}')), /proto\.json: run\.config\.__proto__: the key "__proto__" is not allowed/)
+    expect(({} as any).polluted).toBeUndefined()
+    refused(file('dup.json', JSON.stringify({ ...doc, artifacts: [{ name: 'a', kind: 'k', base64: '' }, { name: 'a', kind: 'k', base64: 'AAAA' }] })), /dup\.json: two artifacts are named "a"; artifact names must be unique/)
+    const secret = 'SECRET-CONTENT-OF-SOMEONE-ELSES-FILE'
+    const foreign = file('foreign.json', `{"format": "phenomenology-lab/run" ${secret}`)
+    expect(() => readRunExport(foreign)).toThrow(/^.*foreign\.json is not valid JSON \(at character \d+\)$/)
+    expect(() => readRunExport(foreign)).not.toThrow(new RegExp(secret))
+    const other = file('long-format.json', JSON.stringify({ format: `${secret}${'x'.repeat(500)}` }))
+    expect(() => readRunExport(other)).toThrow(/field "format" is "SECRET-CONTENT-OF-SOMEONE-ELSES-FILEx{24}", expected/)
+  })
+
+  test('a folder holds regular files only: links, folders and pipes are refused by name, sizes are capped', () => {
+    const link = (name: string, target: string, rel = join('artifacts', 'model.weights')) =>
+      folder(name, (f) => {
+        rmSync(join(f, rel))
+        symlinkSync(target, join(f, rel))
+      })
+    refused(link('ln-passwd', '/etc/passwd'), /ln-passwd\/artifacts\/model\.weights is a symbolic link; an exported run holds regular files only/)
+    refused(link('ln-zero', '/dev/zero'), /ln-zero\/artifacts\/model\.weights is a symbolic link/)
+    refused(link('ln-csv', '/etc/passwd', 'scalars.csv'), /ln-csv\/scalars\.csv is a symbolic link/)
+    refused(link('ln-series', '/dev/zero', 'series.jsonl'), /ln-series\/series\.jsonl is a symbolic link/)
+    refused(link('ln-manifest', '/etc/passwd', 'run.json'), /ln-manifest\/run\.json is a symbolic link/)
+    refused(
+      folder('fifo', (f) => {
+        rmSync(join(f, 'artifacts', 'model.weights'))
+        execFileSync('mkfifo', [join(f, 'artifacts', 'model.weights')])
+      }),
+      /fifo\/artifacts\/model\.weights is not a regular file \(a device, pipe or socket\)/
+    )
+    refused(
+      folder('dir-artifact', (f) => {
+        rmSync(join(f, 'artifacts', 'model.weights'))
+        mkdirSync(join(f, 'artifacts', 'model.weights'))
+      }),
+      /dir-artifact\/artifacts\/model\.weights is a folder, not a file/
+    )
+    const limit = IMPORT_LIMITS.artifactBytes
+    IMPORT_LIMITS.artifactBytes = 100
+    try {
+      refused(folder('big-artifact', () => {}), /big-artifact\/artifacts\/model\.weights is 300 bytes, more than the 100 this lab reads for it/)
+    } finally {
+      IMPORT_LIMITS.artifactBytes = limit
+    }
+  })
+
   test('folders', () => {
     refused(folder('no-manifest', (f) => rmSync(join(f, 'run.json'))), /not a complete exported run folder .*missing file .*run\.json/)
     refused(folder('no-csv', (f) => rmSync(join(f, 'scalars.csv'))), /missing file .*scalars\.csv/)
@@ -191,6 +241,32 @@ describe('malformed input is refused with a clear message and stores nothing', (
     refused(folder('bad-header', (f) => writeFileSync(join(f, 'scalars.csv'), 'k,s,w,v\n')), /scalars\.csv: line 1: the header must be "key,step,wall,value"/)
     refused(folder('bad-jsonl', (f) => writeFileSync(join(f, 'series.jsonl'), '{"key":"b","step":1,"payload":1}\n{oops\n')), /series\.jsonl line 2 is not valid JSON/)
     refused(folder('bad-manifest', (f) => writeFileSync(join(f, 'run.json'), JSON.stringify({ format: 'phenomenology-lab/run', version: 1 }))), /run\.json: invalid run export: .*run/)
+  })
+
+  test('an import writes in short transactions of its own, each at most a chunk (none holds the write lock for long)', () => {
+    const target = openStore(tempDir())
+    try {
+      const big = structuredClone(doc)
+      big.scalars = { a: { step: [], wall: [], value: [] }, b: { step: [], wall: [], value: [] } }
+      for (let i = 0; i < 12_000; i++) for (const k of ['a', 'b']) (big.scalars[k].step.push(i), big.scalars[k].wall.push(i), big.scalars[k].value.push(i / 7))
+      big.series = Array.from({ length: 40 }, (_, i) => ({ key: 'boundary', step: i, payload: { blob: 'y'.repeat(200_000) } }))
+      const writes: { nested: boolean; scalars: number; seriesBytes: number }[] = []
+      const append = target.runs.appendBatch
+      target.runs.appendBatch = function (this: typeof target.runs, ...args: Parameters<typeof append>) {
+        const [, b] = args
+        writes.push({ nested: target.db.inTransaction, scalars: b.scalars?.length ?? 0, seriesBytes: (b.series ?? []).reduce((n, s) => n + (s.json ?? JSON.stringify(s.payload)).length, 0) })
+        return append.apply(this, args)
+      }
+      const run = importRun(target, big)
+      expect(writes.length).toBeGreaterThan(10)
+      expect(writes.filter((w) => w.nested)).toEqual([]) // never inside one transaction around the whole import
+      expect(Math.max(...writes.map((w) => w.scalars))).toBeLessThanOrEqual(IMPORT_CHUNK.scalars)
+      expect(Math.max(...writes.map((w) => w.seriesBytes))).toBeLessThanOrEqual(IMPORT_CHUNK.seriesBytes + 200_100)
+      expect(target.runs.scalars(run.id, ['a']).a.step).toHaveLength(12_000)
+      expect(target.runs.seriesSteps(run.id, 'boundary')).toHaveLength(40)
+    } finally {
+      target.close()
+    }
   })
 
   test('a failure half-way through the import rolls everything back', () => {
@@ -237,6 +313,44 @@ describe('engine calls', () => {
       writeFileSync(file, JSON.stringify({ ...doc, version: 3 }))
       await expect(lab.call('runs.import', { path: file })).rejects.toMatchObject({ code: 'bad-request', message: expect.stringMatching(/"version" is 3/) })
       expect((await lab.call('runs.table', {})).runs).toHaveLength(2)
+
+      // exportTo: any size, a file or a folder, in the transfer worker; the same content as the document
+      const out = join(dir, 'to.json')
+      expect(await lab.call('runs.exportTo', { id: run.id, path: out })).toEqual({ runId: run.id, path: out, format: 'json', bytes: readFileSync(out).length })
+      const { exportedAt: _a, ...fromFile } = JSON.parse(readFileSync(out, 'utf8'))
+      const { exportedAt: _b, ...fromDoc } = doc
+      expect(fromFile).toEqual(fromDoc)
+      expect((await lab.call('runs.exportTo', { id: run.id, path: join(dir, 'to-folder') })).format).toBe('folder')
+      expect(readRunExport(join(dir, 'to-folder')).scalars).toEqual(doc.scalars)
+      await expect(lab.call('runs.exportTo', { id: run.id, path: out })).rejects.toMatchObject({ code: 'bad-request', message: expect.stringMatching(/already exists/) })
+      await expect(lab.call('runs.exportTo', { id: 'nope', path: join(dir, 'n.json') })).rejects.toMatchObject({ code: 'not-found' })
+      expect(readdirSync(dir).filter((f) => f.includes('.partial-'))).toEqual([])
+      // the one-message document is refused above its limit, with the way out
+      await expect(lab.transfers.document(run.id, 100)).rejects.toThrow(/too much for one message .*npm run lab -- export <runId> --out run\.json/)
+      // emptying the trash runs in the worker too
+      await lab.call('runs.delete', { id: imported.id })
+      expect(await lab.call('trash.empty')).toMatchObject({ runs: 1 })
+      expect(counts(lab.store).runs).toBe(1)
+    } finally {
+      await lab.close()
+    }
+  })
+
+  test('an import cut off by the engine stopping leaves nothing visible, and the next start removes it', async () => {
+    const dir = tempDir()
+    const store = openStore(dir)
+    const { run } = seedRun(store)
+    // what a cut-off import leaves: a hidden run (IMPORTING) owned by a process that is gone
+    const id = store.runs.insertImported({ ...store.runs.get(run.id)!, status: 'completed', summary: null, progress: 1, steps: 1, totalSteps: 1 } as any)
+    store.runs.appendBatch(id, { scalars: [{ key: 'k', step: 1, wall: 1, value: 1 }] })
+    store.db.prepare('UPDATE runs SET owner_pid = 999999999 WHERE id = ?').run(id)
+    expect(store.runs.list().map((r) => r.id)).toEqual([run.id])
+    expect(store.experiments.emptyTrash().runs).toBe(0) // it is not in the trash either
+    store.close()
+    const lab = await Lab.open({ dataDir: dir, mode: 'inprocess', workerUrl: WORKER_URL, env: { ...TEST_ENV, LAB_BACKEND: 'cpu' }, builtins: false })
+    try {
+      expect(lab.store.db.prepare('SELECT COUNT(*) AS n FROM runs WHERE id = ?').get(id)).toEqual({ n: 0 })
+      expect(lab.store.db.prepare('SELECT COUNT(*) AS n FROM scalars WHERE run_id = ?').get(id)).toEqual({ n: 0 })
     } finally {
       await lab.close()
     }

@@ -5,7 +5,7 @@
  */
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { createMemoryHistory, createRouter, type Router } from 'vue-router'
 import { decodeCompareState } from '../../src-shared/compare/state'
 import type { MetricStats, Run, RunTable } from '../../src-shared/records'
@@ -308,7 +308,25 @@ describe('runs table: 5 000 runs', () => {
 })
 
 describe('runs table: export and import', () => {
-  it('exports a run from its row menu as <name>.json holding the engine’s document', async () => {
+  it('in a browser, exports a run from its row menu as a download the engine streams (GET /export/run), not one message', async () => {
+    await mountView(makeTable(3))
+    const clicked: { href: string; download: string }[] = []
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push({ href: this.getAttribute('href')!, download: this.download })
+    })
+    await wrapper.get('[data-run-id="run-1"] [data-testid="row-menu"]').trigger('click')
+    document.querySelector<HTMLButtonElement>('[data-testid="row-export"]')!.click()
+    await flushPromises()
+    // the engine names the file (Content-Disposition); the page only starts the download
+    expect(clicked).toEqual([{ href: '/export/run?id=run-1', download: '' }])
+    expect(fake.calls.some((c) => c.method === 'runs.export')).toBe(false)
+    expect(document.querySelector('[data-testid="run-menu"]')).toBeNull()
+  })
+
+  it('in the desktop app, exports a run from its row menu as <name>.json holding the engine’s document', async () => {
+    const { lab } = await import('../../src-renderer/api/client')
+    ;(lab as { transport: string }).transport = 'ipc'
+    onTestFinished(() => void ((lab as { transport: string }).transport = 'websocket'))
     await mountView(makeTable(3))
     const doc = { format: 'phenomenology-lab/run', version: 1, exportedAt: 1, run: { ...makeRun(1), name: 'run 1/a' }, scalars: {}, series: [], artifacts: [] }
     fake.handlers['runs.export'] = ({ id }: { id: string }) => (id === 'run-1' ? doc : null)

@@ -1,18 +1,22 @@
 /** Serve mode security against the real engine process: token, Host and Origin checks on HTTP and WebSocket. */
 import { request } from 'node:http'
 import { connect as tcpConnect } from 'node:net'
-import { readFileSync } from 'node:fs'
+import { networkInterfaces } from 'node:os'
+import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import WebSocket from 'ws'
+import { openStore } from '../../src-main/engine/store'
 import { ROOT, cleanupTempDirs, startServeEngine, tempDir } from './helpers'
 
 const TOKEN = 'test-token-0123456789abcdef0123456789abcdef'
 let server: Awaited<ReturnType<typeof startServeEngine>>
 let base: string
+let dataDir: string
 
 beforeAll(async () => {
-  server = await startServeEngine(tempDir(), TOKEN)
+  dataDir = tempDir()
+  server = await startServeEngine(dataDir, TOKEN)
   base = `http://127.0.0.1:${server.port}`
 })
 
@@ -91,10 +95,15 @@ describe('serve mode: HTTP', () => {
     expect(r.headers['content-type']).toBe('text/html; charset=utf-8')
     expect(r.body).toBe(readFileSync(join(ROOT, 'out', 'renderer', 'index.html'), 'utf8'))
     expect(r.headers['content-security-policy']).toMatch(/default-src 'self'/)
-    expect(r.headers['set-cookie']).toEqual([`lab_token=${TOKEN}; HttpOnly; SameSite=Strict; Path=/`])
+    // Named for this instance (cookies ignore ports: two labs on 127.0.0.1 must not overwrite each other's).
+    expect(r.headers['set-cookie']).toEqual([`lab_token_${server.port}=${TOKEN}; HttpOnly; SameSite=Strict; Path=/`])
     // the cookie alone is then enough
-    expect((await get('/index.html', { cookie: `lab_token=${TOKEN}` })).status).toBe(200)
-    expect((await get('/index.html', { cookie: 'lab_token=nope' })).status).toBe(403)
+    expect((await get('/index.html', { cookie: `lab_token_${server.port}=${TOKEN}` })).status).toBe(200)
+    expect((await get('/index.html', { cookie: `other=1; lab_token_${server.port}=${TOKEN}; more=2` })).status).toBe(200)
+    expect((await get('/index.html', { cookie: `lab_token_${server.port}=nope` })).status).toBe(403)
+    // another instance's cookie (another port), or the old shared name, is not this lab's
+    expect((await get('/index.html', { cookie: `lab_token_${server.port + 1}=${TOKEN}` })).status).toBe(403)
+    expect((await get('/index.html', { cookie: `lab_token=${TOKEN}` })).status).toBe(403)
     // and localhost is this server too
     expect((await get(`/?token=${TOKEN}`, { host: `localhost:${server.port}` })).status).toBe(200)
   })
@@ -205,8 +214,85 @@ describe('serve mode: WebSocket', () => {
   })
 
   test('the token cookie also authorises the upgrade (the browser path)', async () => {
-    const c = await connect(`ws://127.0.0.1:${server.port}/ws`, { origin: base, cookie: `lab_token=${TOKEN}` })
+    const c = await connect(`ws://127.0.0.1:${server.port}/ws`, { origin: base, cookie: `lab_token_${server.port}=${TOKEN}` })
     expect(c).toHaveProperty('ws')
     ;(c as { ws: WebSocket }).ws.close()
+    expect(await connect(`ws://127.0.0.1:${server.port}/ws`, { origin: base, cookie: `lab_token_${server.port + 1}=${TOKEN}` })).toEqual({ refused: expect.stringMatching(/403/) })
+  })
+
+  test('upgrade with the token but a foreign Host is refused (DNS rebinding)', async () => {
+    for (const host of [`evil.example:${server.port}`, `127.0.0.1:${server.port + 1}`, 'localhost', `127.0.0.2:${server.port}`]) {
+      expect(await connect(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`, { host }), host).toEqual({ refused: expect.stringMatching(/403/) })
+    }
+    expect(await connect(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`, { host: `localhost:${server.port}` })).toHaveProperty('ws')
+  })
+})
+
+describe('serve mode: a run export is a streamed download', () => {
+  test('GET /export/run?id= streams the document with its name; unknown runs 404, no token 403; nothing is left behind', async () => {
+    // A finished run written beside the engine (WAL: a second writer is fine).
+    const store = openStore(dataDir)
+    const run = store.runs.create({ experimentId: null, name: 'Spirals "α"/1', studyId: 'training', config: { epochs: 1 }, seed: 2 })
+    store.runs.appendBatch(run.id, {
+      scalars: Array.from({ length: 5000 }, (_, i) => ({ key: 'train/loss', step: i, wall: i, value: 1 / (i + 1) })),
+      series: [{ key: 'boundary', step: 1, payload: { nx: 2, cls: 'AAE=' } }],
+      artifacts: [{ name: 'w.bin', kind: 'weights', bytes: Uint8Array.from([1, 2, 3]) }]
+    })
+    store.runs.finish(run.id, 'completed')
+    store.close()
+
+    const r = await get(`/export/run?id=${run.id}&token=${TOKEN}`)
+    expect(r.status).toBe(200)
+    expect(r.headers['content-type']).toBe('application/json')
+    // the name made a file name ("/ and quotes out), with an ASCII fallback and the UTF-8 original
+    expect(r.headers['content-disposition']).toBe(`attachment; filename="Spirals ____1.json"; filename*=UTF-8''Spirals%20_%CE%B1__1.json`)
+    expect(Number(r.headers['content-length'])).toBe(Buffer.byteLength(r.body))
+    const doc = JSON.parse(r.body)
+    expect(doc).toMatchObject({ format: 'phenomenology-lab/run', run: { id: run.id, name: 'Spirals "α"/1' }, series: [{ key: 'boundary', step: 1 }], artifacts: [{ name: 'w.bin', base64: 'AQID' }] })
+    expect(doc.scalars['train/loss'].step).toHaveLength(5000)
+    expect(readdirSync(join(dataDir, 'exports'))).toEqual([])
+
+    expect((await get(`/export/run?id=nope&token=${TOKEN}`)).status).toBe(404)
+    expect((await get(`/export/run?id=${run.id}`)).status).toBe(403)
+    expect((await get(`/export/run?id=${run.id}&token=${TOKEN}`, { cookie: `lab_token_${server.port}=${TOKEN}`, origin: 'http://evil.example' })).status).toBe(403)
+    expect((await fetch(`${base}/export/run?id=${run.id}&token=${TOKEN}`, { method: 'POST' })).status).toBe(405)
+  })
+})
+
+describe('serve mode: the bind', () => {
+  /** Listening sockets of this port from the kernel's own tables (address:port in hex, state 0A = LISTEN). */
+  function listeners(port: number): string[] {
+    const out: string[] = []
+    for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+      let text = ''
+      try {
+        text = readFileSync(table, 'utf8')
+      } catch {
+        continue
+      }
+      for (const line of text.split('\n').slice(1)) {
+        const f = line.trim().split(/\s+/)
+        if (f.length < 4 || f[3] !== '0A') continue
+        const [addr, p] = f[1].split(':')
+        if (parseInt(p, 16) === port) out.push(addr)
+      }
+    }
+    return out
+  }
+
+  test('the server listens on 127.0.0.1 only: no wildcard or other-interface socket, and another interface refuses', async () => {
+    // 0100007F is 127.0.0.1 in /proc/net/tcp's little-endian hex
+    expect(listeners(server.port)).toEqual(['0100007F'])
+    const other = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal)
+    if (other) {
+      const refused = await new Promise<string>((res) => {
+        const s = tcpConnect(server.port, other.address)
+        s.once('connect', () => (s.destroy(), res('connected')))
+        s.once('error', (e: NodeJS.ErrnoException) => res(e.code ?? e.message))
+      })
+      expect(refused, `connecting to ${other.address}:${server.port}`).toBe('ECONNREFUSED')
+    }
   })
 })

@@ -183,6 +183,20 @@ describe('store: runs', () => {
     }
   })
 
+  test('runs that share a creation time list in sweep-cell order, the newest launch first', () => {
+    const store = openStore(tempDir())
+    try {
+      const mk = (name: string, createdAt: number, sweepIndex?: number) => store.runs.create({ experimentId: null, name, studyId: 'training', config: {}, seed: 1, createdAt, sweepIndex, sweepId: sweepIndex === undefined ? undefined : 's' })
+      // inserted out of cell order, all at one time (as a sweep launch or a retry of several cells)
+      for (const i of [3, 0, 2, 1]) mk(`cell ${i}`, 1000, i)
+      mk('older', 999)
+      mk('newer', 1001)
+      expect(store.runs.list().map((r) => r.name)).toEqual(['newer', 'cell 0', 'cell 1', 'cell 2', 'cell 3', 'older'])
+    } finally {
+      store.close()
+    }
+  })
+
   test('recover: running runs of a dead owner become interrupted, queued ones are adopted, live owners are left alone', () => {
     const store = openStore(tempDir())
     try {
@@ -199,8 +213,27 @@ describe('store: runs', () => {
       const queuedDead = mk('queued-dead', dead)
       const queuedAlive = mk('queued-alive', alive)
 
+      // An import cut off by its process (hidden, IMPORTING) and one still going in a live process.
+      const imported = (pid: number) => {
+        const id = store.runs.insertImported({ name: 'imp', studyId: 'training', config: {}, seed: 0, status: 'completed', backend: null, createdAt: 1, startedAt: null, finishedAt: null, error: null, summary: null, tags: [], notes: '', starred: false, archived: false, progress: 1, steps: 1, totalSteps: 1 })
+        store.runs.appendBatch(id, { scalars: [{ key: 'k', step: 1, wall: 1, value: 1 }], series: [{ key: 's', step: 1, payload: 1 }] })
+        store.db.prepare('UPDATE runs SET owner_pid = ? WHERE id = ?').run(pid, id)
+        return id
+      }
+      const cutOff = imported(dead)
+      const importing = imported(alive)
+      expect(store.runs.get(cutOff)).toBeUndefined() // hidden while it imports
+
+      // A process that runs only its own work recovers without adopting.
+      const own = store.runs.recover(4242, (pid) => pid === alive, { adopt: false })
+      expect(own).toEqual({ interrupted: [runningDead.id], adopted: [], abandonedImports: [cutOff] })
+      expect(store.db.prepare('SELECT owner_pid FROM runs WHERE id = ?').get(queuedDead.id)).toEqual({ owner_pid: dead })
+      const left = (id: string) => ['runs', 'scalars', 'series', 'run_metrics'].map((t) => (store.db.prepare(`SELECT COUNT(*) AS n FROM ${t} WHERE ${t === 'runs' ? 'id' : 'run_id'} = ?`).get(id) as { n: number }).n)
+      expect(left(cutOff)).toEqual([0, 0, 0, 0])
+      expect(left(importing)).toEqual([1, 1, 1, 1])
+
       const r = store.runs.recover(4242, (pid) => pid === alive)
-      expect(r).toEqual({ interrupted: [runningDead.id], adopted: [queuedDead.id] })
+      expect(r).toEqual({ interrupted: [], adopted: [queuedDead.id], abandonedImports: [] })
       const got = store.runs.get(runningDead.id)!
       expect(got.status).toBe('interrupted')
       expect(got.error).toMatch(/stopped while this run was training/)

@@ -32,10 +32,13 @@ describe('sweeps in the engine', () => {
       expect(s.runs).toHaveLength(12)
       expect(s.experimentId).toBe(e.id)
       expect(s.columns).toEqual(['optimizer.learningRate', 'network.layers.*.units', 'seed'])
-      expect(s.runs[0].run.name).toBe('lr=0.01 units=4 seed=0')
-      expect(s.runs[11].run.name).toBe('lr=0.03 units=8 seed=2')
+      expect(s.runs[0].run.name).toBe('base · lr=0.01 units=4 seed=0')
+      expect(s.runs[11].run.name).toBe('base · lr=0.03 units=8 seed=2')
       const runs = lab.store.runs.list({ experimentId: e.id })
       expect(runs).toHaveLength(12)
+      // One creation time for all twelve, and the list gives them in cell order, every time.
+      expect(new Set(runs.map((r) => r.createdAt)).size).toBe(1)
+      expect(runs.map((r) => r.name)).toEqual(s.runs.map((r) => r.run.name))
       for (const r of runs) {
         const row = s.runs.find((x) => x.run.id === r.id)!
         expect(r.sweepId).toBe(s.id)
@@ -76,6 +79,51 @@ describe('sweeps in the engine', () => {
     }
   })
 
+  test("a sweep's runs in parallel is its own: two train at once while the global setting stays 1", async () => {
+    const lab = await openLab(tempDir())
+    try {
+      expect(lab.queue.concurrency).toBe(1)
+      const plain = await lab.call('experiments.create', { name: 'plain', studyId: 'training', config: ENDLESS })
+      const s = await lab.call('sweeps.create', { base: { study: 'training', config: ENDLESS }, seeds: 3, concurrency: 2 })
+      expect(s.spec.concurrency).toBe(2)
+      const plainRun = await lab.call('runs.start', { experimentId: plain.id })
+      await waitFor(() => lab.queue.list().filter((q) => q.status === 'running').length === 2, 'two runs of the sweep to train at once')
+      const running = lab.queue.list().filter((q) => q.status === 'running').map((q) => q.runId)
+      expect(running.every((id) => lab.store.runs.get(id)!.sweepId === s.id)).toBe(true)
+      // the plain run queued after them keeps the global limit: it waits for the sweep's slots
+      expect(lab.queue.list().find((q) => q.runId === plainRun.id)?.status).toBe('queued')
+      expect((await lab.call('settings.get')).concurrency).toBe(1)
+      expect(lab.queue.concurrency).toBe(1)
+      expect(lab.info().concurrency).toBe(1)
+      await lab.call('sweeps.cancel', { id: s.id })
+      await waitFor(() => lab.queue.list().find((q) => q.runId === plainRun.id)?.status === 'running', 'the plain run to start')
+      expect(lab.queue.list().filter((q) => q.status === 'running')).toHaveLength(1)
+      await lab.call('runs.cancel', { id: plainRun.id })
+      await lab.queue.idle()
+    } finally {
+      await lab.close()
+    }
+  })
+
+  test("an adopted sweep run keeps its sweep's runs in parallel", async () => {
+    const dir = tempDir()
+    // A sweep left queued by a process that is gone (what a crashed engine leaves): the next engine adopts it.
+    const store = openStore(dir)
+    const e = store.experiments.create({ name: 'left', studyId: 'training', config: ENDLESS })
+    const sweep = store.sweeps.create({ name: 'left sweep', experimentId: e.id, studyId: 'training', spec: { base: e.id, mode: 'grid', params: [], seeds: 2, concurrency: 2 } })
+    for (const seed of [0, 1]) store.runs.create({ experimentId: e.id, name: `left · seed=${seed}`, studyId: 'training', config: { ...ENDLESS, seed }, seed, sweepId: sweep.id, sweepIndex: seed, ownerPid: 999_999_999 })
+    store.close()
+    const s = { id: sweep.id }
+    const lab = await openLab(dir)
+    try {
+      await waitFor(() => lab.queue.list().filter((q) => q.status === 'running').length === 2, 'both adopted sweep runs to train at once')
+      await lab.call('sweeps.cancel', { id: s.id })
+      await lab.queue.idle()
+    } finally {
+      await lab.close()
+    }
+  })
+
   test('cancel stops the queued and running runs of the sweep promptly', async () => {
     const lab = await openLab(tempDir(), {}, 1)
     try {
@@ -110,12 +158,12 @@ describe('sweeps in the engine', () => {
       const s = await lab.call('sweeps.create', { base: { study: 'training', config: diverge }, params: [{ path: 'optimizer.learningRate', values: [0.01, 10] }] })
       await lab.queue.idle()
       const first = await lab.call('sweeps.get', { id: s.id })
-      expect(first.runs.map((r) => [r.run.name, r.run.status])).toEqual([['lr=0.01', 'completed'], ['lr=10', 'failed']])
+      expect(first.runs.map((r) => [r.run.name, r.run.status])).toEqual([['Training sweep · lr=0.01', 'completed'], ['Training sweep · lr=10', 'failed']])
       const retried = await lab.call('sweeps.retryFailed', { id: s.id })
       const row = retried.runs[1]
       expect(row.attempts).toBe(2)
       expect(row.run.id).not.toBe(first.runs[1].run.id)
-      expect(row.run.name).toBe('lr=10')
+      expect(row.run.name).toBe('Training sweep · lr=10')
       expect(['queued', 'running']).toContain(row.run.status)
       expect(retried.runs[0].run.id).toBe(first.runs[0].run.id) // the completed one is not re-run
       expect(lab.store.runs.get(row.run.id)!.config).toEqual(lab.store.runs.get(first.runs[1].run.id)!.config)
@@ -173,7 +221,7 @@ describe('cli sweep', () => {
     expect(lines).toHaveLength(1)
     const out = JSON.parse(lines[0])
     expect(out.sweepId).toMatch(/^[0-9a-f-]{36}$/)
-    expect(out.runs.map((x: any) => x.name)).toEqual(['lr=0.01 seed=0', 'lr=0.01 seed=1', 'lr=0.02 seed=0', 'lr=0.02 seed=1'])
+    expect(out.runs.map((x: any) => x.name)).toEqual(['Training sweep · lr=0.01 seed=0', 'Training sweep · lr=0.01 seed=1', 'Training sweep · lr=0.02 seed=0', 'Training sweep · lr=0.02 seed=1'])
     expect(out.runs[3]).toMatchObject({ status: 'completed', values: { 'optimizer.learningRate': 0.02, seed: 1 }, summary: { epochs: 2 } })
     expect(r.stderr).toMatch(/2 at a time/)
     expect(r.stderr).toMatch(/sweep 4\/4 runs done\s+100%/)

@@ -4,10 +4,9 @@
  * wrong. They only build arrays: storing them (all or nothing) is the job's last step.
  */
 import { createHash } from 'node:crypto'
-import { createInterface } from 'node:readline'
-import { Readable } from 'node:stream'
+import { StringDecoder } from 'node:string_decoder'
 import type { DatasetShape } from '../../../src-shared/datasets'
-import { Growable, InputError, inspect, readChunks, type FileRecord, type SourceFile } from './source'
+import { Growable, InputError, MAX_ARRAY_BYTES, formatBytes, inspect, maxInflatedBytes, quoteShort, readChunks, type FileRecord, type SourceFile } from './source'
 
 export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']
 /** sha256 of the decoded label bytes of Fashion-MNIST's official train and t10k label files. */
@@ -19,7 +18,18 @@ export const KMNIST_CLASSES = ['o', 'ki', 'su', 'tsu', 'na', 'ha', 'ma', 'ya', '
 export const DIGIT_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']
 /** More classes than this is taken for a mistake (a regression target or an id column as labels). */
 export const MAX_CLASSES = 10_000
-const MAX_ELEMENTS = 2 ** 31 - 1
+/** numpy writes headers of a few hundred bytes (and reads at most 10 000 by default); more is a damaged file. */
+export const MAX_NPY_HEADER_BYTES = 65_536
+/** A CSV row longer than this is not a row of numbers (a file without line breaks, or not a CSV at all). */
+export const MAX_CSV_LINE_CHARS = 16 * 1024 * 1024
+
+/** What an import may build; the defaults are the store's limits (tests pass smaller ones). */
+export interface ImportLimits {
+  /** Bytes of one output array (x as uint8 or float32, y as int32). */
+  maxArrayBytes: number
+  maxCsvLineChars: number
+}
+export const IMPORT_LIMITS: ImportLimits = { maxArrayBytes: MAX_ARRAY_BYTES, maxCsvLineChars: MAX_CSV_LINE_CHARS }
 
 export interface ImportOptions {
   paths: string[]
@@ -28,6 +38,8 @@ export interface ImportOptions {
   labelColumn?: string | number
   header?: boolean
   classNames?: string[]
+  /** How each path reads in messages and provenance (set by the engine: an upload shows its own file name). */
+  shownAs?: string[]
 }
 
 export interface Imported {
@@ -79,20 +91,20 @@ async function firstBytes(path: string): Promise<Buffer> {
   }
 }
 
-export async function importFiles(opts: ImportOptions, progress: Progress): Promise<Imported> {
-  const files = opts.paths.map(inspect)
+export async function importFiles(opts: ImportOptions, progress: Progress, limits: ImportLimits = IMPORT_LIMITS): Promise<Imported> {
+  const files = opts.paths.map((p, i) => inspect(p, opts.shownAs?.[i] ?? p))
   const heads = await Promise.all(files.map((f) => firstBytes(f.path)))
   let format = opts.format && opts.format !== 'auto' ? opts.format : detectFormat(files[0], heads[0])
   const total = files.reduce((a, f) => a + f.bytes, 0)
   const counter = new Counter(total, progress, `reading ${files.length === 1 ? files[0].name : `${files.length} files`}`)
   const started = Date.now()
   let r: Omit<Imported, 'name' | 'provenance' | 'spec'> & { records: FileRecord[]; details?: Record<string, unknown> }
-  if (format === 'idx') r = await importIdx(files, counter, opts)
-  else if (format === 'npy') r = await importNpy(files, counter, opts)
+  if (format === 'idx') r = await importIdx(files, counter, opts, limits)
+  else if (format === 'npy') r = await importNpy(files, counter, opts, limits)
   else {
     format = 'csv'
     if (files.length !== 1) throw new InputError(`a CSV import takes one file (features and label column); got ${files.length}`)
-    r = await importCsv(files[0], counter, opts)
+    r = await importCsv(files[0], counter, opts, limits)
   }
   const name = opts.name ?? defaultName(files, typeof r.details?.layout === 'string' ? r.details.layout : null)
   return {
@@ -144,7 +156,7 @@ function classesOf(y: Int32Array, given: string[] | undefined, detected: string[
 
 const IDX_TYPES: Record<number, string> = { 0x08: 'unsigned byte', 0x09: 'signed byte', 0x0b: 'short', 0x0c: 'int', 0x0d: 'float', 0x0e: 'double' }
 
-async function readIdx(file: SourceFile, counter: Counter): Promise<{ dims: number[]; data: Uint8Array; record: FileRecord }> {
+async function readIdx(file: SourceFile, counter: Counter, limits: ImportLimits): Promise<{ dims: number[]; data: Uint8Array; record: FileRecord }> {
   const { chunks, record } = readChunks(file, counter)
   let header = Buffer.alloc(0)
   let dims: number[] | null = null
@@ -165,7 +177,14 @@ async function readIdx(file: SourceFile, counter: Counter): Promise<{ dims: numb
     dims = []
     for (let i = 0; i < ndim; i++) dims.push(header.readUInt32BE(4 + 4 * i))
     const total = dims.reduce((a, b) => a * b, 1)
-    if (total > MAX_ELEMENTS) throw new InputError(`${file.name}: the header announces ${dims.join(' × ')} values, more than this lab imports (2³¹)`)
+    // Both checks before allocating: the header alone must not make the lab reserve gigabytes. (Labels,
+    // one dimension, are stored as int32: four bytes each.)
+    if (total * (dims.length === 1 ? 4 : 1) > limits.maxArrayBytes) {
+      throw new InputError(`${file.name}: the header announces ${dims.join(' × ')} = ${total} values, more than one dataset array holds (${formatBytes(limits.maxArrayBytes)})`)
+    }
+    if (file.gzip && headerBytes + total > maxInflatedBytes(file.bytes)) {
+      throw new InputError(`${file.name}: the header announces ${dims.join(' × ')} values (${formatBytes(total)}), more than a ${formatBytes(file.bytes)} gzip file can hold; the header is wrong or the file is cut short`)
+    }
     if (!file.gzip && file.bytes !== headerBytes + total) {
       if (file.bytes < headerBytes + total) {
         throw new InputError(`${file.name} is truncated: its header announces ${dims.join(' × ')} = ${total} bytes of data, the file holds ${file.bytes - headerBytes}`)
@@ -197,10 +216,10 @@ async function readIdx(file: SourceFile, counter: Counter): Promise<{ dims: numb
   return { dims: dims!, data, record: record() }
 }
 
-async function importIdx(files: SourceFile[], counter: Counter, opts: ImportOptions) {
+async function importIdx(files: SourceFile[], counter: Counter, opts: ImportOptions, limits: ImportLimits) {
   if (files.length !== 2) throw new InputError(`an IDX import takes two files, the images (idx3) and the labels (idx1); got ${files.length}`)
   const parts = []
-  for (const f of files) parts.push({ file: f, ...(await readIdx(f, counter)) })
+  for (const f of files) parts.push({ file: f, ...(await readIdx(f, counter, limits)) })
   const images = parts.filter((p) => p.dims.length >= 3)
   const labels = parts.filter((p) => p.dims.length === 1)
   if (images.length !== 1 || labels.length !== 1) {
@@ -213,7 +232,7 @@ async function importIdx(files: SourceFile[], counter: Counter, opts: ImportOpti
   }
   const y = Int32Array.from(lab.data)
   // Uploaded files lose their folder, so the official Fashion-MNIST label files are also known by content.
-  const where = files.map((f) => f.path.toLowerCase()).join(' ')
+  const where = files.map((f) => f.shown.toLowerCase()).join(' ')
   const labelsHash = createHash('sha256').update(lab.data).digest('hex')
   const detected =
     where.includes('kmnist') ? KMNIST_CLASSES : where.includes('fashion') || FASHION_MNIST_LABEL_SHA256.has(labelsHash) ? FASHION_MNIST_CLASSES : null
@@ -263,28 +282,35 @@ function parseNpyHeader(file: SourceFile, buf: Buffer): { headerBytes: number; s
   const lenBytes = major === 1 ? 2 : 4
   if (buf.length < 8 + lenBytes) return null
   const hlen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8)
+  if (hlen > MAX_NPY_HEADER_BYTES) {
+    throw new InputError(`${file.name}: its header claims ${hlen} bytes; an NPY header takes a few hundred (at most ${MAX_NPY_HEADER_BYTES} here), so the file is damaged or not an NPY file`)
+  }
   const headerBytes = 8 + lenBytes + hlen
   if (buf.length < headerBytes) return null
   const text = buf.subarray(8 + lenBytes, headerBytes).toString('latin1')
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(text)?.[1]
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1]
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1]
-  if (descr === undefined || fortran === undefined || shapeText === undefined) throw new InputError(`${file.name}: malformed NPY header ${JSON.stringify(text.trim())}`)
+  if (descr === undefined || fortran === undefined || shapeText === undefined) {
+    // Say what is missing, not what is there: the header of a foreign file is not echoed back.
+    const missing = [descr === undefined && "'descr'", fortran === undefined && "'fortran_order'", shapeText === undefined && "'shape'"].filter(Boolean).join(', ')
+    throw new InputError(`${file.name}: malformed NPY header (no ${missing} entry)`)
+  }
   if (fortran === 'True') throw new InputError(`${file.name} is in Fortran (column-major) order; save it in C order (numpy.ascontiguousarray) and import again`)
   const m = /^([<>|=])([a-zA-Z])(\d+)$/.exec(descr)
   const code = m ? `${m[2]}${m[3]}` : descr
   if (m && m[1] === '>' && Number(m[3]) > 1) throw new InputError(`${file.name}: big-endian dtype ${descr} is not supported (save it little-endian: arr.astype('<${code}'))`)
-  if (!m || !NPY_DTYPES[code]) throw new InputError(`${file.name}: unsupported dtype ${descr}; supported: float32, float64, uint8, int8, int16, int32, int64`)
+  if (!m || !Object.prototype.hasOwnProperty.call(NPY_DTYPES, code)) throw new InputError(`${file.name}: unsupported dtype ${quoteShort(descr, 20).slice(1, -1)}; supported: float32, float64, uint8, int8, int16, int32, int64`)
   const shape = shapeText
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '')
     .map(Number)
-  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new InputError(`${file.name}: malformed shape (${shapeText}) in its header`)
+  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new InputError(`${file.name}: malformed shape (${quoteShort(shapeText).slice(1, -1)}) in its header`)
   return { headerBytes, shape, dtype: code }
 }
 
-async function readNpy(file: SourceFile, counter: Counter): Promise<NpyArray> {
+async function readNpy(file: SourceFile, counter: Counter, limits: ImportLimits): Promise<NpyArray> {
   const { chunks, record } = readChunks(file, counter)
   let head = Buffer.alloc(0)
   let meta: ReturnType<typeof parseNpyHeader> = null
@@ -292,9 +318,9 @@ async function readNpy(file: SourceFile, counter: Counter): Promise<NpyArray> {
   let count = 0
   let pending = Buffer.alloc(0)
   let total = 0
-  const consume = (b: Buffer) => {
+  /** Decode whole values from `buf` into `out`; returns how many bytes were used. */
+  const decode = (buf: Buffer): number => {
     const dt = NPY_DTYPES[meta!.dtype]
-    const buf = pending.length ? Buffer.concat([pending, b]) : b
     const whole = Math.floor(buf.length / dt.size)
     if (count + whole > total) throw new InputError(`${file.name}: more data than the shape (${meta!.shape.join(', ')}) in its header announces`)
     if (meta!.dtype === 'u1') (out as Uint8Array).set(buf.subarray(0, whole), count)
@@ -312,18 +338,44 @@ async function readNpy(file: SourceFile, counter: Counter): Promise<NpyArray> {
       }
     }
     count += whole
-    pending = Buffer.from(buf.subarray(whole * dt.size))
+    return whole * dt.size
+  }
+  // A value split across two chunks is completed from the few bytes kept in `pending` (never a copy of a whole chunk).
+  const consume = (b: Buffer) => {
+    const size = NPY_DTYPES[meta!.dtype].size
+    if (pending.length) {
+      const need = size - pending.length
+      if (b.length < need) {
+        pending = Buffer.concat([pending, b])
+        return
+      }
+      decode(Buffer.concat([pending, b.subarray(0, need)]))
+      b = b.subarray(need)
+    }
+    const used = decode(b)
+    pending = Buffer.from(b.subarray(used))
   }
   for await (const c of chunks) {
     if (!meta) {
+      // The header is at most MAX_NPY_HEADER_BYTES (checked as soon as its length is read): bounded copies.
       head = Buffer.concat([head, c])
       meta = parseNpyHeader(file, head)
       if (meta) {
         total = meta.shape.reduce((a, b) => a * b, 1)
-        if (total > MAX_ELEMENTS) throw new InputError(`${file.name}: shape (${meta.shape.join(', ')}) is larger than this lab imports (2³¹ values)`)
         const size = NPY_DTYPES[meta.dtype].size
+        const outBytes = total * (meta.dtype === 'u1' ? 1 : 4)
+        // Everything the header claims is checked against the limits and the file before allocating.
+        if (outBytes > limits.maxArrayBytes) {
+          throw new InputError(`${file.name}: shape (${meta.shape.join(', ')}) holds ${total} values (${formatBytes(outBytes)} as ${meta.dtype === 'u1' ? 'uint8' : 'float32'}), more than one dataset array holds (${formatBytes(limits.maxArrayBytes)})`)
+        }
         if (!file.gzip && file.bytes < meta.headerBytes + total * size) {
           throw new InputError(`${file.name} is truncated: shape (${meta.shape.join(', ')}) of ${meta.dtype} needs ${total * size} bytes of data, the file holds ${file.bytes - meta.headerBytes}`)
+        }
+        if (!file.gzip && file.bytes > meta.headerBytes + total * size) {
+          throw new InputError(`${file.name}: ${file.bytes - meta.headerBytes - total * size} unexpected bytes after the data its shape (${meta.shape.join(', ')}) announces`)
+        }
+        if (file.gzip && meta.headerBytes + total * size > maxInflatedBytes(file.bytes)) {
+          throw new InputError(`${file.name}: shape (${meta.shape.join(', ')}) needs ${formatBytes(total * size)} of data, more than a ${formatBytes(file.bytes)} gzip file can hold; the header is wrong or the file is cut short`)
         }
         out = meta.dtype === 'u1' ? new Uint8Array(total) : new Float32Array(total)
         consume(head.subarray(meta.headerBytes))
@@ -356,10 +408,10 @@ function sampleShape(shape: number[], source: string): number[] {
   throw new InputError(`${source}: inputs must be 2-D (n × features), 3-D (n × H × W) or 4-D (n × H × W × C); got shape (${shape.join(', ')})`)
 }
 
-async function importNpy(files: SourceFile[], counter: Counter, opts: ImportOptions) {
+async function importNpy(files: SourceFile[], counter: Counter, opts: ImportOptions, limits: ImportLimits) {
   if (files.length > 2) throw new InputError(`an NPY import takes x.npy and y.npy, or one file with the labels in its last column; got ${files.length} files`)
   const arrays: NpyArray[] = []
-  for (const f of files) arrays.push(await readNpy(f, counter))
+  for (const f of files) arrays.push(await readNpy(f, counter, limits))
   let x: Float32Array | Uint8Array
   let yValues: ArrayLike<number>
   let sample: number[]
@@ -438,9 +490,35 @@ function splitLine(line: string, delim: string): string[] {
 const isNumeric = (s: string) => s.trim() !== '' && Number.isFinite(Number(s))
 const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i
 
-async function importCsv(file: SourceFile, counter: Counter, opts: ImportOptions) {
+/**
+ * The lines of a text stream (`\n` or `\r\n`), decoded as UTF-8 across chunk boundaries. A line longer
+ * than MAX_CSV_LINE_CHARS is refused as soon as it is that long, so a file without line breaks (or a
+ * gzip bomb of one) never becomes one giant string.
+ */
+async function* textLines(chunks: AsyncIterable<Buffer>, name: string, maxChars: number): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8')
+  let rest = ''
+  let lineNo = 1
+  const tooLong = () => new InputError(`${name} line ${lineNo} is longer than ${maxChars} characters: not a CSV of numbers (a file without line breaks?)`)
+  for await (const chunk of chunks) {
+    const text = rest + decoder.write(chunk)
+    let from = 0
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
+      if (nl - from > maxChars) throw tooLong()
+      yield text.charCodeAt(nl - 1) === 13 && nl > from ? text.slice(from, nl - 1) : text.slice(from, nl)
+      lineNo++
+      from = nl + 1
+    }
+    rest = text.slice(from)
+    if (rest.length > maxChars) throw tooLong()
+  }
+  rest += decoder.end()
+  if (rest !== '') yield rest.endsWith('\r') ? rest.slice(0, -1) : rest
+}
+
+async function importCsv(file: SourceFile, counter: Counter, opts: ImportOptions, limits: ImportLimits) {
   const { chunks, record } = readChunks(file, counter)
-  const lines = createInterface({ input: Readable.from(chunks), crlfDelay: Infinity })
+  const lines = textLines(chunks, file.name, limits.maxCsvLineChars)
   let delim = ','
   let lineNo = 0
   let first: { fields: string[]; line: number } | null = null
@@ -449,8 +527,11 @@ async function importCsv(file: SourceFile, counter: Counter, opts: ImportOptions
   let labelIdx = -1
   let labelMode = null as 'numeric' | 'names' | null
   const names = new Map<string, number>()
-  const x = new Growable()
-  const labels: number[] = []
+  // Capped before they grow: one dataset array holds at most MAX_ARRAY_BYTES (a gzipped CSV can inflate to anything).
+  const x = new Growable<Float32Array>((n) => new Float32Array(n), Math.floor(limits.maxArrayBytes / 4))
+  const labels = new Growable<Int32Array>((n) => new Int32Array(n), Math.floor(limits.maxArrayBytes / 4))
+  const full = (line: number, what: string) =>
+    new InputError(`${file.name} line ${line}: more ${what} than one dataset array holds (${formatBytes(limits.maxArrayBytes)}, ${x.maxLength} values); import a part of the file`)
   let rows = 0
 
   const setup = (fields: string[], second: string[] | null) => {
@@ -468,7 +549,7 @@ async function importCsv(file: SourceFile, counter: Counter, opts: ImportOptions
       } else {
         labelIdx = columns.indexOf(opts.labelColumn.trim())
         if (labelIdx < 0 && /^\d+$/.test(opts.labelColumn)) labelIdx = Number(opts.labelColumn)
-        if (labelIdx < 0) throw new InputError(`${file.name} has no column "${opts.labelColumn}"; its columns: ${columns.slice(0, 20).join(', ')}${columns.length > 20 ? ', …' : ''}`)
+        if (labelIdx < 0) throw new InputError(`${file.name} has no column "${opts.labelColumn}"; its columns: ${columns.slice(0, 20).map((c) => quoteShort(c).slice(1, -1)).join(', ')}${columns.length > 20 ? ', …' : ''}`)
       }
     } else labelIdx = opts.labelColumn ?? ncols - 1
     if (labelIdx >= ncols) throw new InputError(`label column ${labelIdx} does not exist: ${file.name} has ${ncols} columns (0 … ${ncols - 1})`)
@@ -484,26 +565,26 @@ async function importCsv(file: SourceFile, counter: Counter, opts: ImportOptions
         const numeric = isNumeric(s)
         labelMode ??= numeric ? 'numeric' : 'names'
         if (labelMode === 'numeric') {
-          if (!numeric) throw new InputError(`${file.name} line ${line}: label ${JSON.stringify(s)} is not a number (the labels above it are numbers)`)
+          if (!numeric) throw new InputError(`${file.name} line ${line}: label ${quoteShort(s)} is not a number (the labels above it are numbers)`)
           const v = Number(s)
-          if (!Number.isInteger(v) || v < 0) throw new InputError(`labels must be non-negative integers: ${file.name} line ${line} has label ${s}`)
-          labels.push(v)
+          if (!Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1) throw new InputError(`labels must be non-negative integers: ${file.name} line ${line} has label ${quoteShort(s).slice(1, -1)}`)
+          if (!labels.push(v)) throw full(line, 'rows')
         } else {
           if (s === '') throw new InputError(`${file.name} line ${line}: empty label`)
           let k = names.get(s)
           if (k === undefined) names.set(s, (k = names.size))
-          labels.push(k)
+          if (!labels.push(k)) throw full(line, 'rows')
         }
         continue
       }
       const v = Number(s)
       if (s === '' || !Number.isFinite(v)) {
-        const col = columns ? `column "${columns[c]}"` : `column ${c}`
+        const col = columns ? `column ${quoteShort(columns[c])}` : `column ${c}`
         if (s === '') throw new InputError(`${file.name} line ${line}, ${col}: empty value`)
-        if (NON_FINITE.test(s) || Number.isNaN(v) === false) throw new InputError(`${file.name} line ${line}, ${col}: ${s} (NaN/Inf values are not allowed)`)
-        throw new InputError(`${file.name} line ${line}, ${col}: ${JSON.stringify(s)} is not a number`)
+        if (NON_FINITE.test(s) || Number.isNaN(v) === false) throw new InputError(`${file.name} line ${line}, ${col}: ${s.slice(0, 40)} (NaN/Inf values are not allowed)`)
+        throw new InputError(`${file.name} line ${line}, ${col}: ${quoteShort(s)} is not a number`)
       }
-      x.push(v)
+      if (!x.push(v)) throw full(line, 'values')
     }
     rows++
   }
@@ -528,7 +609,7 @@ async function importCsv(file: SourceFile, counter: Counter, opts: ImportOptions
     if (!setup(first.fields, null)) row(first.fields, first.line)
   }
   if (rows === 0) throw new InputError(`${file.name} holds no data rows`)
-  const y = Int32Array.from(labels)
+  const y = labels.result()
   const detectedNames = labelMode === 'names' ? [...names.keys()] : null
   const { classes, classNames } = classesOf(y, opts.classNames, detectedNames, `${file.name} (label column ${columns ? `"${columns[labelIdx]}"` : labelIdx})`)
   const features = columns ? columns.filter((_, i) => i !== labelIdx) : null

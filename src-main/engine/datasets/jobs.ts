@@ -4,6 +4,7 @@
  * worker — which commits nothing, since the worker writes in one transaction at its very end.
  */
 import { randomUUID } from 'node:crypto'
+import { rmSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
 import type { EventPayloads } from '../../../src-shared/contract'
 import type { DatasetJob } from '../../../src-shared/datasets'
@@ -16,6 +17,8 @@ interface Entry {
   job: DatasetJob
   task: JobTask
   ids: string[]
+  /** Folders the job owns (uploads it imports): removed when it ends, however it ends. */
+  cleanup: string[]
   worker: Worker | null
   started: number
   lastEmit: number
@@ -23,6 +26,15 @@ interface Entry {
   cancelling: boolean
   finished: Promise<DatasetJob>
   resolve: (j: DatasetJob) => void
+}
+
+/** Remove a folder the job owned; a failure to remove must not change how the job ended. */
+export function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true })
+  } catch {
+    // left for the start-up sweep of old uploads
+  }
 }
 
 const EMIT_EVERY_MS = 100
@@ -54,7 +66,12 @@ export class DatasetJobs {
     return e.finished
   }
 
-  start(label: string, task: JobTask, ids: string[] = task.op === 'transform' && task.transform.op === 'split' ? [randomUUID(), randomUUID()] : [randomUUID()]): DatasetJob {
+  start(
+    label: string,
+    task: JobTask,
+    ids: string[] = task.op === 'transform' && task.transform.op === 'split' ? [randomUUID(), randomUUID()] : [randomUUID()],
+    cleanup: string[] = []
+  ): DatasetJob {
     if (this.closed) throw new Error('the lab is closing')
     let resolve!: (j: DatasetJob) => void
     const finished = new Promise<DatasetJob>((r) => (resolve = r))
@@ -62,6 +79,7 @@ export class DatasetJobs {
       job: { jobId: randomUUID(), label, status: 'running', fraction: 0, message: 'waiting', datasetId: null, error: null, datasetIds: [], seconds: 0 },
       task,
       ids,
+      cleanup,
       worker: null,
       started: Date.now(),
       lastEmit: 0,
@@ -163,6 +181,9 @@ export class DatasetJobs {
     e.job.error = r.error ?? null
     if (r.status === 'done') e.job.fraction = 1
     e.job.seconds = (Date.now() - e.started) / 1000
+    // Every way a job ends comes through here once (done, failed, cancelled, the lab closing); the worker
+    // no longer reads its files by then (it reported, crashed or was terminated).
+    for (const dir of e.cleanup.splice(0)) removeQuietly(dir)
     this.emitJob(e, true)
     e.resolve({ ...e.job })
     if (this.active === e) {

@@ -12,6 +12,8 @@ export class InputError extends Error {}
 
 export interface SourceFile {
   path: string
+  /** The path as messages and provenance show it: the path itself, or an upload's own file name. */
+  shown: string
   name: string
   bytes: number
   gzip: boolean
@@ -25,15 +27,16 @@ export interface FileRecord {
   gzip: boolean
 }
 
-export function inspect(path: string): SourceFile {
+export function inspect(path: string, shown = path): SourceFile {
   let bytes: number
   try {
     const st = statSync(path)
-    if (!st.isFile()) throw new InputError(`${path} is not a file`)
+    if (!st.isFile()) throw new InputError(`${shown} is not a file`)
     bytes = st.size
   } catch (err) {
     if (err instanceof InputError) throw err
-    throw new InputError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`)
+    const code = (err as NodeJS.ErrnoException).code
+    throw new InputError(`cannot read ${shown}: ${code === 'ENOENT' ? 'no such file' : (code ?? (err as Error).message)}`)
   }
   const head = Buffer.alloc(2)
   const fd = openSync(path, 'r')
@@ -42,7 +45,7 @@ export function inspect(path: string): SourceFile {
   } finally {
     closeSync(fd)
   }
-  return { path, name: basename(path), bytes, gzip: bytes >= 2 && head[0] === 0x1f && head[1] === 0x8b }
+  return { path, shown, name: basename(shown), bytes, gzip: bytes >= 2 && head[0] === 0x1f && head[1] === 0x8b }
 }
 
 /** Counts bytes read from disk across the files of one job. */
@@ -79,27 +82,60 @@ export function readChunks(file: SourceFile, counter: ByteCounter): { chunks: As
     chunks: iterate(),
     record: () => {
       digest ??= hash.digest('hex')
-      return { name: file.name, path: file.path, bytes: file.bytes, sha256: digest, gzip: file.gzip }
+      return { name: file.name, path: file.shown, bytes: file.bytes, sha256: digest, gzip: file.gzip }
     }
   }
 }
 
-/** A growable typed array (CSV rows of unknown count). */
-export class Growable {
-  data: Float32Array
+/**
+ * SQLite's largest BLOB (SQLITE_MAX_LENGTH, 10⁹ bytes by default): every dataset array is stored as one,
+ * so no importer builds a larger one — each checks this before allocating.
+ */
+export const MAX_ARRAY_BYTES = 1_000_000_000
+
+/** Deflate cannot expand data more than ≈ 1032 : 1, so a gzip file of n bytes never inflates past this. */
+export const maxInflatedBytes = (gzipBytes: number) => gzipBytes * 1032 + 1024
+
+/** "1.2 GB", "340 MB" for messages about sizes. */
+export function formatBytes(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1)} GB`
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kB`
+  return `${n} bytes`
+}
+
+/** A value from a file, quoted for a message and cut short: never more than a few words of someone's file. */
+export function quoteShort(text: string, max = 40): string {
+  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text)
+}
+
+type GrowableArray = Float32Array | Int32Array
+
+/**
+ * A growable typed array (CSV rows of unknown count) that refuses to grow past `maxLength` elements:
+ * `push` returns false instead, and the caller says which line did it.
+ */
+export class Growable<T extends GrowableArray = Float32Array> {
+  data: T
   length = 0
-  constructor(initial = 1 << 16) {
-    this.data = new Float32Array(initial)
+  constructor(
+    private readonly make: (n: number) => T = ((n: number) => new Float32Array(n)) as unknown as (n: number) => T,
+    readonly maxLength = Math.floor(MAX_ARRAY_BYTES / 4),
+    initial = 1 << 16
+  ) {
+    this.data = make(Math.min(initial, maxLength))
   }
-  push(v: number): void {
+  push(v: number): boolean {
     if (this.length === this.data.length) {
-      const next = new Float32Array(this.data.length * 2)
-      next.set(this.data)
+      if (this.length >= this.maxLength) return false
+      const next = this.make(Math.min(this.maxLength, this.data.length * 2))
+      next.set(this.data as any)
       this.data = next
     }
     this.data[this.length++] = v
+    return true
   }
-  result(): Float32Array {
-    return this.data.slice(0, this.length)
+  result(): T {
+    return this.data.slice(0, this.length) as T
   }
 }

@@ -1,25 +1,49 @@
 /**
  * A run as a portable document (src-shared/runExport.ts) and back: export from the store, write it as one
  * JSON file or as a folder (run.json + scalars.csv + series.jsonl + artifacts/), read either form with
- * messages that say what is wrong and where, and import it as a new run in one transaction.
+ * messages that say what is wrong and where, and import it as a new run.
+ *
+ * Size is not bounded by memory or by one transaction: an export streams from one read transaction to a
+ * file written beside its target and moved into place at the end; an import goes in short transactions
+ * (IMPORTING, hidden, until its last one) and a failure removes what it wrote. The engine runs both in a
+ * worker (transferWorker.ts), so neither blocks it, and no write of another process waits for long.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { closeSync, constants, existsSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
+import type { Stats } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
+import { StringDecoder } from 'node:string_decoder'
 import { z } from 'zod'
+import { MAX_JSON_DEPTH, jsonProblem } from '../../../src-shared/jsonGuard'
 import type { Run } from '../../../src-shared/records'
-import { RUN_EXPORT_FORMAT, runExportSchema, type RunExport } from '../../../src-shared/runExport'
+import { RUN_EXPORT_FORMAT, runExportSchema, seriesEntrySchema, type RunExport } from '../../../src-shared/runExport'
 import type { LabStore } from '../store'
-import type { ScalarPoint } from '../store/runs'
-import { CsvError, formatScalarsCsv, parseScalarsCsv } from './scalarsCsv'
+import { pacedWrite } from '../store/database'
+import type { ScalarPoint, SeriesEntry } from '../store/runs'
+import { CsvError, SCALARS_CSV_HEADER, formatScalarsCsv, parseScalarsCsv } from './scalarsCsv'
 
 export class RunExportError extends Error {}
 
 export const FOLDER_FILES = { manifest: 'run.json', scalars: 'scalars.csv', series: 'series.jsonl', artifacts: 'artifacts' } as const
 
+/** What an import reads at most, per file (V8 cannot hold one string over ≈ 512 MB; SQLite one BLOB over 10⁹ bytes). */
+export const IMPORT_LIMITS = {
+  /** A whole run as one .json document (larger runs travel as a folder, whose series are streamed). */
+  documentBytes: 500 * 1024 * 1024,
+  manifestBytes: 16 * 1024 * 1024,
+  scalarsCsvBytes: 500 * 1024 * 1024,
+  seriesLineBytes: 256 * 1024 * 1024,
+  artifactBytes: 1_000_000_000
+}
+
+/** Rows (scalars) and bytes (series) per import transaction: each well under the busy timeout. */
+export const IMPORT_CHUNK = { scalars: 5000, seriesBytes: 2 * 1024 * 1024 }
+
 /** run.json of a folder: the document without its data, artifacts listed by name and kind (bytes are files). */
 const manifestSchema = runExportSchema.omit({ scalars: true, series: true, artifacts: true }).extend({
   artifacts: z.array(z.strictObject({ name: z.string().min(1).max(200), kind: z.string().max(100) }))
 })
+type Manifest = z.infer<typeof manifestSchema>
+type Head = Omit<RunExport, 'scalars' | 'series' | 'artifacts'>
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 
@@ -28,17 +52,35 @@ function checkArtifactName(name: string): void {
   if (name === '.' || name === '..' || /[/\\\0]/.test(name)) throw new RunExportError(`artifact name "${name}" cannot be used as a file name`)
 }
 
-/** The run's whole record as a document; undefined when the run does not exist or is in the trash. */
-export function exportRun(store: LabStore, id: string): RunExport | undefined {
-  // One read transaction: a run still training is exported as one consistent snapshot.
-  return store.db.transaction(() => {
-    const run = store.runs.get(id)
-    if (!run) return undefined
-    const scalars: RunExport['scalars'] = {}
-    for (const [key, s] of Object.entries(store.runs.scalars(id))) {
-      scalars[key] = { step: s.step, wall: s.wall, value: s.value.map((v) => (Number.isFinite(v) ? v : null)) }
-    }
-    return {
+/** Two artifacts of one name would silently replace each other (and collide as files of a folder). */
+function checkArtifactNames(names: string[], where: string): void {
+  const seen = new Set<string>()
+  for (const n of names) {
+    checkArtifactName(n)
+    if (seen.has(n)) throw new RunExportError(`${where}: two artifacts are named "${n}"; artifact names must be unique`)
+    seen.add(n)
+  }
+}
+
+// --------------------------------------------------------------------------------------------- sources
+
+/** A run to write out, from the store or from a document in memory; series payloads as their JSON text. */
+interface ExportSource {
+  head: Head
+  scalarKeys: string[]
+  scalars(key: string): RunExport['scalars'][string]
+  series(): Iterable<{ key: string; step: number; payload: string }>
+  artifactList: { name: string; kind: string }[]
+  artifacts(): Iterable<{ name: string; kind: string; bytes: Buffer }>
+}
+
+/** The run in the store; call inside one read transaction (a run still training is one consistent snapshot). */
+function storeSource(store: LabStore, id: string): ExportSource | undefined {
+  const run = store.runs.get(id)
+  if (!run) return undefined
+  const artifactList = store.runs.artifacts(id).map((a) => ({ name: a.name, kind: a.kind }))
+  return {
+    head: {
       format: RUN_EXPORT_FORMAT,
       version: 1,
       exportedAt: Date.now(),
@@ -61,32 +103,190 @@ export function exportRun(store: LabStore, id: string): RunExport | undefined {
         archived: run.archived,
         experimentName: run.experimentId ? (store.experiments.get(run.experimentId)?.name ?? null) : null,
         sweepName: run.sweepId ? (store.sweeps.get(run.sweepId)?.name ?? null) : null
-      },
+      }
+    },
+    scalarKeys: store.runs.scalarKeys(id),
+    scalars: (key) => {
+      const s = store.runs.scalars(id, [key])[key] ?? { step: [], wall: [], value: [] }
+      return { step: s.step, wall: s.wall, value: s.value.map((v) => (Number.isFinite(v) ? v : null)) }
+    },
+    series: function* () {
+      for (const [key, step, payload] of store.runs.seriesRows(id)) yield { key, step, payload }
+    },
+    artifactList,
+    artifacts: () => store.runs.artifactRows(id)
+  }
+}
+
+function docSource(doc: RunExport): ExportSource {
+  const { scalars, series, artifacts, ...head } = doc
+  return {
+    head,
+    scalarKeys: Object.keys(scalars),
+    scalars: (key) => scalars[key],
+    series: function* () {
+      for (const s of series) yield { key: s.key, step: s.step, payload: JSON.stringify(s.payload) }
+    },
+    artifactList: artifacts.map((a) => ({ name: a.name, kind: a.kind })),
+    artifacts: function* () {
+      for (const a of artifacts) yield { name: a.name, kind: a.kind, bytes: Buffer.from(a.base64, 'base64') }
+    }
+  }
+}
+
+/** The run's whole record as a document in memory; undefined when the run does not exist or is in the trash. */
+export function exportRun(store: LabStore, id: string): RunExport | undefined {
+  return store.db.transaction(() => {
+    const src = storeSource(store, id)
+    if (!src) return undefined
+    // fromEntries defines own properties: a logged key named "__proto__" stays a key
+    const scalars: RunExport['scalars'] = Object.fromEntries(src.scalarKeys.map((key) => [key, src.scalars(key)]))
+    return {
+      ...src.head,
       scalars,
-      series: store.runs.allSeries(id),
-      artifacts: store.runs.allArtifacts(id).map((a) => ({ name: a.name, kind: a.kind, base64: a.bytes.toString('base64') }))
+      series: [...src.series()].map((s) => ({ key: s.key, step: s.step, payload: JSON.parse(s.payload) })),
+      artifacts: [...src.artifacts()].map((a) => ({ name: a.name, kind: a.kind, base64: a.bytes.toString('base64') }))
     } satisfies RunExport
   })()
 }
 
-/** Write the document as a folder; refuses a folder that already holds files. */
-export function writeRunFolder(doc: RunExport, dir: string): void {
-  for (const a of doc.artifacts) checkArtifactName(a.name)
-  if (existsSync(dir) && (!statSync(dir).isDirectory() || readdirSync(dir).length > 0)) throw new RunExportError(`${dir} already exists and is not an empty folder; choose a new folder`)
-  mkdirSync(join(dir, FOLDER_FILES.artifacts), { recursive: true })
-  const { scalars, series, artifacts, ...rest } = doc
-  const manifest: z.infer<typeof manifestSchema> = { ...rest, artifacts: artifacts.map((a) => ({ name: a.name, kind: a.kind })) }
-  writeFileSync(join(dir, FOLDER_FILES.manifest), JSON.stringify(manifest, null, 2) + '\n')
-  writeFileSync(join(dir, FOLDER_FILES.scalars), formatScalarsCsv(scalars))
-  writeFileSync(join(dir, FOLDER_FILES.series), series.map((s) => JSON.stringify(s) + '\n').join(''))
-  for (const a of artifacts) writeFileSync(join(dir, FOLDER_FILES.artifacts, a.name), Buffer.from(a.base64, 'base64'))
+// --------------------------------------------------------------------------------------------- writing
+
+/** Appends to a file through a 1 MB buffer (synchronous: the export runs in a worker). */
+class FileSink {
+  private readonly fd: number
+  private buf = Buffer.allocUnsafe(1 << 20)
+  private used = 0
+  bytes = 0
+  constructor(path: string) {
+    this.fd = openSync(path, 'wx')
+  }
+  write(data: string | Buffer): void {
+    const b = typeof data === 'string' ? Buffer.from(data) : data
+    this.bytes += b.length
+    if (this.used + b.length > this.buf.length) this.flush()
+    if (b.length >= this.buf.length) writeAll(this.fd, b)
+    else this.used += b.copy(this.buf, this.used)
+  }
+  flush(): void {
+    if (this.used) writeAll(this.fd, this.buf.subarray(0, this.used))
+    this.used = 0
+  }
+  close(): void {
+    try {
+      this.flush()
+    } finally {
+      closeSync(this.fd)
+    }
+  }
 }
 
-/** Write one JSON document; refuses to overwrite a file. */
-export function writeRunJson(doc: RunExport, file: string): void {
-  if (existsSync(file)) throw new RunExportError(`${file} already exists; choose another file name`)
-  writeFileSync(file, JSON.stringify(doc))
+function writeAll(fd: number, b: Buffer): void {
+  for (let off = 0; off < b.length; ) off += writeSync(fd, b, off, b.length - off)
 }
+
+function writeFile(path: string, fill: (sink: FileSink) => void): number {
+  const sink = new FileSink(path)
+  try {
+    fill(sink)
+  } finally {
+    sink.close()
+  }
+  return sink.bytes
+}
+
+function writeJsonDocument(src: ExportSource, sink: FileSink): void {
+  const head = JSON.stringify(src.head)
+  sink.write(`${head.slice(0, -1)},"scalars":{`)
+  src.scalarKeys.forEach((key, i) => sink.write(`${i ? ',' : ''}${JSON.stringify(key)}:${JSON.stringify(src.scalars(key))}`))
+  sink.write('},"series":[')
+  let first = true
+  for (const s of src.series()) {
+    sink.write(`${first ? '' : ','}{"key":${JSON.stringify(s.key)},"step":${s.step},"payload":${s.payload}}`)
+    first = false
+  }
+  sink.write('],"artifacts":[')
+  first = true
+  for (const a of src.artifacts()) {
+    sink.write(`${first ? '' : ','}{"name":${JSON.stringify(a.name)},"kind":${JSON.stringify(a.kind)},"base64":"${a.bytes.toString('base64')}"}`)
+    first = false
+  }
+  sink.write(']}')
+}
+
+function writeFolderContents(src: ExportSource, dir: string): number {
+  mkdirSync(join(dir, FOLDER_FILES.artifacts), { recursive: true })
+  const manifest: Manifest = { ...src.head, artifacts: src.artifactList }
+  let bytes = writeFile(join(dir, FOLDER_FILES.manifest), (s) => s.write(JSON.stringify(manifest, null, 2) + '\n'))
+  bytes += writeFile(join(dir, FOLDER_FILES.scalars), (sink) => {
+    sink.write(SCALARS_CSV_HEADER + '\n')
+    for (const key of src.scalarKeys) sink.write(formatScalarsCsv({ [key]: src.scalars(key) }).slice(SCALARS_CSV_HEADER.length + 1))
+  })
+  bytes += writeFile(join(dir, FOLDER_FILES.series), (sink) => {
+    for (const s of src.series()) sink.write(`{"key":${JSON.stringify(s.key)},"step":${s.step},"payload":${s.payload}}\n`)
+  })
+  for (const a of src.artifacts()) bytes += writeFile(join(dir, FOLDER_FILES.artifacts, a.name), (s) => s.write(a.bytes))
+  return bytes
+}
+
+const partialName = (target: string) => join(dirname(target), `.${basename(target)}.partial-${process.pid}-${Date.now().toString(36)}`)
+
+/** Write a .json document beside `file` and link it into place: never a half-written file, never an overwrite. */
+function writeJsonAtomically(src: ExportSource, file: string): number {
+  if (existsSync(file)) throw new RunExportError(`${file} already exists; choose another file name`)
+  const tmp = partialName(file)
+  try {
+    const bytes = writeFile(tmp, (sink) => writeJsonDocument(src, sink))
+    try {
+      linkSync(tmp, file) // fails if the file appeared meanwhile
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new RunExportError(`${file} already exists; choose another file name`)
+      if (existsSync(file)) throw err
+      renameSync(tmp, file) // a file system without hard links
+    }
+    return bytes
+  } finally {
+    rmSync(tmp, { force: true })
+  }
+}
+
+/** Write a folder beside `dir` and move it into place; refuses a folder that already holds files. */
+function writeFolderAtomically(src: ExportSource, dir: string): number {
+  checkArtifactNames(src.artifactList.map((a) => a.name), dir)
+  if (existsSync(dir) && (!statSync(dir).isDirectory() || readdirSync(dir).length > 0)) throw new RunExportError(`${dir} already exists and is not an empty folder; choose a new folder`)
+  const tmp = partialName(dir)
+  try {
+    const bytes = writeFolderContents(src, tmp)
+    renameSync(tmp, dir) // onto a missing or empty folder only
+    return bytes
+  } finally {
+    rmSync(tmp, { recursive: true, force: true })
+  }
+}
+
+/** Write a document as a folder (run.json, scalars.csv, series.jsonl, artifacts/). */
+export function writeRunFolder(doc: RunExport, dir: string): void {
+  writeFolderAtomically(docSource(doc), dir)
+}
+
+/** Write a document as one JSON file; refuses to overwrite a file. */
+export function writeRunJson(doc: RunExport, file: string): void {
+  writeJsonAtomically(docSource(doc), file)
+}
+
+/**
+ * Export a run from the store straight to a .json file or a folder, streaming (memory holds one scalar
+ * key, series entry or artifact at a time). Returns the bytes written, or undefined for an unknown run.
+ */
+export function exportRunTo(store: LabStore, id: string, path: string, format: 'json' | 'folder'): number | undefined {
+  return store.db.transaction(() => {
+    const src = storeSource(store, id)
+    if (!src) return undefined
+    return format === 'json' ? writeJsonAtomically(src, path) : writeFolderAtomically(src, path)
+  })()
+}
+
+// --------------------------------------------------------------------------------------------- reading
 
 const issueText = (issues: z.core.$ZodIssue[]) =>
   issues
@@ -99,12 +299,32 @@ function checkHeader(json: unknown, where: string): void {
   if (!json || typeof json !== 'object' || Array.isArray(json)) throw new RunExportError(`${where} does not hold a run export (expected a JSON object with "format": "${RUN_EXPORT_FORMAT}")`)
   const { format, version } = json as { format?: unknown; version?: unknown }
   if (format !== RUN_EXPORT_FORMAT) {
-    throw new RunExportError(`${where} is not a run export: field "format" is ${format === undefined ? 'missing' : JSON.stringify(format)}, expected "${RUN_EXPORT_FORMAT}"`)
+    const shown = typeof format === 'string' ? JSON.stringify(format.slice(0, 60)) : format === undefined ? 'missing' : `a ${Array.isArray(format) ? 'list' : typeof format}`
+    throw new RunExportError(`${where} is not a run export: field "format" is ${shown}, expected "${RUN_EXPORT_FORMAT}"`)
   }
-  if (version !== 1) throw new RunExportError(`${where}: field "version" is ${version === undefined ? 'missing' : JSON.stringify(version)}; this lab reads version 1`)
+  if (version !== 1) throw new RunExportError(`${where}: field "version" is ${typeof version === 'number' ? version : version === undefined ? 'missing' : 'not a number'}; this lab reads version 1`)
 }
 
-/** What the schema cannot say: columns of equal length, artifact bytes that are base64, usable artifact names. */
+/**
+ * Keys that could reach a prototype, and nesting SQLite's JSON functions cannot read back (a config nested
+ * 1 500 levels makes every `json_extract` over the runs fail), anywhere in what is stored.
+ */
+function checkJson(value: unknown, where: string, extraDepth = 0, prefix = ''): void {
+  const p = jsonProblem(value, MAX_JSON_DEPTH + extraDepth)
+  if (!p) return
+  const path = [prefix, p.path].filter(Boolean).join('.')
+  throw new RunExportError(`${where}: ${path ? `${path.length > 120 ? `${path.slice(0, 120)}…` : path}: ` : ''}${p.message}`)
+}
+
+/** The JSON values an import stores as they are: the config and the summary, each held to MAX_JSON_DEPTH. */
+function checkStoredJson(json: unknown, where: string): void {
+  const run = (json as { run?: { config?: unknown; summary?: unknown } } | null)?.run
+  if (!run || typeof run !== 'object') return
+  checkJson(run.config, where, 0, 'run.config')
+  checkJson(run.summary, where, 0, 'run.summary')
+}
+
+/** What the schema cannot say: columns of equal length, artifact bytes that are base64, usable and unique artifact names. */
 function checkContents(doc: RunExport, where: string): void {
   for (const [key, s] of Object.entries(doc.scalars)) {
     if (s.step.length !== s.value.length || s.wall.length !== s.value.length) {
@@ -112,101 +332,249 @@ function checkContents(doc: RunExport, where: string): void {
     }
     if (s.step.some((x) => !Number.isInteger(x))) throw new RunExportError(`${where}: scalars.${key}.step holds a value that is not an integer`)
   }
+  checkArtifactNames(doc.artifacts.map((a) => a.name), where)
   for (const a of doc.artifacts) {
-    checkArtifactName(a.name)
     if (a.base64.length % 4 !== 0 || !BASE64.test(a.base64)) throw new RunExportError(`${where}: artifact "${a.name}" is not valid base64`)
   }
-  const summary = doc.run.summary
+  checkSummary(doc.run.summary, where)
+}
+
+function checkSummary(summary: unknown, where: string): void {
   if (summary !== null && (typeof summary !== 'object' || Array.isArray(summary))) throw new RunExportError(`${where}: run.summary must be an object or null`)
 }
 
-/** Validate a parsed document (header, schema, contents). */
+/** Validate a parsed document (header, keys and nesting, schema, contents). */
 export function parseRunExport(json: unknown, where: string): RunExport {
   checkHeader(json, where)
+  checkStoredJson(json, where)
+  // Then keys everywhere (doc → series → entry → payload is three levels more than a payload on its own).
+  checkJson(json, where, 3)
   const parsed = runExportSchema.safeParse(json)
   if (!parsed.success) throw new RunExportError(`${where}: invalid run export: ${issueText(parsed.error.issues)}`)
   checkContents(parsed.data, where)
   return parsed.data
 }
 
-function readText(file: string, what: string): string {
-  if (!existsSync(file)) throw new RunExportError(`${what}: missing file ${file}`)
-  return readFileSync(file, 'utf8')
-}
-
+/** JSON.parse with a message that gives the position only: V8 quotes the text around it, a foreign file's bytes. */
 function parseJson(text: string, where: string): unknown {
   try {
     return JSON.parse(text)
   } catch (err) {
-    throw new RunExportError(`${where} is not valid JSON: ${(err as Error).message}`)
+    const at = /position (\d+)/.exec((err as Error).message)?.[1]
+    const end = /Unexpected end of JSON input/.test((err as Error).message)
+    throw new RunExportError(`${where} is not valid JSON (${end ? 'it ends too early' : at !== undefined ? `at character ${at}` : 'unexpected text'})`)
   }
-}
-
-function readFolder(dir: string): RunExport {
-  const what = `${dir} is not a complete exported run folder (run.json, scalars.csv, series.jsonl, artifacts/)`
-  const manifestFile = join(dir, FOLDER_FILES.manifest)
-  const manifestJson = parseJson(readText(manifestFile, what), manifestFile)
-  checkHeader(manifestJson, manifestFile)
-  const manifest = manifestSchema.safeParse(manifestJson)
-  if (!manifest.success) throw new RunExportError(`${manifestFile}: invalid run export: ${issueText(manifest.error.issues)}`)
-
-  const scalarsFile = join(dir, FOLDER_FILES.scalars)
-  let scalars: RunExport['scalars']
-  try {
-    scalars = parseScalarsCsv(readText(scalarsFile, what))
-  } catch (err) {
-    if (err instanceof CsvError) throw new RunExportError(`${scalarsFile}: ${err.message}`)
-    throw err
-  }
-
-  const seriesFile = join(dir, FOLDER_FILES.series)
-  const series = readText(seriesFile, what)
-    .split('\n')
-    .map((line, i) => ({ line: line.trim(), n: i + 1 }))
-    .filter((l) => l.line !== '')
-    .map((l) => parseJson(l.line, `${seriesFile} line ${l.n}`))
-
-  const artifacts = manifest.data.artifacts.map((a) => {
-    checkArtifactName(a.name)
-    const file = join(dir, FOLDER_FILES.artifacts, a.name)
-    if (!existsSync(file)) throw new RunExportError(`${what}: missing file ${file} (listed in run.json)`)
-    return { name: a.name, kind: a.kind, base64: readFileSync(file).toString('base64') }
-  })
-  return parseRunExport({ ...manifest.data, scalars, series, artifacts }, dir)
-}
-
-/** Read an exported run: a `.json` document or an exported folder. */
-export function readRunExport(path: string): RunExport {
-  let isDir: boolean
-  try {
-    isDir = statSync(path).isDirectory()
-  } catch (err) {
-    throw new RunExportError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`)
-  }
-  if (isDir) return readFolder(path)
-  return parseRunExport(parseJson(readFileSync(path, 'utf8'), path), path)
 }
 
 /**
- * Store the document as a NEW run (new id, no experiment, no sweep) with all its data, in one transaction:
- * a failure stores nothing. A run exported while queued or running comes back `interrupted`.
+ * Read a file an import needs: a regular file only (a symlink, folder, FIFO or device is refused — a link
+ * could point at /etc/passwd, /dev/zero reads without end, a FIFO blocks), at most `maxBytes`, opened
+ * without following links. `shown` names the file in messages.
  */
-export function importRun(store: LabStore, doc: RunExport): Run {
-  checkContents(doc, 'the run export')
-  const r = doc.run
-  const points: ScalarPoint[] = []
-  let lastStep = 0
-  for (const [key, s] of Object.entries(doc.scalars)) {
-    for (let i = 0; i < s.step.length; i++) {
-      points.push({ key, step: s.step[i], wall: s.wall[i], value: s.value[i] ?? NaN })
-      lastStep = Math.max(lastStep, s.step[i])
+function readRegular(file: string, shown: string, maxBytes: number, what: string): Buffer {
+  let st
+  try {
+    st = lstatSync(file)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new RunExportError(`${what}: missing file ${shown}`)
+    throw new RunExportError(`cannot read ${shown}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+  }
+  checkRegular(st, shown, maxBytes)
+  const fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0))
+  try {
+    checkRegular(fstatSync(fd), shown, maxBytes) // the same file that was checked
+    const buf = Buffer.allocUnsafe(fstatSync(fd).size)
+    let off = 0
+    while (off < buf.length) {
+      const n = readSync(fd, buf, off, buf.length - off, off)
+      if (n === 0) break
+      off += n
+    }
+    return buf.subarray(0, off)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+function checkRegular(st: Stats, shown: string, maxBytes: number): void {
+  if (st.isSymbolicLink()) throw new RunExportError(`${shown} is a symbolic link; an exported run holds regular files only`)
+  if (st.isDirectory()) throw new RunExportError(`${shown} is a folder, not a file`)
+  if (!st.isFile()) throw new RunExportError(`${shown} is not a regular file (a device, pipe or socket); an exported run holds regular files only`)
+  if (st.size > maxBytes) throw new RunExportError(`${shown} is ${st.size} bytes, more than the ${maxBytes} this lab reads for it`)
+}
+
+/** Lines of a text file, read a block at a time (series.jsonl may be larger than any string). */
+function* fileLines(file: string, shown: string, maxLine: number): Generator<{ line: string; n: number }> {
+  const st = lstatSync(file)
+  checkRegular(st, shown, Number.MAX_SAFE_INTEGER)
+  const fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0))
+  const decoder = new StringDecoder('utf8')
+  const block = Buffer.allocUnsafe(4 << 20)
+  let rest = ''
+  let n = 1
+  try {
+    for (;;) {
+      const got = readSync(fd, block, 0, block.length, null)
+      const text = rest + (got ? decoder.write(block.subarray(0, got)) : decoder.end())
+      let from = 0
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
+        yield { line: text.slice(from, nl), n: n++ }
+        from = nl + 1
+      }
+      rest = text.slice(from)
+      if (rest.length > maxLine) throw new RunExportError(`${shown} line ${n} is longer than ${maxLine} bytes`)
+      if (!got) break
+    }
+    if (rest !== '') yield { line: rest, n }
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** Inside an exported folder: `artifacts/x` (never the temporary path of an upload). */
+const inFolder = (dir: string, shownDir: string, ...parts: string[]) => ({ file: join(dir, ...parts), shown: join(shownDir, ...parts) })
+
+function readManifest(dir: string, shownDir: string): Manifest {
+  const what = `${shownDir} is not a complete exported run folder (run.json, scalars.csv, series.jsonl, artifacts/)`
+  const m = inFolder(dir, shownDir, FOLDER_FILES.manifest)
+  const json = parseJson(readRegular(m.file, m.shown, IMPORT_LIMITS.manifestBytes, what).toString('utf8'), m.shown)
+  checkHeader(json, m.shown)
+  checkStoredJson(json, m.shown)
+  checkJson(json, m.shown, 3)
+  const manifest = manifestSchema.safeParse(json)
+  if (!manifest.success) throw new RunExportError(`${m.shown}: invalid run export: ${issueText(manifest.error.issues)}`)
+  checkArtifactNames(manifest.data.artifacts.map((a) => a.name), m.shown)
+  checkSummary(manifest.data.run.summary, m.shown)
+  return manifest.data
+}
+
+function readScalarsCsv(dir: string, shownDir: string): RunExport['scalars'] {
+  const what = `${shownDir} is not a complete exported run folder (run.json, scalars.csv, series.jsonl, artifacts/)`
+  const s = inFolder(dir, shownDir, FOLDER_FILES.scalars)
+  try {
+    return parseScalarsCsv(readRegular(s.file, s.shown, IMPORT_LIMITS.scalarsCsvBytes, what).toString('utf8'))
+  } catch (err) {
+    if (err instanceof CsvError) throw new RunExportError(`${s.shown}: ${err.message}`)
+    throw err
+  }
+}
+
+function* readSeriesLines(dir: string, shownDir: string): Generator<SeriesEntry> {
+  const what = `${shownDir} is not a complete exported run folder (run.json, scalars.csv, series.jsonl, artifacts/)`
+  const s = inFolder(dir, shownDir, FOLDER_FILES.series)
+  if (!existsSync(s.file) && !isLink(s.file)) throw new RunExportError(`${what}: missing file ${s.shown}`)
+  for (const { line, n } of fileLines(s.file, s.shown, IMPORT_LIMITS.seriesLineBytes)) {
+    const text = line.trim()
+    if (text === '') continue
+    const where = `${s.shown} line ${n}`
+    const json = parseJson(text, where)
+    checkJson((json as { payload?: unknown } | null)?.payload, where, 0, 'payload')
+    checkJson(json, where, 1)
+    const entry = seriesEntrySchema.safeParse(json)
+    if (!entry.success) throw new RunExportError(`${where}: invalid series entry: ${issueText(entry.error.issues)}`)
+    yield entry.data
+  }
+}
+
+const isLink = (p: string) => {
+  try {
+    return lstatSync(p).isSymbolicLink()
+  } catch {
+    return false
+  }
+}
+
+function readArtifact(dir: string, shownDir: string, name: string): Buffer {
+  const what = `${shownDir} is not a complete exported run folder (run.json, scalars.csv, series.jsonl, artifacts/)`
+  const a = inFolder(dir, shownDir, FOLDER_FILES.artifacts, name)
+  try {
+    return readRegular(a.file, a.shown, IMPORT_LIMITS.artifactBytes, what)
+  } catch (err) {
+    if (err instanceof RunExportError && err.message.startsWith(`${what}: missing file`)) throw new RunExportError(`${err.message} (listed in run.json)`)
+    throw err
+  }
+}
+
+/** Check that the folder holds what run.json lists — regular files within the limits — before anything is stored. */
+function checkFolderFiles(dir: string, shownDir: string, manifest: Manifest): void {
+  const what = `${shownDir} is not a complete exported run folder (run.json, scalars.csv, series.jsonl, artifacts/)`
+  const series = inFolder(dir, shownDir, FOLDER_FILES.series)
+  try {
+    checkRegular(lstatSync(series.file), series.shown, Number.MAX_SAFE_INTEGER)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new RunExportError(`${what}: missing file ${series.shown}`)
+    throw err
+  }
+  for (const a of manifest.artifacts) {
+    const f = inFolder(dir, shownDir, FOLDER_FILES.artifacts, a.name)
+    try {
+      checkRegular(lstatSync(f.file), f.shown, IMPORT_LIMITS.artifactBytes)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new RunExportError(`${what}: missing file ${f.shown} (listed in run.json)`)
+      throw err
     }
   }
-  const summarySteps = (r.summary as { steps?: unknown } | null)?.steps
-  const steps = typeof summarySteps === 'number' && Number.isFinite(summarySteps) ? summarySteps : lastStep
-  const status = r.status === 'queued' || r.status === 'running' ? 'interrupted' : r.status
-  return store.db.transaction(() => {
-    const id = store.runs.insertImported({
+}
+
+function readFolder(dir: string, shownDir: string): RunExport {
+  const manifest = readManifest(dir, shownDir)
+  checkFolderFiles(dir, shownDir, manifest)
+  const scalars = readScalarsCsv(dir, shownDir)
+  const series = [...readSeriesLines(dir, shownDir)]
+  const artifacts = manifest.artifacts.map((a) => ({ name: a.name, kind: a.kind, base64: readArtifact(dir, shownDir, a.name).toString('base64') }))
+  return parseRunExport({ ...manifest, scalars, series, artifacts }, shownDir)
+}
+
+function kindOf(path: string, shown: string): 'folder' | 'file' {
+  let st
+  try {
+    st = statSync(path)
+  } catch (err) {
+    throw new RunExportError(`cannot read ${shown}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : ((err as NodeJS.ErrnoException).code ?? (err as Error).message)}`)
+  }
+  if (st.isDirectory()) return 'folder'
+  if (!st.isFile()) throw new RunExportError(`${shown} is not a regular file (a device, pipe or socket)`)
+  return 'file'
+}
+
+function readDocument(path: string, shown: string): RunExport {
+  const size = statSync(path).size
+  if (size > IMPORT_LIMITS.documentBytes) {
+    throw new RunExportError(`${shown} is ${Math.round(size / 1e6)} MB, more than one JSON document this lab reads (${Math.round(IMPORT_LIMITS.documentBytes / 1e6)} MB); export the run as a folder (--out <folder>) and import that`)
+  }
+  return parseRunExport(parseJson(readRegular(path, shown, IMPORT_LIMITS.documentBytes, `cannot read ${shown}`).toString('utf8'), shown), shown)
+}
+
+/**
+ * Read an exported run into memory: a `.json` document or an exported folder. `shown` is how messages
+ * name it (an upload: its own file name). The top-level path may be a link (the user chose it); inside a
+ * folder, only regular files.
+ */
+export function readRunExport(path: string, shown = path): RunExport {
+  return kindOf(path, shown) === 'folder' ? readFolder(path, shown) : readDocument(path, shown)
+}
+
+// --------------------------------------------------------------------------------------------- importing
+
+/**
+ * Writes an imported run in short transactions: the run row first (hidden, IMPORTING), then chunks of
+ * scalars and series and one artifact at a time, and the row made visible last. A failure removes all of it.
+ */
+class ImportWriter {
+  readonly id: string
+  private series: SeriesEntry[] = []
+  private seriesBytes = 0
+  private lastStep = 0
+
+  constructor(
+    private readonly store: LabStore,
+    head: Head | Manifest,
+    /** The run's step count from the highest scalar step (or its summary's own). */
+    private readonly steps: (lastStep: number) => number
+  ) {
+    const r = head.run
+    const status = r.status === 'queued' || r.status === 'running' ? 'interrupted' : r.status
+    this.id = store.runs.insertImported({
       name: r.name,
       studyId: r.studyId,
       config: r.config,
@@ -223,14 +591,105 @@ export function importRun(store: LabStore, doc: RunExport): Run {
       starred: r.starred,
       archived: r.archived,
       progress: status === 'completed' ? 1 : 0,
-      steps,
-      totalSteps: steps
+      steps: 0,
+      totalSteps: 0
     })
-    store.runs.appendBatch(id, {
-      scalars: points,
-      series: doc.series,
-      artifacts: doc.artifacts.map((a) => ({ name: a.name, kind: a.kind, bytes: Buffer.from(a.base64, 'base64') }))
-    })
-    return store.runs.get(id)!
-  })()
+  }
+
+  scalars(scalars: RunExport['scalars']): void {
+    let chunk: ScalarPoint[] = []
+    const flush = () => {
+      if (chunk.length) pacedWrite(() => this.store.runs.appendBatch(this.id, { scalars: chunk }))
+      chunk = []
+    }
+    for (const [key, s] of Object.entries(scalars)) {
+      for (let i = 0; i < s.step.length; i++) {
+        chunk.push({ key, step: s.step[i], wall: s.wall[i], value: s.value[i] ?? NaN })
+        if (s.step[i] > this.lastStep) this.lastStep = s.step[i]
+        if (chunk.length >= IMPORT_CHUNK.scalars) flush()
+      }
+    }
+    flush()
+  }
+
+  seriesEntry(e: SeriesEntry): void {
+    const json = JSON.stringify(e.payload)
+    this.series.push({ key: e.key, step: e.step, payload: null, json })
+    this.seriesBytes += json.length
+    if (this.seriesBytes >= IMPORT_CHUNK.seriesBytes) this.flushSeries()
+  }
+
+  flushSeries(): void {
+    const series = this.series
+    if (series.length) pacedWrite(() => this.store.runs.appendBatch(this.id, { series }))
+    this.series = []
+    this.seriesBytes = 0
+  }
+
+  artifact(name: string, kind: string, bytes: Buffer): void {
+    pacedWrite(() => this.store.runs.appendBatch(this.id, { artifacts: [{ name, kind, bytes }] }))
+  }
+
+  finish(): Run {
+    this.flushSeries()
+    const steps = this.steps(this.lastStep)
+    this.store.db.transaction(() => {
+      this.store.db.prepare('UPDATE runs SET steps = ?, total_steps = ? WHERE id = ?').run(steps, steps, this.id)
+      this.store.runs.reveal(this.id)
+    })()
+    return this.store.runs.get(this.id)!
+  }
+
+  abort(): void {
+    this.store.runs.purge(this.id)
+  }
+}
+
+const stepsFrom = (summary: unknown) => (lastStep: number) => {
+  const s = (summary as { steps?: unknown } | null)?.steps
+  return typeof s === 'number' && Number.isFinite(s) ? s : lastStep
+}
+
+function writeImport(store: LabStore, head: Head | Manifest, fill: (w: ImportWriter) => void): Run {
+  const w = new ImportWriter(store, head, stepsFrom(head.run.summary))
+  try {
+    fill(w)
+    return w.finish()
+  } catch (err) {
+    w.abort()
+    throw err
+  }
+}
+
+/**
+ * Store a document as a NEW run (new id, no experiment, no sweep) with all its data, in short transactions;
+ * a failure stores nothing. A run exported while queued or running comes back `interrupted`.
+ */
+export function importRun(store: LabStore, doc: RunExport): Run {
+  checkContents(doc, 'the run export')
+  checkStoredJson(doc, 'the run export')
+  checkJson(doc, 'the run export', 3)
+  return writeImport(store, doc, (w) => {
+    w.scalars(doc.scalars)
+    for (const s of doc.series) w.seriesEntry(s)
+    for (const a of doc.artifacts) w.artifact(a.name, a.kind, Buffer.from(a.base64, 'base64'))
+  })
+}
+
+/**
+ * Import a .json document or an exported folder as a new run. A folder streams: its series go from
+ * series.jsonl to the store a chunk at a time (memory holds one chunk), each line checked as it comes;
+ * a bad line half-way removes what was stored before it.
+ */
+export function importRunFrom(store: LabStore, path: string, shown = path): Run {
+  if (kindOf(path, shown) === 'file') return importRun(store, readDocument(path, shown))
+  const manifest = readManifest(path, shown)
+  checkFolderFiles(path, shown, manifest)
+  const scalars = readScalarsCsv(path, shown)
+  checkContents({ ...manifest, scalars, series: [], artifacts: [] }, shown)
+  return writeImport(store, manifest, (w) => {
+    w.scalars(scalars)
+    for (const e of readSeriesLines(path, shown)) w.seriesEntry(e)
+    for (const a of manifest.artifacts) w.artifact(a.name, a.kind, readArtifact(path, shown, a.name))
+  })
 }

@@ -65,7 +65,8 @@ function* records(text: string): Generator<{ fields: string[]; line: number }> {
 
 /** Parse `scalars.csv` back to columns per key; a bad row is named by its line number. */
 export function parseScalarsCsv(text: string): RunExport['scalars'] {
-  const out: RunExport['scalars'] = {}
+  // A Map, then own properties: a key from the file ("constructor", "__proto__") never reaches a prototype.
+  const out = new Map<string, RunExport['scalars'][string]>()
   let header = true
   for (const { fields, line } of records(text.replace(/^\uFEFF/, ''))) {
     if (header) {
@@ -83,11 +84,12 @@ export function parseScalarsCsv(text: string): RunExport['scalars'] {
     if (stepText === '' || !Number.isInteger(step)) throw new CsvError(`line ${line}: step "${stepText}" is not an integer`)
     if (wallText === '' || !Number.isFinite(wall)) throw new CsvError(`line ${line}: wall "${wallText}" is not a number`)
     if (value !== null && !Number.isFinite(value)) throw new CsvError(`line ${line}: value "${valueText}" is not a number (leave it empty for a non-finite value)`)
-    const s = (out[key] ??= { step: [], wall: [], value: [] })
+    let s = out.get(key)
+    if (!s) out.set(key, (s = { step: [], wall: [], value: [] }))
     s.step.push(step)
     s.wall.push(wall)
     s.value.push(value)
   }
   if (header) throw new CsvError(`line 1: the file is empty; the header must be "${SCALARS_CSV_HEADER}"`)
-  return out
+  return Object.fromEntries(out)
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Experiment } from '../../../src-shared/records'
 import type { Db } from './database'
+import { IMPORTING, purgeRun } from './runs'
 
 interface ExperimentRow {
   id: string
@@ -75,13 +76,19 @@ export class ExperimentStore {
     })()
   }
 
-  /** Permanently remove what is in the trash (runs' scalars and series go with them). */
+  /**
+   * Permanently remove what is in the trash (runs' scalars and series go with them). A run at a time, its
+   * rows in short transactions (purgeRun): emptying a trash of big runs never holds the write lock long
+   * enough for another process's write to fail. Runs being imported are not in the trash.
+   */
   emptyTrash(): { runs: number; experiments: number; datasets: number } {
+    const trashed = this.db.prepare(`SELECT id FROM runs WHERE deleted_at IS NOT NULL AND deleted_at != ${IMPORTING}
+      OR experiment_id IN (SELECT id FROM experiments WHERE deleted_at IS NOT NULL)`).pluck().all() as string[]
+    for (const id of trashed) purgeRun(this.db, id)
     return this.db.transaction(() => {
-      const runs = this.db.prepare('DELETE FROM runs WHERE deleted_at IS NOT NULL').run().changes
       const experiments = this.db.prepare('DELETE FROM experiments WHERE deleted_at IS NOT NULL').run().changes
       const datasets = this.db.prepare('DELETE FROM datasets WHERE deleted_at IS NOT NULL').run().changes
-      return { runs, experiments, datasets }
+      return { runs: trashed.length, experiments, datasets }
     })()
   }
 }

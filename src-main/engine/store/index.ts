@@ -19,8 +19,9 @@ export interface LabStore {
   close(): void
 }
 
-export function openStore(dataDir: string): LabStore {
-  const db = openDatabase(dataDir)
+/** The store of a data directory; `readOnly` for processes that only read it (see openDatabase). */
+export function openStore(dataDir: string, opts: { readOnly?: boolean } = {}): LabStore {
+  const db = openDatabase(dataDir, undefined, opts)
   return {
     db,
     dbPath: join(dataDir, DB_FILE),

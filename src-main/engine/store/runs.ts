@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { ArtifactInfo, Run, RunEnvironment, RunStatus, RunSummary, RunTable, ScalarSeries } from '../../../src-shared/records'
-import type { Db } from './database'
+import { pacedWrite, type Db } from './database'
 import type { PackedSeries } from '../../../src-shared/compare/packed'
 import { RunMetrics } from './runMetrics'
 
@@ -73,6 +73,33 @@ export interface SeriesEntry {
   key: string
   step: number
   payload: unknown
+  /** The payload already serialised (the queue measures it before storing); default JSON.stringify(payload). */
+  json?: string
+}
+
+/**
+ * `deleted_at` of a run being imported: hidden like a run in the trash, but not in the trash (emptying it
+ * leaves the import alone). The last chunk of the import sets it to NULL; a failed import purges the run,
+ * and an import cut off by a crash is purged by the next start-up's recovery (owner_pid is the importer).
+ */
+export const IMPORTING = 0
+
+/** Rows per delete transaction when a run's data is removed (each well under the busy timeout). */
+const PURGE_CHUNK = { scalars: 5000, series: 16, artifacts: 4 }
+
+/**
+ * Delete a run and everything it stored in short transactions: one DELETE of a big run's rows would hold
+ * the write lock for seconds, and another process's write would fail with SQLITE_BUSY meanwhile.
+ */
+export function purgeRun(db: Db, id: string): void {
+  for (const table of ['scalars', 'series', 'artifacts'] as const) {
+    const del = db.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE run_id = ? LIMIT ?)`)
+    while (pacedWrite(() => del.run(id, PURGE_CHUNK[table]).changes) > 0);
+  }
+  db.transaction(() => {
+    db.prepare('DELETE FROM run_metrics WHERE run_id = ?').run(id)
+    db.prepare('DELETE FROM runs WHERE id = ?').run(id)
+  })()
 }
 
 /** What `update` may change; tags are trimmed and de-duplicated (first occurrence kept). */
@@ -124,14 +151,14 @@ export class RunStore {
     this.insertSeries = db.prepare('INSERT INTO series (run_id, key, step, payload) VALUES (?, ?, ?, ?)')
   }
 
-  create(r: { experimentId: string | null; name: string; studyId: string; config: unknown; seed: number; sweepId?: string; sweepIndex?: number; ownerPid?: number }): Run {
+  create(r: { experimentId: string | null; name: string; studyId: string; config: unknown; seed: number; sweepId?: string; sweepIndex?: number; ownerPid?: number; createdAt?: number }): Run {
     const id = randomUUID()
     this.db
       .prepare(
         `INSERT INTO runs (id, experiment_id, name, study_id, config, seed, status, created_at, sweep_id, sweep_index, owner_pid)
          VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)`
       )
-      .run(id, r.experimentId, r.name, r.studyId, JSON.stringify(r.config), r.seed, Date.now(), r.sweepId ?? null, r.sweepIndex ?? null, r.ownerPid ?? process.pid)
+      .run(id, r.experimentId, r.name, r.studyId, JSON.stringify(r.config), r.seed, r.createdAt ?? Date.now(), r.sweepId ?? null, r.sweepIndex ?? null, r.ownerPid ?? process.pid)
     return this.get(id)!
   }
 
@@ -141,9 +168,11 @@ export class RunStore {
   }
 
   list(filter: { experimentId?: string } = {}): Run[] {
+    // Newest first; a sweep's runs share one creation time, so ties go by cell, then by insertion.
+    const order = 'ORDER BY created_at DESC, sweep_index, rowid DESC'
     const rows = filter.experimentId
-      ? this.db.prepare('SELECT * FROM runs WHERE experiment_id = ? AND deleted_at IS NULL ORDER BY created_at DESC').all(filter.experimentId)
-      : this.db.prepare('SELECT * FROM runs WHERE deleted_at IS NULL ORDER BY created_at DESC').all()
+      ? this.db.prepare(`SELECT * FROM runs WHERE experiment_id = ? AND deleted_at IS NULL ${order}`).all(filter.experimentId)
+      : this.db.prepare(`SELECT * FROM runs WHERE deleted_at IS NULL ${order}`).all()
     return (rows as RunRow[]).map(toRun)
   }
 
@@ -215,14 +244,17 @@ export class RunStore {
     return { runs: this.list(), metrics: this.metrics.all() }
   }
 
-  /** Insert an imported run as a new row (new id, no experiment, no sweep); its data goes in with appendBatch. */
+  /**
+   * Insert an imported run as a new row (new id, no experiment, no sweep), hidden (IMPORTING) until
+   * `reveal`: its data goes in with appendBatch, in as many transactions as it takes.
+   */
   insertImported(r: ImportedRun): string {
     const id = randomUUID()
     this.db
       .prepare(
         `INSERT INTO runs (id, experiment_id, name, study_id, config, seed, status, backend, created_at, started_at, finished_at, error, summary,
-           tags, notes, starred, archived, progress, steps, total_steps)
-         VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+           tags, notes, starred, archived, progress, steps, total_steps, owner_pid, deleted_at)
+         VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${IMPORTING})`
       )
       .run(
         id,
@@ -243,9 +275,20 @@ export class RunStore {
         r.archived ? 1 : 0,
         r.progress,
         r.steps,
-        r.totalSteps
+        r.totalSteps,
+        process.pid
       )
     return id
+  }
+
+  /** The end of an import: the run appears. */
+  reveal(id: string): void {
+    this.db.prepare(`UPDATE runs SET deleted_at = NULL WHERE id = ? AND deleted_at = ${IMPORTING}`).run(id)
+  }
+
+  /** Remove a run and all its data for good, in short transactions (see purgeRun). */
+  purge(id: string): void {
+    purgeRun(this.db, id)
   }
 
   softDelete(id: string): boolean {
@@ -265,7 +308,7 @@ export class RunStore {
         this.insertScalar.run(runId, p.key, p.step, p.wall, Number.isFinite(p.value) ? p.value : null)
       }
       if (batch.scalars?.length) this.metrics.add(runId, batch.scalars)
-      for (const s of batch.series ?? []) this.insertSeries.run(runId, s.key, s.step, JSON.stringify(s.payload))
+      for (const s of batch.series ?? []) this.insertSeries.run(runId, s.key, s.step, s.json ?? JSON.stringify(s.payload))
       for (const a of batch.artifacts ?? []) {
         this.db
           .prepare('INSERT OR REPLACE INTO artifacts (run_id, name, kind, bytes, created_at) VALUES (?, ?, ?, ?, ?)')
@@ -346,6 +389,27 @@ export class RunStore {
     return out
   }
 
+  /** The scalar keys a run logged, sorted. */
+  scalarKeys(runId: string): string[] {
+    return (this.selectKeys.raw().all(runId) as [string][]).map((r) => r[0])
+  }
+
+  /** A run's series rows one at a time, by key then step, the payload as the JSON text it is stored as (streaming export). */
+  seriesRows(runId: string): IterableIterator<[key: string, step: number, payload: string]> {
+    return this.db.prepare('SELECT key, step, payload FROM series WHERE run_id = ? ORDER BY key, step, rowid').raw().iterate(runId) as IterableIterator<[string, number, string]>
+  }
+
+  /** A run's artifacts one at a time, by name (streaming export). */
+  artifactRows(runId: string): IterableIterator<{ name: string; kind: string; bytes: Buffer }> {
+    return this.db.prepare('SELECT name, kind, bytes FROM artifacts WHERE run_id = ? ORDER BY name').iterate(runId) as IterableIterator<{ name: string; kind: string; bytes: Buffer }>
+  }
+
+  /** Roughly how many bytes a run's export document takes (series text, artifacts as base64, ≈ 60 bytes a point). */
+  exportSize(runId: string): number {
+    const q = (sql: string) => (this.db.prepare(sql).pluck().get(runId) as number | null) ?? 0
+    return q('SELECT SUM(length(CAST(payload AS BLOB))) FROM series WHERE run_id = ?') + (q('SELECT SUM(length(bytes)) FROM artifacts WHERE run_id = ?') * 4) / 3 + q('SELECT SUM(count) FROM run_metrics WHERE run_id = ?') * 60
+  }
+
   /** Every series entry of a run, by key then step (export). */
   allSeries(runId: string): SeriesEntry[] {
     const rows = this.db.prepare('SELECT key, step, payload FROM series WHERE run_id = ? ORDER BY key, step, rowid').raw().all(runId) as [string, number, string][]
@@ -392,24 +456,33 @@ export class RunStore {
   /**
    * Start-up recovery. Runs left `running` by a process that is gone were cut off: they become
    * `interrupted`, keeping every batch they flushed. Runs left `queued` by a gone process are adopted
-   * by `ownerPid` and returned, to be queued again. Runs of live processes (a CLI run beside the app)
-   * are left alone.
+   * by `ownerPid` and returned, to be queued again — unless `adopt` is false (a process whose queue is its
+   * own work only, like the CLI's run and sweep). Imports cut off by a crash are removed. Runs of live
+   * processes (a CLI run beside the app) are left alone.
    */
-  recover(ownerPid: number, isAlive: (pid: number) => boolean): { interrupted: string[]; adopted: string[] } {
-    return this.db.transaction(() => {
+  recover(ownerPid: number, isAlive: (pid: number) => boolean, opts: { adopt?: boolean } = {}): { interrupted: string[]; adopted: string[]; abandonedImports: string[] } {
+    const gone = (r: { owner_pid: number | null }) => r.owner_pid == null || (r.owner_pid !== ownerPid && !isAlive(r.owner_pid))
+    const state = this.db.transaction(() => {
       const orphaned = (status: string) =>
-        (this.db.prepare('SELECT id, owner_pid FROM runs WHERE status = ? ORDER BY created_at').all(status) as { id: string; owner_pid: number | null }[])
-          .filter((r) => r.owner_pid == null || (r.owner_pid !== ownerPid && !isAlive(r.owner_pid)))
+        (this.db.prepare('SELECT id, owner_pid FROM runs WHERE status = ? AND deleted_at IS NOT ? ORDER BY created_at, sweep_index, rowid').all(status, IMPORTING) as { id: string; owner_pid: number | null }[])
+          .filter(gone)
           .map((r) => r.id)
       const interrupted = orphaned('running')
       const markInterrupted = this.db.prepare(
         "UPDATE runs SET status = 'interrupted', finished_at = ?, error = COALESCE(error, 'the engine stopped while this run was training') WHERE id = ?"
       )
       for (const id of interrupted) markInterrupted.run(Date.now(), id)
-      const adopted = orphaned('queued')
-      const adopt = this.db.prepare('UPDATE runs SET owner_pid = ? WHERE id = ?')
-      for (const id of adopted) adopt.run(ownerPid, id)
-      return { interrupted, adopted: adopted.filter((id) => this.get(id)) }
+      let adopted: string[] = []
+      if (opts.adopt !== false) {
+        adopted = orphaned('queued')
+        const adopt = this.db.prepare('UPDATE runs SET owner_pid = ? WHERE id = ?')
+        for (const id of adopted) adopt.run(ownerPid, id)
+      }
+      const abandonedImports = (this.db.prepare(`SELECT id, owner_pid FROM runs WHERE deleted_at = ${IMPORTING}`).all() as { id: string; owner_pid: number | null }[]).filter(gone).map((r) => r.id)
+      return { interrupted, adopted: adopted.filter((id) => this.get(id)), abandonedImports }
     })()
+    // An import cut off by a crash: its rows go, a chunk at a time (outside the recovery transaction).
+    for (const id of state.abandonedImports) this.purge(id)
+    return state
   }
 }

@@ -6,7 +6,8 @@
  */
 import { LabError, type EventName, type EventPayloads } from '../../../src-shared/contract'
 import type { Run } from '../../../src-shared/records'
-import { STUDIES, validateConfig, withDefaults } from '../../../src-shared/studies'
+import { completeConfig, validateConfig } from '../../../src-shared/studies'
+import { studyById, studyIds } from '../../../src-shared/studyById'
 import {
   expandSweep,
   formatProblems,
@@ -15,6 +16,7 @@ import {
   parseSweepSpec,
   sweepColumns,
   sweepProgress,
+  sweepRunName,
   type Sweep,
   type SweepDetail,
   type SweepRunRow,
@@ -45,10 +47,17 @@ export class Sweeps {
     const name = spec.name ?? `${base.name} sweep`
     const { sweep, runs } = store.db.transaction(() => {
       let experimentId = base.experimentId
-      if (!experimentId) experimentId = store.experiments.create({ name, studyId: base.studyId, config: base.config }).id
+      let experimentName = base.name
+      if (!experimentId) {
+        experimentId = store.experiments.create({ name, studyId: base.studyId, config: base.config }).id
+        experimentName = name
+      }
       const sweep = store.sweeps.create({ name, experimentId, studyId: base.studyId, spec })
+      // One creation time for the whole launch (the clock may tick between inserts): the runs list then
+      // keeps them together, in cell order.
+      const createdAt = sweep.createdAt
       const runs = expanded.cells.map((c) =>
-        store.runs.create({ experimentId, name: c.name, studyId: base.studyId, config: c.config, seed: c.seed, sweepId: sweep.id, sweepIndex: c.index })
+        store.runs.create({ experimentId, name: sweepRunName(experimentName, c.name), studyId: base.studyId, config: c.config, seed: c.seed, sweepId: sweep.id, sweepIndex: c.index, createdAt })
       )
       return { sweep, runs }
     })()
@@ -67,9 +76,10 @@ export class Sweeps {
       if (!e) throw new LabError('not-found', `invalid sweep: base: experiment ${id} not found`)
       return { studyId: e.studyId, config: e.config, experimentId: e.id, name: e.name }
     }
-    const study = STUDIES[b.study]
-    if (!study) throw new LabError('bad-request', `invalid sweep: base.study: unknown study "${b.study}"; available: ${Object.keys(STUDIES).join(', ')}`)
-    const config = withDefaults(study.defaults, b.config)
+    const study = studyById(b.study)
+    if (!study) throw new LabError('bad-request', `invalid sweep: base.study: unknown study "${b.study}"; available: ${studyIds().join(', ')}`)
+    // Missing fields take the study's defaults; a base of an earlier config format is understood.
+    const config = completeConfig(study.id, b.config)
     const v = validateConfig(b.study, config)
     if (!v.ok) throw new LabError('bad-request', `invalid sweep: ${v.problems.map((p) => `base.config.${p.path}: ${p.message}`).join('; ')}`)
     return { studyId: b.study, config: v.config, experimentId: null, name: study.title }
@@ -135,10 +145,11 @@ export class Sweeps {
     const { store, queue, emit } = this.deps
     const { rows } = this.rows(s)
     const again = rows.filter((r) => isRetryable(r.run.status))
+    const createdAt = Date.now()
     const created = store.db.transaction(() =>
       again.map((r) => {
         const old = store.runs.get(r.run.id)!
-        return store.runs.create({ experimentId: old.experimentId, name: old.name, studyId: old.studyId, config: old.config, seed: old.seed, sweepId: s.id, sweepIndex: r.index })
+        return store.runs.create({ experimentId: old.experimentId, name: old.name, studyId: old.studyId, config: old.config, seed: old.seed, sweepId: s.id, sweepIndex: r.index, createdAt })
       })
     )()
     for (const r of created) queue.enqueue(r.id)

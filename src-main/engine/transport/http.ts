@@ -7,11 +7,13 @@ import { timingSafeEqual } from 'node:crypto'
 import { randomUUID } from 'node:crypto'
 import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { extname, join, normalize, resolve, sep } from 'node:path'
+import { extname, join, normalize, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { WireMessage } from '../../../src-shared/contract'
 import type { Lab } from '../lab'
 import { answer } from './wire'
+import { ClientChannel } from './clientChannel'
+import { ensureFolder, exportsDir, uploadsDir } from '../paths'
 
 export const RENDERER_CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; worker-src 'self' blob:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
@@ -35,6 +37,8 @@ export interface ServeOptions {
   rendererDir: string
   /** Where POST /upload writes (default `<lab's dataDir>/uploads`). */
   uploadDir?: string
+  /** The largest upload accepted (default UPLOAD_LIMIT_BYTES). */
+  uploadLimitBytes?: number
 }
 
 /** The largest upload accepted (a whole dataset file). */
@@ -48,8 +52,10 @@ export function sanitiseUploadName(name: string | null): string {
 }
 
 /**
- * POST /upload?name=<file name>: the body (raw file bytes) is streamed to `<uploadDir>/<uuid>-<name>`,
- * never held in memory; answers `{ "path": "<absolute path>" }` for a following `datasets.import`.
+ * POST /upload?name=<file name>: the body (raw file bytes) is streamed to `<uploadDir>/<uuid>/<name>`,
+ * never held in memory; answers `{ "path": "<absolute path>" }` for a following `datasets.import` or
+ * `runs.import`, which removes the folder when it ends. The file keeps its own name, so messages about it
+ * never show an internal one; a failed or aborted upload is removed at once.
  */
 function receiveUpload(req: IncomingMessage, res: ServerResponse, url: URL, uploadDir: string, limit = UPLOAD_LIMIT_BYTES): void {
   const reply = (code: number, body: unknown) => {
@@ -63,8 +69,16 @@ function receiveUpload(req: IncomingMessage, res: ServerResponse, url: URL, uplo
     req.resume()
     return
   }
-  mkdirSync(uploadDir, { recursive: true })
-  const path = resolve(uploadDir, `${randomUUID()}-${sanitiseUploadName(url.searchParams.get('name'))}`)
+  let folder: string
+  try {
+    folder = join(ensureFolder(uploadDir, 'the uploads folder'), randomUUID())
+    mkdirSync(folder)
+  } catch (err) {
+    reply(500, { error: (err as Error).message })
+    req.resume()
+    return
+  }
+  const path = join(folder, sanitiseUploadName(url.searchParams.get('name')))
   const out = createWriteStream(path, { flags: 'wx' })
   let received = 0
   let failed = false
@@ -73,7 +87,7 @@ function receiveUpload(req: IncomingMessage, res: ServerResponse, url: URL, uplo
     failed = true
     req.unpipe(out)
     out.destroy()
-    rmSync(path, { force: true })
+    rmSync(folder, { recursive: true, force: true })
     reply(code, { error: message })
     req.resume()
   }
@@ -88,6 +102,47 @@ function receiveUpload(req: IncomingMessage, res: ServerResponse, url: URL, uplo
     if (!failed) reply(200, { path, bytes: received })
   })
   req.pipe(out)
+}
+
+/** A run's name as a download's file name (quotes and controls out; the full name also as UTF-8). */
+function attachment(name: string): string {
+  const file = `${name.replace(/[/\\:*?"<>|\u0000-\u001f]/g, '_').trim() || 'run'}.json`
+  return `attachment; filename="${file.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file)}`
+}
+
+/**
+ * GET /export/run?id=<run id>: the run's export document as a download, streamed. The engine's transfer
+ * worker writes it to `<dataDir>/exports/` (any size, without blocking the engine), then it is streamed
+ * from disk and removed — never one message or one string in memory.
+ */
+async function sendRunExport(lab: Lab, id: string, res: ServerResponse): Promise<void> {
+  const fail = (code: number, message: string) => {
+    if (res.headersSent) return void res.destroy()
+    res.writeHead(code, { 'content-type': 'application/json; charset=utf-8' })
+    res.end(JSON.stringify({ error: message }))
+  }
+  const run = id ? lab.store.runs.get(id) : undefined
+  if (!run) return fail(404, `run ${id.slice(0, 100)} not found`)
+  let file: string | null = null
+  const remove = () => file && rmSync(file, { force: true })
+  try {
+    file = join(ensureFolder(exportsDir(lab.info().dataDir), 'the exports folder'), `${randomUUID()}.json`)
+    await lab.transfers.exportTo(run.id, file, 'json')
+  } catch (err) {
+    remove()
+    return fail(500, `cannot export the run: ${(err as Error).message}`)
+  }
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    'content-length': String(statSync(file).size),
+    'content-disposition': attachment(run.name),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff'
+  })
+  const stream = createReadStream(file)
+  stream.on('error', () => res.destroy())
+  res.on('close', remove)
+  stream.pipe(res)
 }
 
 export interface Served {
@@ -113,9 +168,21 @@ function parseUrl(req: IncomingMessage): URL | null {
   }
 }
 
-function cookieToken(req: IncomingMessage): string | undefined {
-  const m = /(?:^|;\s*)lab_token=([^;]+)/.exec(req.headers.cookie ?? '')
-  return m?.[1]
+/**
+ * The token cookie's name, one per instance: cookies ignore ports, so a plain `lab_token` would be
+ * overwritten by a second lab on another port of 127.0.0.1. (Any server on this host still receives the
+ * cookie — a browser sends it to every port — which is why it is HttpOnly, SameSite=Strict and only a
+ * convenience beside the token in the URL. `__Host-` needs HTTPS, which a loopback lab does not serve.)
+ */
+export const tokenCookieName = (port: number) => `lab_token_${port}`
+
+function cookieToken(req: IncomingMessage, port: number): string | undefined {
+  const name = tokenCookieName(port)
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=')
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()
+  }
+  return undefined
 }
 
 export async function serve(lab: Lab, opts: ServeOptions): Promise<Served> {
@@ -128,7 +195,7 @@ export async function serve(lab: Lab, opts: ServeOptions): Promise<Served> {
   const authorised = (req: IncomingMessage, url: URL) =>
     allowedHosts().includes(req.headers.host ?? '') &&
     sameOrigin(req) &&
-    (sameToken(url.searchParams.get('token'), opts.token) || sameToken(cookieToken(req), opts.token))
+    (sameToken(url.searchParams.get('token'), opts.token) || sameToken(cookieToken(req, port), opts.token))
 
   const refuse = (res: ServerResponse, code: number, message: string) => {
     res.writeHead(code, { 'content-type': 'text/plain; charset=utf-8' })
@@ -141,7 +208,11 @@ export async function serve(lab: Lab, opts: ServeOptions): Promise<Served> {
     if (!authorised(req, url)) return refuse(res, 403, 'Forbidden: open the lab with the URL printed at start-up (it carries the token).')
     if (url.pathname === '/upload') {
       if (req.method !== 'POST') return refuse(res, 405, 'Method not allowed: POST the file to /upload?name=<file name>')
-      return receiveUpload(req, res, url, opts.uploadDir ?? join(lab.info().dataDir, 'uploads'))
+      return receiveUpload(req, res, url, opts.uploadDir ?? uploadsDir(lab.info().dataDir), opts.uploadLimitBytes)
+    }
+    if (url.pathname === '/export/run') {
+      if (req.method !== 'GET') return refuse(res, 405, 'Method not allowed: GET /export/run?id=<run id>')
+      return void sendRunExport(lab, url.searchParams.get('id') ?? '', res)
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed')
     let pathname: string
@@ -161,7 +232,7 @@ export async function serve(lab: Lab, opts: ServeOptions): Promise<Served> {
     }
     if (extname(file) === '.html') {
       headers['content-security-policy'] = RENDERER_CSP
-      headers['set-cookie'] = `lab_token=${opts.token}; HttpOnly; SameSite=Strict; Path=/`
+      headers['set-cookie'] = `${tokenCookieName(port)}=${opts.token}; HttpOnly; SameSite=Strict; Path=/`
     }
     res.writeHead(200, headers)
     if (req.method === 'HEAD') return res.end()
@@ -182,10 +253,10 @@ export async function serve(lab: Lab, opts: ServeOptions): Promise<Served> {
   })
 
   wss.on('connection', (ws: WebSocket) => {
-    const send = (m: WireMessage) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m))
-    }
-    const off = lab.on((event, payload) => send({ type: 'event', event, payload }))
+    // Bounded per client: a client that stops reading gets its events coalesced, then a reload (clientChannel.ts).
+    const channel = new ClientChannel(ws)
+    const send = (m: WireMessage) => channel.reply(m)
+    const off = lab.on((event, payload) => channel.event(event, payload))
     ws.on('message', (data) => {
       let msg: unknown
       try {
@@ -195,8 +266,12 @@ export async function serve(lab: Lab, opts: ServeOptions): Promise<Served> {
       }
       void answer(lab, msg, send)
     })
-    ws.on('close', off)
-    ws.on('error', off)
+    const end = () => {
+      off()
+      channel.dispose()
+    }
+    ws.on('close', end)
+    ws.on('error', end)
   })
 
   await new Promise<void>((resolve, reject) => {

@@ -14,7 +14,8 @@ export async function answer(lab: Lab, raw: unknown, reply: (m: WireMessage) => 
     return
   }
   try {
-    const result = await lab.call(String(msg.method), msg.params)
+    // The method goes in as sent: validateCall refuses anything but a known name (never calls its toString).
+    const result = await lab.call(msg.method as string, msg.params)
     reply({ type: 'result', id: msg.id, result })
   } catch (err) {
     const e = err instanceof LabError ? err : new LabError('internal', err instanceof Error ? err.message : String(err))
