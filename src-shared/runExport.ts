@@ -35,7 +35,12 @@ export const runExportSchema = z.strictObject({
     archived: z.boolean(),
     /** Where it came from (informational: sweeps and experiments are not exported with it). */
     experimentName: z.string().max(200).nullable(),
-    sweepName: z.string().max(200).nullable()
+    sweepName: z.string().max(200).nullable(),
+    /** What it ran with (app, tfjs, backend, Node, platform); absent in exports made before it was recorded. */
+    environment: z
+      .strictObject({ app: z.string().max(100), tfjs: z.string().max(100), backend: z.string().max(100), node: z.string().max(100), platform: z.string().max(100) })
+      .nullable()
+      .optional()
   }),
   /** Columnar per key; null stands for a non-finite value. */
   scalars: z.record(z.string().max(200), z.strictObject({ step: z.array(z.number()), wall: z.array(z.number()), value: z.array(finiteOrNull) })),

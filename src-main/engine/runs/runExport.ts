@@ -15,6 +15,7 @@ import { StringDecoder } from 'node:string_decoder'
 import { z } from 'zod'
 import { MAX_JSON_DEPTH, jsonProblem } from '../../../src-shared/jsonGuard'
 import type { Run } from '../../../src-shared/records'
+import { findStudy, upgradeConfig } from '../../../src-shared/studies'
 import { RUN_EXPORT_FORMAT, runExportSchema, seriesEntrySchema, type RunExport } from '../../../src-shared/runExport'
 import type { LabStore } from '../store'
 import { pacedWrite } from '../store/database'
@@ -102,7 +103,8 @@ function storeSource(store: LabStore, id: string): ExportSource | undefined {
         starred: run.starred,
         archived: run.archived,
         experimentName: run.experimentId ? (store.experiments.get(run.experimentId)?.name ?? null) : null,
-        sweepName: run.sweepId ? (store.sweeps.get(run.sweepId)?.name ?? null) : null
+        sweepName: run.sweepId ? (store.sweeps.get(run.sweepId)?.name ?? null) : null,
+        environment: run.environment
       }
     },
     scalarKeys: store.runs.scalarKeys(id),
@@ -562,6 +564,7 @@ export function readRunExport(path: string, shown = path): RunExport {
  */
 class ImportWriter {
   readonly id: string
+  private readonly renamed: Record<string, string>
   private series: SeriesEntry[] = []
   private seriesBytes = 0
   private lastStep = 0
@@ -574,10 +577,12 @@ class ImportWriter {
   ) {
     const r = head.run
     const status = r.status === 'queued' || r.status === 'running' ? 'interrupted' : r.status
+    // A run exported before a config format changed arrives in today's form, its renamed keys with their names today.
+    this.renamed = findStudy(r.studyId)?.renamedKeys ?? {}
     this.id = store.runs.insertImported({
       name: r.name,
       studyId: r.studyId,
-      config: r.config,
+      config: upgradeConfig(r.studyId, r.config),
       seed: r.seed,
       status,
       backend: r.backend,
@@ -594,6 +599,7 @@ class ImportWriter {
       steps: 0,
       totalSteps: 0
     })
+    if ('environment' in r && r.environment) store.runs.setEnvironment(this.id, r.environment)
   }
 
   scalars(scalars: RunExport['scalars']): void {
@@ -602,7 +608,8 @@ class ImportWriter {
       if (chunk.length) pacedWrite(() => this.store.runs.appendBatch(this.id, { scalars: chunk }))
       chunk = []
     }
-    for (const [key, s] of Object.entries(scalars)) {
+    for (const [stored, s] of Object.entries(scalars)) {
+      const key = Object.hasOwn(this.renamed, stored) ? this.renamed[stored] : stored
       for (let i = 0; i < s.step.length; i++) {
         chunk.push({ key, step: s.step[i], wall: s.wall[i], value: s.value[i] ?? NaN })
         if (s.step[i] > this.lastStep) this.lastStep = s.step[i]
@@ -614,7 +621,7 @@ class ImportWriter {
 
   seriesEntry(e: SeriesEntry): void {
     const json = JSON.stringify(e.payload)
-    this.series.push({ key: e.key, step: e.step, payload: null, json })
+    this.series.push({ key: Object.hasOwn(this.renamed, e.key) ? this.renamed[e.key] : e.key, step: e.step, payload: null, json })
     this.seriesBytes += json.length
     if (this.seriesBytes >= IMPORT_CHUNK.seriesBytes) this.flushSeries()
   }
