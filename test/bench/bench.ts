@@ -29,7 +29,7 @@ import { parseArgs } from 'node:util'
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs'
 import WebSocket from 'ws'
 import type { BackendName, BackendProbe } from '../../src-shared/records'
-import { trainingDefaults, trainingTemplates, type TrainingConfig } from '../../src-shared/studies/training'
+import { trainingDefaults, trainingTemplates, type Layer, type TrainingConfig } from '../../src-shared/studies/training'
 import type { DatasetJob } from '../../src-shared/datasets'
 import { resolveBackend, tf, useBackend } from '../../src-main/engine/compute/backend'
 import { buildMlp, lossOf } from '../../src-main/engine/compute/mlp'
@@ -77,7 +77,7 @@ const RUNNER_EPOCHS: Record<BackendName, number> = { 'tfjs-node-gpu': 4, 'tfjs-n
 /** CNN section: synthetic images, time caps (cpu trains this CNN at ≈ 10 samples/s). */
 const CNN_SAMPLES = QUICK ? 640 : 2000
 const CNN_MAX_SECONDS: Record<BackendName, number> = { 'tfjs-node-gpu': 20, 'tfjs-node': 20, wasm: QUICK ? 3 : 15, cpu: QUICK ? 4 : 15 }
-const CNN_LAYERS: TrainingConfig['network']['layers'] = [
+const CNN_LAYERS: Layer[] = [
   { type: 'conv2d', filters: 16, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu' },
   { type: 'maxpool2d', poolSize: 2, strides: 2, padding: 'valid' },
   { type: 'conv2d', filters: 32, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu' },
@@ -171,17 +171,16 @@ interface RunnerResult {
 function runnerConfig(epochs: number): TrainingConfig {
   return {
     ...structuredClone(trainingDefaults),
-    // 12 500 points with 20 % held out = 10 000 training samples, as in the raw benchmark
-    dataset: { kind: 'random-labels', n: 12_500, noise: 0, testFraction: 0.2, cells: 8, dims: 784, classes: 10 },
-    network: { layers: [{ type: 'dense', units: 392, activation: 'relu' }, { type: 'dense', units: 50, activation: 'relu' }] },
+    // 12 500 points with 20 % held out (no validation split) = 10 000 training samples, as in the raw benchmark
+    dataset: { kind: 'random-labels', n: 12_500, testFraction: 0.2, validationFraction: 0, dims: 784, classes: 10 },
+    network: { form: 'layers', layers: [{ type: 'dense', units: 392, activation: 'relu' }, { type: 'dense', units: 50, activation: 'relu' }] },
     loss: 'mse',
     optimizer: { kind: 'sgd', learningRate: LR, momentum: 0 },
     batchSize: BATCH,
     epochs,
     seed: SEED,
     logEvery: 1_000_000, // no minibatch-loss read-back, like the raw loop
-    boundaryEvery: epochs, // boundary snapshots only at epoch 0 and at the end
-    boundaryResolution: 100
+    boundary: { every: epochs, resolution: 100 } // boundary snapshots only at epoch 0 and at the end
   }
 }
 
@@ -472,8 +471,8 @@ async function cnnRunner(backend: BackendName, dataDir: string): Promise<CnnRunn
     })
     const config: TrainingConfig = {
       ...structuredClone(trainingDefaults),
-      dataset: { kind: 'stored', datasetId: info.id, n: 20, noise: 0, testFraction: 0.2, cells: 8 },
-      network: { layers: CNN_LAYERS },
+      dataset: { kind: 'stored', datasetId: info.id, testFraction: 0.2, validationFraction: 0 },
+      network: { form: 'layers', layers: CNN_LAYERS },
       loss: 'softmax-cross-entropy',
       optimizer: { kind: 'sgd', learningRate: LR, momentum: 0 },
       batchSize: BATCH,
@@ -702,7 +701,7 @@ async function fashionFigures(dataDir: string, withCnn: boolean): Promise<Fashio
     if (withCnn) {
       const template = trainingTemplates.find((x) => x.id === 'training/fashion-mnist-cnn')!
       const config = structuredClone(template.config)
-      config.dataset.datasetId = info.id
+      if (config.dataset.kind === 'stored') config.dataset.datasetId = info.id
       const e = await lab.call('experiments.create', { name: 'bench fashion cnn', studyId: 'training', config })
       log(`fashion: training the ${template.id} template (${config.epochs} epochs)…`)
       const run = lab.startRun(e.id)

@@ -20,7 +20,7 @@ const calls: { method: string; params: unknown }[] = []
 function run(id: string, lr: number, seed: number): Run {
   return {
     id, experimentId: null, name: `run ${id}`, studyId: 'training', config: { optimizer: { learningRate: lr }, seed }, seed, status: 'completed', backend: 'cpu',
-    createdAt: 0, startedAt: 0, finishedAt: 1, error: null, summary: null, tags: [], notes: '', sweepId: null, starred: false, archived: false, progress: 1, steps: 100, totalSteps: 100
+    createdAt: 0, startedAt: 0, finishedAt: 1, error: null, summary: null, tags: [], notes: '', sweepId: null, starred: false, archived: false, progress: 1, steps: 100, totalSteps: 100, environment: null
   }
 }
 const RUNS = [run('r1', 0.1, 1), run('r2', 0.1, 2), run('r3', 0.01, 1)]
