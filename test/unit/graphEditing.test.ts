@@ -54,7 +54,7 @@ describe('graph editing', () => {
     const r = paste(g, clip)
     expect(r.ids).toEqual(['dense1', 'dense2'])
     const p1 = r.graph.nodes.find((n) => n.id === 'dense1')!
-    expect(p1.params).toEqual({ type: 'dense', units: 8, activation: 'relu' })
+    expect(p1.params).toEqual({ units: 8, activation: 'relu' }) // a node's type is the node's, not a param
     expect(p1.position).toEqual({ x: g.nodes[1].position!.x + 40, y: g.nodes[1].position!.y + 40 })
     expect(r.graph.edges.at(-1)).toEqual({ from: 'dense1', to: 'dense2' })
     expect(paste(r.graph, clip).ids).toEqual(['dense3', 'dense4'])
