@@ -172,8 +172,8 @@ function fakeSource(data: Record<string, { step: number; payload: unknown }[]>) 
 function fakeRun(config: unknown, status: Run['status'] = 'completed'): Run {
   return {
     id: 'r1', experimentId: null, name: 'run r1', studyId: 'neurashed', config, seed: 1, status, backend: 'cpu', createdAt: 0, startedAt: 0, finishedAt: 1,
-    error: null, summary: null, tags: [], notes: '', sweepId: null, starred: false, archived: false, progress: 1, steps: 10, totalSteps: 10
-  } as Run
+    error: null, summary: null, tags: [], notes: '', sweepId: null, starred: false, archived: false, progress: 1, steps: 10, totalSteps: 10, environment: null
+  }
 }
 
 const ChartPanelStub = defineComponent({ name: 'ChartPanel', props: { title: String, option: Object, csv: Function, height: Number }, setup: (_, { slots }) => () => h('section', slots.default?.()) })

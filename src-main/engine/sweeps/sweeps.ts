@@ -6,7 +6,7 @@
  */
 import { LabError, type EventName, type EventPayloads } from '../../../src-shared/contract'
 import type { Run } from '../../../src-shared/records'
-import { STUDIES, validateConfig, withDefaults } from '../../../src-shared/studies'
+import { STUDIES, completeConfig, validateConfig } from '../../../src-shared/studies'
 import {
   expandSweep,
   formatProblems,
@@ -69,7 +69,8 @@ export class Sweeps {
     }
     const study = STUDIES[b.study]
     if (!study) throw new LabError('bad-request', `invalid sweep: base.study: unknown study "${b.study}"; available: ${Object.keys(STUDIES).join(', ')}`)
-    const config = withDefaults(study.defaults, b.config)
+    // A spec file's base may be partial, of another variant than the defaults, or of an earlier config format.
+    const config = completeConfig(b.study, b.config)
     const v = validateConfig(b.study, config)
     if (!v.ok) throw new LabError('bad-request', `invalid sweep: ${v.problems.map((p) => `base.config.${p.path}: ${p.message}`).join('; ')}`)
     return { studyId: b.study, config: v.config, experimentId: null, name: study.title }
