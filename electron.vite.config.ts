@@ -15,7 +15,9 @@ const external = [
   'zod',
   /^@tensorflow\//,
   // Only the bench drives Chromium; bundled, playwright-core cannot find its own package.json.
-  'playwright-core'
+  'playwright-core',
+  // Electron's own downloader, loaded at run time from node_modules/electron's dependencies by the launcher.
+  '@electron/get'
 ]
 
 export default defineConfig({
@@ -26,6 +28,8 @@ export default defineConfig({
       rollupOptions: {
         input: {
           electron: resolve(__dirname, 'src-main/electron/main.ts'),
+          // `npm start` / `npm run serve` (scripts/start.mjs): plain Node, no Electron.
+          launcher: resolve(__dirname, 'src-main/electron/launcher.ts'),
           engine: resolve(__dirname, 'src-main/engine/main.ts'),
           worker: resolve(__dirname, 'src-main/engine/worker.ts'),
           datasetWorker: resolve(__dirname, 'src-main/engine/datasets/jobWorker.ts'),
@@ -38,6 +42,9 @@ export default defineConfig({
   },
   preload: {
     build: {
+      // A sandboxed preload may require only Electron's renderer modules, events, timers and url: every import
+      // (the contract's names, zod behind them) is bundled in (test/unit/preload.sandbox.test.ts checks it).
+      externalizeDeps: false,
       outDir: 'out/preload',
       rollupOptions: {
         input: { index: resolve(__dirname, 'src-main/preload/index.ts') },

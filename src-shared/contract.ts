@@ -277,6 +277,8 @@ export interface EventPayloads {
     points: { key: string; step: number; wall: number; value: number }[]
     series: { key: string; steps: number[]; step: number; payload: unknown }[]
   }
+  /** A run stored artifacts (its model, a checkpoint): their names. */
+  'run.artifacts': { runId: string; names: string[] }
   'runs.changed': { runId: string | null }
   'experiments.changed': { experimentId: string | null }
   'settings.changed': Settings
@@ -289,7 +291,11 @@ export interface EventPayloads {
   'engine.connection': { connected: boolean; message: string }
 }
 export type EventName = keyof EventPayloads
-export const EVENT_NAMES: EventName[] = ['run.status', 'run.progress', 'run.metrics', 'runs.changed', 'experiments.changed', 'settings.changed', 'engine.connection', 'datasets.job', 'datasets.changed', 'sweeps.changed', 'layouts.changed']
+export const EVENT_NAMES: EventName[] = ['run.status', 'run.progress', 'run.metrics', 'run.artifacts', 'runs.changed', 'experiments.changed', 'settings.changed', 'engine.connection', 'datasets.job', 'datasets.changed', 'sweeps.changed', 'layouts.changed']
+
+/** The native open-file dialogs of the desktop app (`window.lab.pickFiles(kind)`); main maps each to its filters. */
+export const FILE_DIALOG_KINDS = ['dataset', 'run'] as const
+export type FileDialogKind = (typeof FILE_DIALOG_KINDS)[number]
 
 /** Wire messages, identical over Node IPC and WebSocket. */
 export type WireMessage =

@@ -1,16 +1,18 @@
 /**
  * `npm run lab -- <command>`: headless use of the same engine and store.
  *   run <config.json> | run --template <id>   [--data-dir D] [--json] [--name N]
- *   templates [--json] · list [--json] · show <runId> [--json]
+ *   templates [--json] · studies [--json] · probes [--json] · list [--json] · show <runId> [--json]
+ *   resume <runId> [--json]
  *   dataset generate|import|list|show|transform … (see dataset.ts)
  *   export <runId> [--out F] · import <file.json | folder> (see runTransfer.ts)
  */
 import { readFileSync } from 'node:fs'
-import { parseArgs } from 'node:util'
 import { formatDuration, formatMetric } from '../../src-shared/format'
 import type { Run } from '../../src-shared/records'
-import { STUDIES, validateConfig, withDefaults } from '../../src-shared/studies'
+import { PROBES } from '../../src-shared/probes'
+import { STUDY_LIST, completeConfig, findStudy, validateConfig } from '../../src-shared/studies'
 import { GALLERY_CARDS, GALLERY_STUDIES, PRESET_IDS, findCard, isBuilt, launchCard, notBuiltReason } from '../../src-shared/gallery'
+import { parseCommandArgs, usageLinesFor } from '../args'
 import { Lab } from '../engine/lab'
 import { resolveDataDir } from '../engine/paths'
 import { progressLine } from './progress'
@@ -25,8 +27,11 @@ const USAGE = `usage: npm run lab -- <command> [options]
   run <config.json> [--name N]   run an experiment config headless (into the same store)
   run --template <id> [--preset cpu|paper]   run a gallery card (see: templates); unbuilt studies are refused
   templates                      list every gallery card (study, figure, expected outcome, built or not)
+  studies                        list the studies (id, what they do, whether they take probes)
+  probes                         list the probes a training run can attach (config "probes": [{ id, every, params }])
   list                           list runs
   show <runId>                   show one run with its summary
+  resume <runId>                 continue an interrupted, cancelled or failed run from its last checkpoint
 ${TRANSFER_USAGE}
 ${SWEEP_USAGE}
 ${DATASET_USAGE}
@@ -82,9 +87,10 @@ async function commandRun(lab: Lab, file: string | undefined, opts: { template?:
   } else {
     throw new UsageError('run needs a config file or --template <id>')
   }
-  const study = STUDIES[source.studyId]
-  if (!study) throw new UsageError(`unknown study "${source.studyId}"; available: ${Object.keys(STUDIES).join(', ')}`)
-  const v = validateConfig(source.studyId, withDefaults(study.defaults, source.config))
+  const study = findStudy(source.studyId)
+  if (!study) throw new UsageError(`unknown study "${source.studyId}"; available: ${STUDY_LIST.map((s) => s.id).join(', ')}`)
+  // Missing fields take the study's defaults; a config file of an earlier format is understood.
+  const v = validateConfig(source.studyId, completeConfig(source.studyId, source.config))
   if (!v.ok) throw new UsageError(`invalid config: ${v.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`)
 
   // The built-in digits are created on first need (the GUI creates them at start; the CLI does not).
@@ -96,6 +102,26 @@ async function commandRun(lab: Lab, file: string | undefined, opts: { template?:
   const name = opts.name ?? source.name ?? `${study.title} (CLI)`
   const experiment = await lab.call('experiments.create', { name, studyId: source.studyId, config: v.config })
   const run = lab.startRun(experiment.id)
+  return follow(lab, run.id, opts.json)
+}
+
+/** Continue a stopped run from its checkpoint and follow it to the end. */
+async function commandResume(lab: Lab, runId: string | undefined, json: boolean): Promise<number> {
+  if (!runId) throw new UsageError('resume needs a run id (see: list)')
+  let run: Run
+  try {
+    run = lab.resumeRun(runId)
+  } catch (err) {
+    throw new UsageError((err as Error).message)
+  }
+  if (!json) process.stderr.write(`resuming ${run.name} from step ${run.steps}\n`)
+  return follow(lab, run.id, json)
+}
+
+/** Show a queued run's progress until it ends (Ctrl-C cancels it); its result as text or JSON; the exit code. */
+async function follow(lab: Lab, runId: string, json: boolean): Promise<number> {
+  const opts = { json }
+  const run = { id: runId }
   const tty = process.stderr.isTTY
   let lastDecile = -1
   const off = lab.on((event, payload: any) => {
@@ -148,6 +174,37 @@ function commandTemplates(json: boolean): number {
   return 0
 }
 
+function commandStudies(json: boolean): number {
+  const rows = STUDY_LIST.map((s) => ({ id: s.id, title: s.title, summary: s.summary, source: s.source, takesProbes: !!s.trainsNetwork, templates: s.templates.map((t) => t.id) }))
+  if (json) console.log(JSON.stringify(rows))
+  else for (const r of rows) console.log(`${r.id.padEnd(24)} ${r.title}${r.takesProbes ? ' (takes probes)' : ''}\n${' '.repeat(25)}${r.summary}`)
+  return 0
+}
+
+function commandProbes(json: boolean): number {
+  const rows = PROBES.map((p) => ({
+    id: p.id,
+    title: p.title,
+    summary: p.summary,
+    source: p.source ?? null,
+    every: p.defaultEvery,
+    params: p.defaults,
+    keys: p.outputs.flatMap((o) => (o.kind === 'scalars' ? o.keys : o.kind === 'custom' ? [...(o.keys ?? []), ...(o.seriesKey ? [o.seriesKey] : [])] : [o.key]))
+  }))
+  if (json) {
+    console.log(JSON.stringify(rows))
+    return 0
+  }
+  for (const r of rows) {
+    console.log(`${r.id}  — ${r.title}${r.source ? ` (${r.source})` : ''}`)
+    console.log(`  ${r.summary}`)
+    console.log(`  logs: ${r.keys.join(', ')}`)
+    console.log(`  add: { "id": "${r.id}", "every": ${r.every}, "params": ${JSON.stringify(r.params)} }`)
+  }
+  console.log('\nattach to a run: its config\'s "probes" list (training, elasticity studies); every = N epochs (also epoch 0 and the last)')
+  return 0
+}
+
 function printRun(run: Run): void {
   const j = runJson(run)
   console.log(`run ${run.id}  ${run.name}`)
@@ -157,7 +214,7 @@ function printRun(run: Run): void {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -181,11 +238,13 @@ export async function main(argv: string[]): Promise<number> {
   })
   const [command, ...rest] = positionals
   if (values.help || !command) {
-    console.log(USAGE)
+    console.log(helpText(positionals))
     return command || values.help ? 0 : 2
   }
   if (command === 'templates') return commandTemplates(values.json)
-  if (!['run', 'list', 'show', 'dataset', 'sweep', 'export', 'import'].includes(command)) throw new UsageError(`unknown command "${command}"\n${USAGE}`)
+  if (command === 'studies') return commandStudies(values.json)
+  if (command === 'probes') return commandProbes(values.json)
+  if (!['run', 'resume', 'list', 'show', 'dataset', 'sweep', 'export', 'import'].includes(command)) throw new UsageError(`unknown command "${command}"\n${USAGE}`)
 
   const { dataDir, source } = resolveDataDir(values['data-dir'])
   // Built-in datasets are made on demand here (dataset commands, runs), not on every CLI start.
@@ -197,6 +256,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'import') return await commandImport(lab, rest[0], { json: values.json })
     if (command === 'sweep') return await commandSweep(lab, rest[0], { json: values.json })
     if (command === 'run') return await commandRun(lab, rest[0], { template: values.template, preset: values.preset, name: values.name, json: values.json })
+    if (command === 'resume') return await commandResume(lab, rest[0], values.json)
     if (command === 'list') {
       const runs = lab.store.runs.list()
       if (values.json) console.log(JSON.stringify(runs.map(runJson)))
@@ -213,6 +273,12 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     await lab.close()
   }
+}
+
+/** `lab <command> [<sub>] --help`: that command's lines of USAGE and the shared options; else all of USAGE. */
+function helpText(words: string[]): string {
+  const lines = usageLinesFor(USAGE, words)
+  return lines.length ? `usage: npm run lab -- ${words[0]} …\n${lines.join('\n')}\n${USAGE.split('\n').at(-1)}` : USAGE
 }
 
 /** `--concurrency N`: runs in parallel for this CLI process (default: the stored setting). */

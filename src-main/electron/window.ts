@@ -20,3 +20,12 @@ export function secureWebPreferences(preloadPath: string) {
 export function isAppUrl(url: string, appRoot: string): boolean {
   return url.startsWith(appRoot)
 }
+
+/**
+ * Permissions the window may have: writing text to the clipboard (Compare → Copy link) from the
+ * app's own pages, nothing else — no camera, notifications, geolocation, clipboard reads, … Electron asks
+ * for `clipboard-sanitized-write` when a page calls navigator.clipboard.writeText.
+ */
+export function permissionAllowed(permission: string, requestingUrl: string | undefined, appRoot: string): boolean {
+  return permission === 'clipboard-sanitized-write' && requestingUrl !== undefined && isAppUrl(requestingUrl, appRoot)
+}

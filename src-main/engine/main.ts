@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
+import { DATA_DIR_OPTION, PORT_OPTION, UsageError, formatHelp, parseCommandArgs } from '../args'
+import { checkNativeModules } from './nativeModules'
 import { Lab } from './lab'
 import { resolveDataDir } from './paths'
 import { attachIpc } from './transport/ipc'
@@ -12,16 +13,21 @@ import { serve, type Served } from './transport/http'
 
 export const DEFAULT_PORT = 5917
 
+const ENGINE_OPTIONS = {
+  'data-dir': DATA_DIR_OPTION,
+  serve: { type: 'boolean', default: false, help: 'serve the lab and its API to a browser on 127.0.0.1 (token in the printed URL)' },
+  ipc: { type: 'boolean', default: false }, // Electron main's channel; not for people
+  port: PORT_OPTION
+} as const
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      'data-dir': { type: 'string' },
-      serve: { type: 'boolean', default: false },
-      ipc: { type: 'boolean', default: false },
-      port: { type: 'string' }
-    },
-    strict: true
-  })
+  const { values } = parseCommandArgs({ options: ENGINE_OPTIONS, strict: true })
+  if (values.help) {
+    console.log(formatHelp({ usage: 'node out/main/engine.js --serve [options]   (npm run serve -- [options])', options: ENGINE_OPTIONS, environment: { LAB_TOKEN: 'fixes the serve token (default: random per start)' } }))
+    return
+  }
+  // Before anything opens the store: a native module built for another Node says so in words.
+  checkNativeModules()
   const { dataDir, source } = resolveDataDir(values['data-dir'])
   const mode = values.ipc ? 'ipc' : 'serve'
   const lab = await Lab.open({ dataDir, dataDirSource: source, mode, workerUrl: new URL('./worker.js', import.meta.url) })
@@ -65,5 +71,5 @@ async function main(): Promise<void> {
 
 main().catch((err) => {
   console.error(`engine: ${err instanceof Error ? err.message : String(err)}`)
-  process.exit(1)
+  process.exit(err instanceof UsageError ? 2 : 1)
 })

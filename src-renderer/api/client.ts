@@ -2,8 +2,8 @@
  * The renderer's one way to reach the engine. Views and stores use `lab` only; whether it goes through
  * Electron's preload (`window.lab`) or a WebSocket to serve mode is decided here, once.
  */
-import type { EventName, EventPayloads, MethodName, MethodParams, MethodResult } from '../../src-shared/contract'
-import { createIpcClient, type PreloadApi } from './ipcClient'
+import type { EventName, EventPayloads, FileDialogKind, MethodName, MethodParams, MethodResult } from '../../src-shared/contract'
+import { createIpcClient, createUnreachableClient, type PreloadApi } from './ipcClient'
 import { createWsClient } from './wsClient'
 
 export interface LabClient {
@@ -18,7 +18,7 @@ export interface LabClient {
 }
 
 export type FileAccess =
-  | { mode: 'native'; pick(): Promise<string[]> }
+  | { mode: 'native'; pick(kind: FileDialogKind): Promise<string[]> }
   | { mode: 'upload'; upload(file: Blob & { name: string }, onProgress: (loaded: number, total: number) => void, signal?: AbortSignal): Promise<string> }
 
 /** An error from the engine, with its code ('bad-request', 'not-found', 'disconnected', …). */
@@ -32,9 +32,30 @@ export class EngineError extends Error {
   }
 }
 
-function create(): LabClient {
-  const preload = (globalThis as { lab?: PreloadApi }).lab
-  return preload ? createIpcClient(preload) : createWsClient(location)
+/** Shown when the desktop window has no `window.lab` (its preload did not load). */
+export const BRIDGE_MISSING =
+  'The desktop window could not load its bridge to the engine (window.lab): its preload failed to load — the terminal that ran npm start shows why.'
+
+/** The transport for where the page runs: Electron's preload, else the engine serving this page. */
+export function selectClient(g: { lab?: PreloadApi; location?: Pick<Location, 'host' | 'search' | 'protocol'> } = globalThis as never): LabClient {
+  if (g.lab) return createIpcClient(g.lab)
+  // A file:// page is the desktop window: no engine serves it, a WebSocket has nowhere to go.
+  if (g.location?.protocol === 'file:') return createUnreachableClient(BRIDGE_MISSING)
+  // Not a page at all (a Node test importing a view's module): nothing to connect to.
+  if (!g.location) return createUnreachableClient('no engine to reach: this is neither the desktop window nor a page the engine serves')
+  return createWsClient(g.location)
 }
 
-export const lab: LabClient = create()
+export const lab: LabClient = selectClient()
+
+/** The scheme of desktop links; Electron main opens them (src-main/electron/links.ts names the same). */
+export const APP_LINK_SCHEME = 'phenomenology-lab'
+
+/**
+ * A link to a view (`/compare?s=…`) that another user can open: in a browser the served page's URL; in the
+ * desktop window an app link — its own location is a file:// path on this machine.
+ */
+export function shareableLink(route: string, client: Pick<LabClient, 'transport'> = lab, loc: Pick<Location, 'origin' | 'pathname'> = location): string {
+  if (client.transport === 'ipc') return `${APP_LINK_SCHEME}://${route.replace(/^\//, '')}`
+  return `${loc.origin}${loc.pathname}#${route}`
+}

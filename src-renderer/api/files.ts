@@ -19,10 +19,10 @@ export function sourceNames(src: ImportSource): string[] {
   return 'paths' in src ? src.paths.map((p) => p.split(/[\\/]/).pop() ?? p) : src.files.map((f) => f.name)
 }
 
-/** Native dialog (Electron). Resolves to null when the user cancels. */
+/** Native dialog for dataset files (Electron). Resolves to null when the user cancels. */
 export async function pickFiles(): Promise<ImportSource | null> {
   if (lab.files.mode !== 'native') throw new Error('pickFiles is for the desktop app; use a file input in the browser')
-  const paths = await lab.files.pick()
+  const paths = await lab.files.pick('dataset')
   return paths.length ? { paths } : null
 }
 

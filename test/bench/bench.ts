@@ -18,6 +18,8 @@
  *     Chromium against serve mode. `--compare-only` runs just this section.
  *  8. Neurashed (test/bench/neurashedBench.ts): iterations/s of Algorithm 1 on a 10 000-node random graph.
  *     `--neurashed-only` runs just this section.
+ *  9. Trainer (test/bench/trainerBench.ts): the one trainer against the minimal loop it replaces, with no
+ *     probes, with a per-epoch evaluation, and with the five first probes every epoch. `--trainer-only`.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -25,7 +27,6 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs'
 import WebSocket from 'ws'
 import type { BackendName, BackendProbe } from '../../src-shared/records'
@@ -38,27 +39,32 @@ import { buildNetwork } from '../../src-main/engine/compute/network'
 import { createRng } from '../../src-shared/rng'
 import { randomLabels } from '../../src-main/engine/datasets/toy'
 import { Lab } from '../../src-main/engine/lab'
+import { formatHelp, parseCommandArgs } from '../../src-main/args'
 import { compareFigures, type CompareFigures } from './compareBench'
 import { neurashedFigures, neurashedReport } from './neurashedBench'
+import { trainerFigures, trainerReport } from './trainerBench'
 
-const { values: args } = parseArgs({
-  options: {
-    json: { type: 'boolean', default: false },
-    /** Smaller workloads (a smoke run of the bench itself). */
-    quick: { type: 'boolean', default: false },
-    /** Also train the Fashion-MNIST CNN template to the end (≈ 3–4 min on 2 cores). */
-    'fashion-cnn': { type: 'boolean', default: false },
-    /** Only the compare section (7): the runs table and the compare view in Chromium. */
-    'compare-only': { type: 'boolean', default: false },
-    /** Only the neurashed section (8). */
-    'neurashed-only': { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false }
-  },
-  strict: true
-})
+const BENCH_OPTIONS = {
+  json: { type: 'boolean', default: false, help: 'print one JSON object instead of the report' },
+  quick: { type: 'boolean', default: false, help: 'smaller workloads (a smoke run of the bench itself)' },
+  'fashion-cnn': { type: 'boolean', default: false, help: 'also train the Fashion-MNIST CNN template to the end (≈ 3–4 min on 2 cores)' },
+  'compare-only': { type: 'boolean', default: false, help: 'only the compare section (7): the runs table and the compare view in Chromium' },
+  'neurashed-only': { type: 'boolean', default: false, help: 'only the neurashed section (8)' },
+  'trainer-only': { type: 'boolean', default: false, help: 'only the trainer section (9): its overhead against the raw loop, and with the probes' }
+} as const
+
+function benchArgs() {
+  try {
+    return parseCommandArgs({ options: BENCH_OPTIONS, strict: true }).values
+  } catch (err) {
+    console.error(`bench: ${(err as Error).message} (see: npm run bench -- --help)`)
+    process.exit(2)
+  }
+}
+const args = benchArgs()
 
 if (args.help) {
-  console.log('usage: npm run bench [-- --json] [-- --quick] [-- --fashion-cnn] [-- --compare-only] [-- --neurashed-only]')
+  console.log(formatHelp({ usage: 'npm run bench -- [options]', description: 'Measures the figures of the README (throughput, latency, sizes): figures, not pass/fail.', options: BENCH_OPTIONS }))
   process.exit(0)
 }
 
@@ -171,7 +177,7 @@ interface RunnerResult {
 function runnerConfig(epochs: number): TrainingConfig {
   return {
     ...structuredClone(trainingDefaults),
-    // 12 500 points with 20 % held out (no validation split) = 10 000 training samples, as in the raw benchmark
+    // 12 500 points with 20 % held out = 10 000 training samples, as in the raw benchmark
     dataset: { kind: 'random-labels', n: 12_500, testFraction: 0.2, validationFraction: 0, dims: 784, classes: 10 },
     network: { form: 'layers', layers: [{ type: 'dense', units: 392, activation: 'relu' }, { type: 'dense', units: 50, activation: 'relu' }] },
     loss: 'mse',
@@ -179,8 +185,7 @@ function runnerConfig(epochs: number): TrainingConfig {
     batchSize: BATCH,
     epochs,
     seed: SEED,
-    logEvery: 1_000_000, // no minibatch-loss read-back, like the raw loop
-    boundary: { every: epochs, resolution: 100 } // boundary snapshots only at epoch 0 and at the end
+    logEvery: 1_000_000 // no minibatch-loss read-back, like the raw loop
   }
 }
 
@@ -734,6 +739,14 @@ async function main(): Promise<void> {
       else console.log(neurashedReport(neurashed).join('\n'))
       return
     }
+    if (args['trainer-only']) {
+      const backend = (await resolveBackend('auto')).backend
+      log(`trainer: overhead against the raw loop on ${backend}`)
+      const trainer = await trainerFigures({ quick: QUICK, backend, log })
+      if (args.json) console.log(JSON.stringify({ quick: QUICK, trainer }))
+      else console.log(trainerReport(trainer).join('\n'))
+      return
+    }
     if (args['compare-only']) {
       log('compare: runs table and compare view in Chromium')
       const compare = await compareFigures(join(tmp, 'compare'), { quick: QUICK, log })
@@ -778,6 +791,8 @@ async function main(): Promise<void> {
     const compare = await compareFigures(join(tmp, 'compare'), { quick: QUICK, log })
     log('neurashed: a 10 000-node random graph')
     const neurashed = await neurashedFigures({ quick: QUICK, log })
+    log(`trainer: overhead against the raw loop on ${resolution.backend}`)
+    const trainer = await trainerFigures({ quick: QUICK, backend: resolution.backend, log })
 
     const report = {
       machine: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '' },
@@ -792,6 +807,7 @@ async function main(): Promise<void> {
       sweeps: { results: sweeps, speedup: sweepSpeedups(sweeps), bareTfjsControl: contention },
       compare,
       neurashed,
+      trainer,
       totalSeconds: round((performance.now() - t0) / 1000, 1)
     }
 
@@ -882,6 +898,7 @@ async function main(): Promise<void> {
     out.push(...compareReport(compare))
     out.push('')
     out.push(...neurashedReport(neurashed))
+    out.push('', ...trainerReport(trainer))
     out.push('')
     out.push(`total ${report.totalSeconds} s`)
     console.log(out.join('\n'))

@@ -257,6 +257,7 @@ export class JobQueue {
       artifacts: batch.artifacts,
       progress: batch.progress ? { fraction: job.fraction, steps: job.step, totalSteps: job.totalSteps } : undefined
     })
+    if (batch.artifacts.length) emit('run.artifacts', { runId: job.runId, names: batch.artifacts.map((a) => a.name) })
     if (batch.scalars.length || batch.series.length) {
       const series = new Map<string, EventPayloads['run.metrics']['series'][number]>()
       for (const s of batch.series) {

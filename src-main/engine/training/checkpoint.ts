@@ -27,6 +27,11 @@ export interface Checkpoint {
   trainSeconds: number
   wallSeconds: number
   shuffleState: number
+  /**
+   * The training order after the last shuffle: each epoch shuffles the previous epoch's order in place, so the
+   * permutation is state as much as the RNG is.
+   */
+  order: SavedTensor
   /** JSON of the trainer's bookkeeping (final and best values, early stopping). */
   trainer: unknown
   /** JSON the study's hooks saved. */
@@ -42,9 +47,10 @@ interface TensorRef {
   length: number
 }
 
-type Header = Omit<Checkpoint, 'members'> & {
+type Header = Omit<Checkpoint, 'members' | 'order'> & {
   format: 'phenomenology-lab/checkpoint'
   version: 1
+  order: TensorRef
   members: (Omit<MemberCheckpoint, 'weights' | 'optimizers' | 'bestWeights'> & {
     weights: TensorRef[]
     optimizers: (Omit<OptimizerState, 'weights'> & { weights: TensorRef[] })[]
@@ -66,6 +72,7 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
     format: 'phenomenology-lab/checkpoint',
     version: 1,
     ...c,
+    order: ref(c.order),
     members: c.members.map((m) => ({
       prefix: m.prefix,
       dropoutCalls: m.dropoutCalls,
@@ -117,6 +124,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   const { format: _f, version: _v, ...rest } = header
   return {
     ...rest,
+    order: tensor(header.order),
     members: header.members.map((m) => ({
       prefix: m.prefix,
       dropoutCalls: m.dropoutCalls,

@@ -297,6 +297,8 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
       if (mc.bestWeights) rt.bestWeights = mc.bestWeights.map((w) => tf.tensor(w.values, w.shape, w.dtype as 'float32'))
     }
     shuffleRng.setState(c.shuffleState)
+    if (c.order.values.length !== nTrain) throw new RunFailure(`the checkpoint trained on ${c.order.values.length} samples; this run has ${nTrain} (was the data changed?)`)
+    order.set(c.order.values)
     const t = c.trainer as { final: typeof final; best: typeof best; watch: typeof watch; learningRate: number[] }
     final = t.final
     best = t.best
@@ -413,6 +415,7 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
       trainSeconds,
       wallSeconds: wallBefore + (performance.now() - started) / 1000,
       shuffleState: shuffleRng.getState(),
+      order: { name: 'order', shape: [nTrain], dtype: 'int32', values: order.slice() },
       trainer: { final, best, watch, learningRate },
       ...(o.hooks?.saveState ? { study: o.hooks.saveState() } : {}),
       members
