@@ -5,8 +5,8 @@
  */
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { defineComponent, h } from 'vue'
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { defineComponent, h, type Component } from 'vue'
 import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
 import { decodeCompareState, defaultCompareState, encodeCompareState, type CompareState } from '../../src-shared/compare/state'
 import { smooth } from '../../src-shared/compare/smoothing'
@@ -77,8 +77,14 @@ const ChartPanelStub = defineComponent({
   setup: (_, { slots }) => () => h('section', slots.default?.())
 })
 
+let CompareView: Component
+// Loaded once, before the tests: compiling the view and its charts' modules takes seconds on a busy machine, and
+// no test is about that.
+beforeAll(async () => {
+  CompareView = (await import('../../src-renderer/views/CompareView.vue')).default
+}, 60_000)
+
 async function mountCompare(query: string) {
-  const { default: CompareView } = await import('../../src-renderer/views/CompareView.vue')
   const router = createRouter({
     history: createMemoryHistory(),
     routes: [

@@ -7,6 +7,7 @@ import type { EventPayloads } from '../../src-shared/contract'
 import { openDatabase, schemaVersion } from '../../src-main/engine/store/database'
 import { MIGRATIONS } from '../../src-main/engine/store/migrations'
 import { openStore } from '../../src-main/engine/store'
+import { layers } from '../../src-shared/studies/training'
 import { CLI_JS, ENDLESS, ROOT, TEST_ENV, TINY, cleanupTempDirs, openLab, tempDir, trainingConfig, waitFor } from './helpers'
 
 afterAll(cleanupTempDirs)
@@ -124,8 +125,8 @@ describe('sweeps in the engine', () => {
     const lab = await openLab(tempDir(), {}, 2)
     try {
       const diverge = trainingConfig({
-        dataset: { kind: 'circles', n: 100, noise: 0 },
-        network: { layers: [{ type: 'dense', units: 8, activation: 'linear' }, { type: 'dense', units: 8, activation: 'linear' }] },
+        dataset: { kind: 'circles', n: 100, noise: 0, testFraction: 0.2, validationFraction: 0 },
+        network: layers({ type: 'dense', units: 8, activation: 'linear' }, { type: 'dense', units: 8, activation: 'linear' }),
         loss: 'mse',
         optimizer: { kind: 'sgd', learningRate: 0.01, momentum: 0 },
         batchSize: 16,
