@@ -25,13 +25,13 @@ beforeAll(async () => {
     base: {
       study: 'training',
       config: {
-        dataset: { kind: 'circles', n: 200, noise: 0.1, testFraction: 0.25 },
-        network: { layers: [{ type: 'dense', units: 8, activation: 'tanh' }] },
-        optimizer: { kind: 'adam', learningRate: 0.01, momentum: 0 },
+        dataset: { kind: 'circles', n: 200, noise: 0.1, testFraction: 0.25, validationFraction: 0 },
+        network: { form: 'layers', layers: [{ type: 'dense', units: 8, activation: 'tanh' }] },
+        optimizer: { kind: 'adam', learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
         batchSize: 25,
         epochs: 4,
         logEvery: 2,
-        boundaryEvery: 2
+        boundary: { every: 2, resolution: 100 }
       }
     },
     mode: 'grid',

@@ -78,7 +78,8 @@ describe('the lab in a browser (serve mode)', () => {
     const lines = csv.text.trim().split('\n')
     expect(lines[0]).toBe('series,step,loss')
     expect(lines.length - 1).toBe(finalPoints)
-    expect(new Set(lines.slice(1).map((l) => l.split(',')[0]))).toEqual(new Set(['minibatch loss', 'train loss', 'test loss']))
+    // One series per split (a new experiment holds out 10 % for validation), named within the Loss chart.
+    expect(new Set(lines.slice(1).map((l) => l.split(',')[0]))).toEqual(new Set(['minibatch', 'train', 'validation', 'test']))
     const svg = await download('[data-title="Loss"]', 'SVG')
     expect(svg.name).toBe('Loss.svg')
     expect(svg.text).toMatch(/^<svg[\s\S]*<\/svg>$/)

@@ -94,7 +94,7 @@ describe('event rate of a real run', () => {
     const lab = await openLab(tempDir(), {}, 2)
     try {
       // A boundary snapshot every epoch too: series must travel in the same batches as the scalars.
-      const e = await lab.call('experiments.create', { name: 'rate', studyId: 'training', config: { ...ENDLESS, dataset: { ...ENDLESS.dataset, n: 40 }, batchSize: 2, boundaryEvery: 1 } })
+      const e = await lab.call('experiments.create', { name: 'rate', studyId: 'training', config: { ...ENDLESS, dataset: { ...ENDLESS.dataset, n: 40 }, batchSize: 2, boundary: { every: 1, resolution: 100 } } })
       const events: { event: string; runId: string; at: number; points?: number }[] = []
       lab.on((event, payload: any) => events.push({ event, runId: payload?.runId, at: performance.now(), points: event === 'run.metrics' ? payload.points.length : undefined }))
       const a = await lab.call('runs.start', { experimentId: e.id })

@@ -71,9 +71,9 @@ describe('cli: run, list, show', () => {
     expect(['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']).toContain(out.backend)
     expect(out.wallSeconds).toBeGreaterThan(0)
     expect(out.wallSeconds).toBeLessThan(60)
-    expect(out.steps).toBe(1000) // 800 train points / 32 × 40 epochs
+    expect(out.steps).toBe(880) // 1000 points − 20 % test − 10 % validation = 700 train points: 22 batches of 32 × 40 epochs
     expect(out.samplesPerSecond).toBeGreaterThan(0)
-    expect(out.summary).toMatchObject({ steps: 1000, epochs: 40 })
+    expect(out.summary).toMatchObject({ steps: 880, epochs: 40 })
     expect(out.summary.final['test/accuracy']).toBeGreaterThan(0.9) // the circle is easy
     expect(out.error).toBeNull()
   })
@@ -90,7 +90,7 @@ describe('cli: run, list, show', () => {
     const r = await cli(['show', out.runId, '--json', '--data-dir', dir])
     expect(r.code).toBe(0)
     const run = JSON.parse(r.stdout)
-    expect(run).toMatchObject({ runId: out.runId, status: 'completed', steps: 1000, summary: out.summary })
+    expect(run).toMatchObject({ runId: out.runId, status: 'completed', steps: 880, summary: out.summary })
     expect(run.config).toMatchObject({ dataset: { kind: 'circles', n: 1000 }, epochs: 40 })
     const missing = await cli(['show', 'no-such-run', '--json', '--data-dir', dir])
     expect(missing.code).toBe(2)
@@ -107,6 +107,7 @@ describe('cli: run, list, show', () => {
   })
 
   test('a run that fails exits 1 and reports the error', async () => {
+    // A partial config file in the first config format (layers without `form`): upgraded, completed, run.
     const diverge = {
       dataset: { kind: 'circles', n: 300, noise: 0 },
       network: { layers: [{ type: 'dense', units: 16, activation: 'linear' }, { type: 'dense', units: 16, activation: 'linear' }] },

@@ -5,6 +5,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Lab } from '../../src-main/engine/lab'
 import { createRng } from '../../src-shared/rng'
+import { layers } from '../../src-shared/studies/training'
+import { adam } from '../../src-shared/training/optimizer'
 import { cleanupTempDirs, openLab, runToEnd, tempDir, trainingConfig } from './helpers'
 
 let lab: Lab
@@ -62,15 +64,13 @@ afterAll(async () => {
 
 const cnn = (datasetId: string, patch: Record<string, unknown> = {}) =>
   trainingConfig({
-    dataset: { kind: 'stored', datasetId, testFraction: 0.25 },
-    network: {
-      layers: [
-        { type: 'conv2d', filters: 6, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu' },
-        { type: 'maxpool2d', poolSize: 2, strides: 2, padding: 'valid' },
-        { type: 'dense', units: 16, activation: 'relu' } // after pooling: flattened automatically
-      ]
-    },
-    optimizer: { kind: 'adam', learningRate: 0.01, momentum: 0 },
+    dataset: { kind: 'stored', datasetId, testFraction: 0.25, validationFraction: 0 },
+    network: layers(
+      { type: 'conv2d', filters: 6, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu' },
+      { type: 'maxpool2d', poolSize: 2, strides: 2, padding: 'valid' },
+      { type: 'dense', units: 16, activation: 'relu' } // after pooling: flattened automatically
+    ),
+    optimizer: adam(0.01),
     batchSize: 16,
     epochs: 6,
     logEvery: 4,
@@ -102,16 +102,14 @@ describe('training on stored datasets', () => {
 
   test('same config and seed give identical metrics for a CNN with batch-norm and dropout', async () => {
     const config = cnn(imagesId, {
-      network: {
-        layers: [
-          { type: 'conv2d', filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'linear' },
-          { type: 'batchnorm', activation: 'relu' },
-          { type: 'avgpool2d', poolSize: 2, strides: 2, padding: 'valid' },
-          { type: 'flatten' },
-          { type: 'dropout', rate: 0.3 },
-          { type: 'dense', units: 8, activation: 'tanh' }
-        ]
-      },
+      network: layers(
+        { type: 'conv2d', filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'linear' },
+        { type: 'batchnorm', activation: 'relu' },
+        { type: 'avgpool2d', poolSize: 2, strides: 2, padding: 'valid' },
+        { type: 'flatten' },
+        { type: 'dropout', rate: 0.3 },
+        { type: 'dense', units: 8, activation: 'tanh' }
+      ),
       epochs: 2
     })
     const a = await runToEnd(lab, config, 'det-a')
@@ -146,7 +144,7 @@ describe('training on stored datasets', () => {
     const bad = await runToEnd(lab, cnn(flatId), 'conv-on-flat')
     expect(bad.status).toBe('failed')
     expect(bad.error).toMatch(/^the network does not fit dataset "bars \(flat float\)" \(samples 100\): layer 1 \(conv2d\) needs an image input \[H, W, C\], but the dataset's samples are flat vectors \[100\]/)
-    const ok = await runToEnd(lab, cnn(flatId, { network: { layers: [{ type: 'dense', units: 32, activation: 'relu' }] }, epochs: 2 }), 'dense-on-flat')
+    const ok = await runToEnd(lab, cnn(flatId, { network: layers({ type: 'dense', units: 32, activation: 'relu' }), epochs: 2 }), 'dense-on-flat')
     expect(ok.error).toBeNull()
     expect(ok.status).toBe('completed')
   })

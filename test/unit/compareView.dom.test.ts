@@ -6,7 +6,7 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { defineComponent, h } from 'vue'
+import { defineComponent, h, type Component } from 'vue'
 import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
 import { decodeCompareState, defaultCompareState, encodeCompareState, type CompareState } from '../../src-shared/compare/state'
 import { smooth } from '../../src-shared/compare/smoothing'
@@ -20,7 +20,7 @@ const calls: { method: string; params: unknown }[] = []
 function run(id: string, lr: number, seed: number): Run {
   return {
     id, experimentId: null, name: `run ${id}`, studyId: 'training', config: { optimizer: { learningRate: lr }, seed }, seed, status: 'completed', backend: 'cpu',
-    createdAt: 0, startedAt: 0, finishedAt: 1, error: null, summary: null, tags: [], notes: '', sweepId: null, starred: false, archived: false, progress: 1, steps: 100, totalSteps: 100
+    createdAt: 0, startedAt: 0, finishedAt: 1, error: null, summary: null, tags: [], notes: '', sweepId: null, starred: false, archived: false, progress: 1, steps: 100, totalSteps: 100, environment: null
   }
 }
 const RUNS = [run('r1', 0.1, 1), run('r2', 0.1, 2), run('r3', 0.01, 1)]
@@ -77,8 +77,14 @@ const ChartPanelStub = defineComponent({
   setup: (_, { slots }) => () => h('section', slots.default?.())
 })
 
+let CompareView: Component
+// Loaded once, before the tests: compiling the view and its charts' modules takes seconds on a busy machine, and
+// no test is about that.
+beforeAll(async () => {
+  CompareView = (await import('../../src-renderer/views/CompareView.vue')).default
+}, 60_000)
+
 async function mountCompare(query: string) {
-  const { default: CompareView } = await import('../../src-renderer/views/CompareView.vue')
   const router = createRouter({
     history: createMemoryHistory(),
     routes: [
@@ -113,11 +119,6 @@ function chartOption(wrapper: ReturnType<typeof mount>, metric = 'train/loss') {
   return panel.props('option') as { series: { id: string; data: [number, number | null][] }[]; dataZoom: { startValue?: number; endValue?: number }[] }
 }
 const seriesData = (wrapper: ReturnType<typeof mount>, id: string) => chartOption(wrapper).series.find((s) => s.id === id)?.data
-
-// Compiling the view's components takes seconds on a loaded machine: not part of any one test's time.
-beforeAll(async () => {
-  await import('../../src-renderer/views/CompareView.vue')
-}, 60_000)
 
 beforeEach(() => {
   setActivePinia(createPinia())

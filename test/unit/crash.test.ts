@@ -78,7 +78,7 @@ describe('crash recovery', () => {
       await engine.ready
       const e = await engine.call('experiments.create', { name: 'term', studyId: 'training', config: ENDLESS })
       runId = (await engine.call('runs.start', { experimentId: e.id })).id
-      // (a batch may carry only the first boundary snapshot: wait for one with scalars)
+      // Scalars, not just the first series (the points under the boundary are logged before training starts).
       await waitFor(() => engine.events.some((x) => x.event === 'run.metrics' && x.payload.runId === runId && x.payload.points.length > 0), 'scalars of the run')
     } finally {
       await engine.kill('SIGTERM')

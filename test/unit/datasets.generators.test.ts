@@ -70,7 +70,7 @@ describe('generators', () => {
       ['gaussian', 'gaussian-blobs']
     ] as const
     for (const [kind, id] of pairs) {
-      const toy = generateToy({ kind, n: 300, noise: 0.1, testFraction: 0.2, cells: 4, dims: 2, classes: 2 }, 9)
+      const toy = generateToy(kind === 'checkerboard' ? { kind, n: 300, noise: 0.1, testFraction: 0.2, validationFraction: 0, cells: 4 } : { kind, n: 300, noise: 0.1, testFraction: 0.2, validationFraction: 0 }, 9)
       const lib = generate(id, id === 'checkerboard' ? { n: 300, noise: 0.1, cells: 4 } : { n: 300, noise: 0.1 }, 9)
       expect(sha(toy.x, toy.y), kind).toBe(sha(lib.x, lib.y))
     }

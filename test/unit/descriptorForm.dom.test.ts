@@ -46,7 +46,7 @@ describe('descriptor form', () => {
     const { wrapper, config } = mountForm(TrainingForm, { baseline: cpu })
     const n = wrapper.get('[data-testid="dataset-n"]')
     await n.setValue('5')
-    expect(config.value.dataset.n).toBe(5)
+    expect((config.value.dataset as { n: number }).n).toBe(5)
     expect(n.attributes('aria-invalid')).toBe('true')
     expect(wrapper.get('#f-n-error').text()).toBe('must be ≥ 20')
     await n.setValue('300000')
@@ -71,6 +71,11 @@ describe('descriptor form', () => {
     expect(config.value.epochs).toBe(50)
     expect(wrapper.find('[data-testid="changed-epochs"]').exists()).toBe(false)
     expect(wrapper.find('[data-testid="changed-dataset.kind"]').exists()).toBe(true)
+    // Resetting a discriminator goes back to the preset's variant with that variant's fields only (no board size).
+    await wrapper.get('[data-testid="reset-dataset.kind"]').trigger('click')
+    expect(config.value.dataset).toEqual(cpu.dataset)
+    expect(problemsByPath('training', config.value)).toEqual({})
+    expect(wrapper.findAll('[data-testid^="changed-"]')).toHaveLength(0)
     // Without a baseline there are no markers.
     const plain = mountForm(TrainingForm)
     await plain.wrapper.get('[data-testid="epochs"]').setValue('7')

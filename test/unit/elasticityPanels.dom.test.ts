@@ -9,9 +9,9 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { defineComponent, h, ref } from 'vue'
 import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
-import { z } from 'zod'
+import type { z } from 'zod'
 import type { Run } from '../../src-shared/records'
-import { STUDIES, type StudyDescriptor } from '../../src-shared/studies'
+import type { StudyDescriptor } from '../../src-shared/studies'
 import type { ClassHistogramsPayload, ClusteringResultsPayload, ElasticityHeatmapPayload, ElasticityMatrixPayload, ManifoldPointsPayload } from '../../src-shared/studies/elasticityPayloads'
 import type { LiveSeriesEntry, SeriesSource } from '../../src-renderer/studies/panels'
 import { cycleBase, decodeMatrix, distancesFrom, distanceTrend, pickBase, pointColours, scaleColour } from '../../src-renderer/studies/elasticity/manifold'
@@ -33,15 +33,89 @@ vi.mock('../../src-renderer/api/client', () => ({
   }
 }))
 
-// A study's own input for one custom field, as customFields.ts would name it.
-vi.mock('../../src-renderer/studies/customFields', async () => {
+/**
+ * A study without a form of its own, for the generic experiment form. The registries are frozen (one line per
+ * study and side), so the test study joins them through mocks of the two registry modules: their look-ups find it,
+ * everything else is the real registry.
+ */
+const generic = await vi.hoisted(async () => {
+  const { z } = await import('zod')
+  const schema = z.strictObject({
+    data: z.strictObject({ kind: z.enum(['helix', 'boxes']), n: z.number().int().min(10).max(5000) }),
+    dataset: z.strictObject({ datasetId: z.string().min(1) }),
+    auxiliary: z.array(z.number().int().min(0).max(9)).max(8),
+    methods: z.array(z.enum(['kmeans', 'pca-kmeans', 'relative-mlp'])).min(1),
+    extra: z.array(z.strictObject({ a: z.number() })),
+    probeEvery: z.number().int().min(1),
+    tags: z.array(z.string()),
+    seed: z.number().int().min(0)
+  })
+  type Config = z.infer<typeof schema>
+  const defaults: Config = { data: { kind: 'helix', n: 400 }, dataset: { datasetId: 'builtin-mnist' }, auxiliary: [3, 9], methods: ['kmeans'], extra: [{ a: 1 }], probeEvery: 10, tags: ['a'], seed: 1 }
+  const study: StudyDescriptor<Config> = {
+    id: 'test-generic',
+    title: 'A study without its own form',
+    summary: 'Test study.',
+    source: 'test',
+    configSchema: schema,
+    defaults,
+    templates: [{ id: 'test-generic-template', studyId: 'test-generic', title: 'Generic template', description: '', config: defaults }],
+    outputs: [],
+    fields: {
+      data: { label: 'Data', help: 'The data.', group: 'Data' },
+      'data.kind': { label: 'Manifold', help: 'Which manifold.', group: 'Data', choices: { helix: 'double helix', boxes: 'folded boxes' } },
+      'data.n': { label: 'Points', help: 'How many points.', group: 'Data' },
+      dataset: { label: 'Images', help: 'The images.', group: 'Data' },
+      'dataset.datasetId': { label: 'Library dataset', help: 'A dataset of the library.', group: 'Data', custom: true },
+      auxiliary: { label: 'Auxiliary classes', help: 'Other classes.', group: 'Clustering', custom: true },
+      methods: { label: 'Methods', help: 'Which methods.', group: 'Clustering', custom: true },
+      extra: { label: 'Extra', help: 'A list of objects.', group: 'Clustering', custom: true },
+      probeEvery: { label: 'Probe every', help: 'Steps between probes.', group: 'Probe' },
+      tags: { label: 'Tags', help: 'Edited by the study\'s own input.', group: 'Probe', custom: true },
+      seed: { label: 'Seed', help: 'Seeds everything.', group: 'Probe' }
+    },
+    presets: [{ id: 'cpu', title: 'CPU', description: '', config: defaults }]
+  }
+  return { study, defaults }
+})
+
+vi.mock('../../src-shared/studies', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src-shared/studies')>()
+  const { study } = generic
+  const isTest = (id: unknown) => id === study.id
+  return {
+    ...real,
+    STUDY_LIST: [...real.STUDY_LIST, study],
+    STUDIES: Object.freeze(Object.assign(Object.create(null), real.STUDIES, { [study.id]: study })),
+    findStudy: (id: unknown) => (isTest(id) ? study : real.findStudy(id)),
+    findTemplate: (id: string) => study.templates.find((t) => t.id === id) ?? real.findTemplate(id),
+    findPreset: (studyId: string, presetId: string) => (isTest(studyId) ? study.presets.find((p) => p.id === presetId) : real.findPreset(studyId, presetId)),
+    // As the registry validates a config: the study's schema, problems by dotted path.
+    validateConfig: (studyId: string, config: unknown) => {
+      if (!isTest(studyId)) return real.validateConfig(studyId, config)
+      const parsed = study.configSchema.safeParse(config)
+      if (parsed.success) return { ok: true, config: parsed.data }
+      return { ok: false, problems: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(config)', message: i.message })) }
+    },
+    completeConfig: (studyId: string, partial: unknown) => (isTest(studyId) ? real.withDefaults(study.defaults, partial) : real.completeConfig(studyId, partial))
+  }
+})
+
+// The test study's own input for one custom field, as its renderer folder would register it.
+vi.mock('../../src-renderer/studies', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src-renderer/studies')>()
   const { defineComponent, h } = await import('vue')
   const TagsInput = defineComponent({
     props: { modelValue: Array, id: String, error: String },
     emits: ['update:modelValue'],
     setup: (props, { emit }) => () => h('button', { id: props.id, 'data-testid': 'tags-input', onClick: () => emit('update:modelValue', [...(props.modelValue ?? []), 'new']) }, (props.modelValue ?? []).join('+'))
   })
-  return { customField: (studyId: string, path: string) => (studyId === 'test-generic' && path === 'tags' ? TagsInput : null) }
+  const view = { id: generic.study.id, fields: { tags: TagsInput } }
+  return {
+    ...real,
+    studyView: (id: string | undefined) => (id === view.id ? view : real.studyView(id)),
+    customField: (studyId: string, path: string) => (studyId === view.id ? (view.fields as Record<string, unknown>)[path] ?? null : real.customField(studyId, path))
+  }
 })
 
 /** Float32 little-endian values as base64, the wire format of the payloads. */
@@ -80,7 +154,7 @@ function fakeSource(data: Record<string, { step: number; payload: unknown }[]>) 
 function fakeRun(studyId: string): Run {
   return {
     id: 'r1', experimentId: null, name: 'run r1', studyId, config: {}, seed: 1, status: 'completed', backend: 'cpu', createdAt: 0, startedAt: 0, finishedAt: 1,
-    error: null, summary: null, tags: [], notes: '', sweepId: null, starred: false, archived: false, progress: 1, steps: 10, totalSteps: 10
+    error: null, summary: null, tags: [], notes: '', sweepId: null, starred: false, archived: false, progress: 1, steps: 10, totalSteps: 10, environment: null
   }
 }
 
@@ -351,48 +425,8 @@ describe('clustering results', () => {
 })
 
 describe('generic experiment form', () => {
-  const schema = z.strictObject({
-    data: z.strictObject({ kind: z.enum(['helix', 'boxes']), n: z.number().int().min(10).max(5000) }),
-    dataset: z.strictObject({ datasetId: z.string().min(1) }),
-    auxiliary: z.array(z.number().int().min(0).max(9)).max(8),
-    methods: z.array(z.enum(['kmeans', 'pca-kmeans', 'relative-mlp'])).min(1),
-    extra: z.array(z.strictObject({ a: z.number() })),
-    probeEvery: z.number().int().min(1),
-    tags: z.array(z.string()),
-    seed: z.number().int().min(0)
-  })
-  type Config = z.infer<typeof schema>
-  const defaults: Config = { data: { kind: 'helix', n: 400 }, dataset: { datasetId: 'builtin-mnist' }, auxiliary: [3, 9], methods: ['kmeans'], extra: [{ a: 1 }], probeEvery: 10, tags: ['a'], seed: 1 }
-  const study: StudyDescriptor<Config> = {
-    id: 'test-generic',
-    title: 'A study without its own form',
-    summary: 'Test study.',
-    source: 'test',
-    configSchema: schema,
-    defaults,
-    templates: [{ id: 'test-generic-template', studyId: 'test-generic', title: 'Generic template', description: '', config: defaults }],
-    outputs: [],
-    fields: {
-      data: { label: 'Data', help: 'The data.', group: 'Data' },
-      'data.kind': { label: 'Manifold', help: 'Which manifold.', group: 'Data', choices: { helix: 'double helix', boxes: 'folded boxes' } },
-      'data.n': { label: 'Points', help: 'How many points.', group: 'Data' },
-      dataset: { label: 'Images', help: 'The images.', group: 'Data' },
-      'dataset.datasetId': { label: 'Library dataset', help: 'A dataset of the library.', group: 'Data', custom: true },
-      auxiliary: { label: 'Auxiliary classes', help: 'Other classes.', group: 'Clustering', custom: true },
-      methods: { label: 'Methods', help: 'Which methods.', group: 'Clustering', custom: true },
-      extra: { label: 'Extra', help: 'A list of objects.', group: 'Clustering', custom: true },
-      probeEvery: { label: 'Probe every', help: 'Steps between probes.', group: 'Probe' },
-      tags: { label: 'Tags', help: 'Edited by the study\'s own input.', group: 'Probe', custom: true },
-      seed: { label: 'Seed', help: 'Seeds everything.', group: 'Probe' }
-    },
-    presets: [{ id: 'cpu', title: 'CPU', description: '', config: defaults }]
-  }
-  beforeEach(() => {
-    STUDIES[study.id] = study
-  })
-  afterEach(() => {
-    delete STUDIES[study.id]
-  })
+  const { study, defaults } = generic
+  type Config = typeof defaults
 
   it('renders one section per field group with the fields of a non-training study', async () => {
     const { default: Form } = await import('../../src-renderer/studies/generic/GenericStudyForm.vue')
@@ -431,7 +465,7 @@ describe('generic experiment form', () => {
     expect((extra.element as HTMLInputElement).value).toBe('[{"a":1}]')
     await extra.setValue('[{"a": 2}]')
     expect(config.value.extra).toEqual([{ a: 2 }])
-    // A field with a study-specific input (customFields.ts) gets that input, wired to the config.
+    // A field with a study-specific input (its renderer folder's `fields`) gets that input, wired to the config.
     const tags = wrapper.get('[data-testid="tags-input"]')
     expect(tags.attributes('id')).toBe('f-tags')
     await tags.trigger('click')

@@ -16,6 +16,7 @@ import { elasticityClassesDefaults, elasticityClassesStudy } from '../../src-sha
 import { elasticityManifoldDefaults, elasticityManifoldStudy } from '../../src-shared/studies/elasticity-manifold'
 import type { ClassHistogramsPayload, ElasticityMatrixPayload, ManifoldPointsPayload } from '../../src-shared/studies/elasticityPayloads'
 import { TINY, trainingConfig } from './helpers'
+import { unloggedOutputKeys } from './loggedOutputs'
 
 interface Recorded {
   scalars: Record<string, { step: number; value: number }[]>
@@ -103,7 +104,7 @@ describe('elasticity-manifold', () => {
     expect(r.summary.epochs).toBe(60)
     expect(r.summary.steps).toBe(60 * stepsPerEpoch)
     // Every declared output is logged.
-    for (const o of elasticityManifoldStudy.outputs) expect(o.kind === 'scalar' ? r.scalars[o.key] : r.series[o.key], o.key).toBeDefined()
+    expect(unloggedOutputKeys(elasticityManifoldStudy.outputs, Object.keys(r.scalars), Object.keys(r.series))).toEqual([])
   })
 
   test('softmax cross-entropy: two logits, the probe measures LE on them', async () => {
@@ -166,15 +167,17 @@ describe('elasticity-classes', () => {
   })
 })
 
-describe('training study: the elasticity probe', () => {
-  test('logs the locality and the probe matrix at epoch 0, every N epochs and the end when enabled', async () => {
-    const config = trainingConfig({ ...TINY, probes: { elasticity: { enabled: true, every: 2, basePoints: 6, testPoints: 60, gamma: 0.01, kernel: true, k: 5 } } })
+describe('training study: the local-elasticity probe', () => {
+  const elasticity = (params: Record<string, unknown>, every = 2) => [{ id: 'local-elasticity', every, params }]
+
+  test('logs the locality and the probe matrix at epoch 0, every N epochs and the end when attached', async () => {
+    const config = trainingConfig({ ...TINY, probes: elasticity({ basePoints: 6, testPoints: 60, gamma: 0.01, kernel: true, k: 5 }) })
     expect(validateConfig('training', config)).toMatchObject({ ok: true })
     const r = await record(runTraining, config)
     const spe = Math.ceil(240 / config.batchSize)
     const steps = [0, 2, 4, 5].map((e) => e * spe)
-    expect(r.scalars['elasticity/locality'].map((s) => s.step)).toEqual(steps)
-    const probe = r.series['elasticity/probe']
+    expect(r.scalars['local-elasticity/locality'].map((s) => s.step)).toEqual(steps)
+    const probe = r.series['local-elasticity/matrix']
     expect(probe.map((e) => e.step)).toEqual(steps)
     const payload = probe.at(-1)!.payload as ElasticityMatrixPayload
     expect(payload.bases).toEqual([0, 1, 2, 3, 4, 5])
@@ -184,24 +187,26 @@ describe('training study: the elasticity probe', () => {
     expect(payload.points!.dims).toBe(2)
     expect(payload.points!.x).toHaveLength(120)
     expect(payload.points!.label).toHaveLength(60)
-    expect(r.summary.final['elasticity/locality']).toBe(r.scalars['elasticity/locality'].at(-1)!.value)
+    expect(r.summary.final['local-elasticity/locality']).toBe(r.scalars['local-elasticity/locality'].at(-1)!.value)
     // The probe leaves training as it was: the same run without it logs the same losses.
     const plain = await record(runTraining, TINY)
     expect(plain.scalars['train/loss']).toEqual(r.scalars['train/loss'])
   })
 
-  test('logs nothing when absent or disabled', async () => {
-    for (const config of [TINY, trainingConfig({ ...TINY, probes: { elasticity: { enabled: false, every: 1, basePoints: 5, testPoints: 50, gamma: 0.01, kernel: false, k: 5 } } })]) {
+  test('logs nothing when not attached (no list, an empty list, or a disabled probe of the old config format)', async () => {
+    const old = trainingConfig({ ...TINY, probes: { elasticity: { enabled: false, every: 1, basePoints: 5, testPoints: 50, gamma: 0.01, kernel: false, k: 5 } } })
+    expect(old.probes).toBeUndefined()
+    for (const config of [TINY, trainingConfig({ ...TINY, probes: [] }), old]) {
       const r = await record(runTraining, config)
-      expect(Object.keys(r.scalars).filter((k) => k.startsWith('elasticity/'))).toEqual([])
-      expect(Object.keys(r.series).filter((k) => k.startsWith('elasticity/'))).toEqual([])
-      expect(r.summary.final['elasticity/locality']).toBeUndefined()
+      expect(Object.keys(r.scalars).filter((k) => /elasticity\//.test(k))).toEqual([])
+      expect(Object.keys(r.series).filter((k) => /elasticity\//.test(k))).toEqual([])
+      expect(r.summary.final['local-elasticity/locality']).toBeUndefined()
     }
   })
 
   test('more base points than test points is refused by the schema', () => {
-    const v = validateConfig('training', trainingConfig({ ...TINY, probes: { elasticity: { enabled: true, every: 1, basePoints: 50, testPoints: 10, gamma: 0.01, kernel: false, k: 5 } } }))
-    expect(v).toMatchObject({ ok: false, problems: [{ path: 'probes.elasticity.basePoints' }] })
+    const v = validateConfig('training', trainingConfig({ ...TINY, probes: elasticity({ basePoints: 50, testPoints: 10, gamma: 0.01, kernel: false, k: 5 }, 1) }))
+    expect(v).toMatchObject({ ok: false, problems: [{ path: 'probes.0.params.basePoints' }] })
   })
 })
 

@@ -6,7 +6,7 @@ import { buildNetwork, NetworkError } from '../../src-main/engine/compute/networ
 import { analyzeGraph, graphToLayers, layersToGraph, networkGraphSchema, type GraphNode, type NetworkGraph } from '../../src-shared/network'
 import { validateConfig } from '../../src-shared/studies'
 import type { Layer } from '../../src-shared/studies/networkShapes'
-import { trainingDefaults } from '../../src-shared/studies/training'
+import { graphNetwork, layerList, trainingDefaults } from '../../src-shared/studies/training'
 
 const node = (id: string, type: GraphNode['type'], params: GraphNode['params'] = {}): GraphNode => ({ id, type, params })
 const chainEdges = (...ids: string[]) => ids.slice(1).map((to, i) => ({ from: ids[i], to }))
@@ -145,18 +145,22 @@ describe('graph analysis', () => {
 
   test('the training config accepts a valid graph, refuses an invalid one with the node in the path, and keeps layer lists working', () => {
     expect(validateConfig('training', trainingDefaults).ok).toBe(true)
-    expect(validateConfig('training', { ...trainingDefaults, network: { layers: trainingDefaults.network.layers, graph: RESIDUAL } }).ok).toBe(true)
+    expect(validateConfig('training', { ...trainingDefaults, network: graphNetwork(RESIDUAL) }).ok).toBe(true)
+    // A network is a layer list or a graph, never both.
+    expect(validateConfig('training', { ...trainingDefaults, network: { ...graphNetwork(RESIDUAL), layers: layerList(trainingDefaults) } }).ok).toBe(false)
+    expect(validateConfig('training', { ...trainingDefaults, network: { ...trainingDefaults.network, graph: RESIDUAL } }).ok).toBe(false)
     const bad = structuredClone(RESIDUAL)
     bad.nodes[2].params.units = 8 // d2 now differs from d1 at the add
-    const r = validateConfig('training', { ...trainingDefaults, network: { layers: trainingDefaults.network.layers, graph: bad } })
+    const r = validateConfig('training', { ...trainingDefaults, network: graphNetwork(bad) })
     expect(r.ok).toBe(false)
     if (r.ok) return
     expect(r.problems).toEqual([{ path: 'network.graph.nodes.3', message: expect.stringMatching(/add "sum" needs inputs of one shape/) }])
     // The graph's structure is checked even where the data's shape is unknown (a library dataset).
-    const stored = { ...trainingDefaults, dataset: { ...trainingDefaults.dataset, kind: 'stored', datasetId: 'x' } }
+    const stored = { ...trainingDefaults, dataset: { kind: 'stored', datasetId: 'x', testFraction: 0.2, validationFraction: 0.1 } }
+    expect(validateConfig('training', { ...stored, network: graphNetwork(RESIDUAL) }).ok).toBe(true)
     const cyc = structuredClone(RESIDUAL)
     cyc.edges.push({ from: 'act', to: 'd1' })
-    const s = validateConfig('training', { ...stored, network: { layers: trainingDefaults.network.layers, graph: cyc } })
+    const s = validateConfig('training', { ...stored, network: graphNetwork(cyc) })
     expect(s.ok).toBe(false)
   })
 })

@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { Lab } from '../../src-main/engine/lab'
 import type { NetworkGraph } from '../../src-shared/network'
+import { graphNetwork } from '../../src-shared/studies/training'
+import { adam } from '../../src-shared/training/optimizer'
 import { cleanupTempDirs, openLab, runToEnd, tempDir, trainingConfig } from './helpers'
 
 let lab: Lab
@@ -33,9 +35,9 @@ const RESIDUAL: NetworkGraph = {
 
 const config = (graph: NetworkGraph) =>
   trainingConfig({
-    dataset: { kind: 'circles', n: 300, noise: 0.02, testFraction: 0.2, cells: 8 },
-    network: { layers: [{ type: 'dense', units: 4, activation: 'relu' }], graph },
-    optimizer: { kind: 'adam', learningRate: 0.02, momentum: 0 },
+    dataset: { kind: 'circles', n: 300, noise: 0.02, testFraction: 0.2, validationFraction: 0 },
+    network: graphNetwork(graph),
+    optimizer: adam(0.02),
     batchSize: 16,
     epochs: 8,
     logEvery: 5
@@ -48,7 +50,7 @@ test('a residual graph trains through the real Lab: the loss falls and the run k
   const loss = lab.store.runs.scalars(run.id)['train/loss'].value
   expect(loss).toHaveLength(9)
   expect(loss.at(-1)!).toBeLessThan(loss[0] * 0.6)
-  expect((run.config as any).network.graph).toEqual(RESIDUAL)
+  expect((run.config as any).network).toEqual({ form: 'graph', graph: RESIDUAL }) // the graph only, no layer list
 })
 
 test('an invalid graph cannot be launched: the config is refused with the node\'s message', async () => {

@@ -7,7 +7,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { EventPayloads, WireMessage } from '../../src-shared/contract'
 import type { Run } from '../../src-shared/records'
 import { Lab } from '../../src-main/engine/lab'
-import type { TrainingConfig } from '../../src-shared/studies/training'
+import { dense } from '../../src-shared/network/layers'
+import { layers, type TrainingConfig } from '../../src-shared/studies/training'
+import { adam } from '../../src-shared/training/optimizer'
 import { completeConfig } from '../../src-shared/studies'
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
@@ -61,27 +63,26 @@ export function trainingConfig(patch: unknown): TrainingConfig {
   return completeConfig('training', patch) as TrainingConfig
 }
 
-/** Tiny and fast: 300 points, 2×16 tanh, a few epochs (≈ 0.3 s on wasm). */
+/** Tiny and fast: 300 points (240 to train, no validation split), 2×16 tanh, a few epochs (≈ 0.3 s on wasm). */
 export const TINY = trainingConfig({
-  dataset: { kind: 'two-spirals', n: 300, noise: 0, testFraction: 0.2, cells: 8 },
-  network: { layers: [{ type: 'dense', units: 16, activation: 'tanh' }, { type: 'dense', units: 16, activation: 'tanh' }] },
-  optimizer: { kind: 'adam', learningRate: 0.02, momentum: 0 },
+  dataset: { kind: 'two-spirals', n: 300, noise: 0, testFraction: 0.2, validationFraction: 0 },
+  network: layers(dense(16, 'tanh'), dense(16, 'tanh')),
+  optimizer: adam(0.02),
   batchSize: 16,
   epochs: 5,
   logEvery: 5,
-  boundaryResolution: 100
+  boundary: { every: 0, resolution: 100 }
 })
 
 /** Effectively endless (checkerboard, 100 000 epochs): for cancel, crash and event-rate tests. */
 export const ENDLESS = trainingConfig({
-  dataset: { kind: 'checkerboard', n: 400, noise: 0, testFraction: 0.2, cells: 4 },
-  network: { layers: [{ type: 'dense', units: 32, activation: 'relu' }, { type: 'dense', units: 32, activation: 'relu' }] },
-  optimizer: { kind: 'adam', learningRate: 0.003, momentum: 0 },
+  dataset: { kind: 'checkerboard', n: 400, noise: 0, testFraction: 0.2, validationFraction: 0, cells: 4 },
+  network: layers(dense(32), dense(32)),
+  optimizer: adam(0.003),
   batchSize: 8,
   epochs: 100_000,
   logEvery: 1,
-  boundaryEvery: 1,
-  boundaryResolution: 100
+  boundary: { every: 1, resolution: 100 }
 })
 
 /** A real engine process (`out/main/engine.js --ipc`) with a raw IPC client. */

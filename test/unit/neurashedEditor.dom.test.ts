@@ -172,8 +172,8 @@ function fakeSource(data: Record<string, { step: number; payload: unknown }[]>) 
 function fakeRun(config: unknown, status: Run['status'] = 'completed'): Run {
   return {
     id: 'r1', experimentId: null, name: 'run r1', studyId: 'neurashed', config, seed: 1, status, backend: 'cpu', createdAt: 0, startedAt: 0, finishedAt: 1,
-    error: null, summary: null, tags: [], notes: '', sweepId: null, starred: false, archived: false, progress: 1, steps: 10, totalSteps: 10
-  } as Run
+    error: null, summary: null, tags: [], notes: '', sweepId: null, starred: false, archived: false, progress: 1, steps: 10, totalSteps: 10, environment: null
+  }
 }
 
 const ChartPanelStub = defineComponent({ name: 'ChartPanel', props: { title: String, option: Object, csv: Function, height: Number }, setup: (_, { slots }) => () => h('section', slots.default?.()) })
@@ -257,7 +257,7 @@ describe('neurashed live view', () => {
 describe('neurashed view of a trained MLP', () => {
   it('says the mapping is an exploration, builds the view from the engine activations, and shows an engine error readably', async () => {
     const { default: BridgePanel } = await import('../../src-renderer/studies/neurashed/BridgePanel.vue')
-    const mlpConfig = { network: { layers: [{ type: 'dense', units: 3, activation: 'relu' }, { type: 'dense', units: 2, activation: 'relu' }] } }
+    const mlpConfig = { network: { form: 'layers', layers: [{ type: 'dense', units: 3, activation: 'relu' }, { type: 'dense', units: 2, activation: 'relu' }] } }
     const run = { ...fakeRun(mlpConfig), id: 'mlp', studyId: 'training' }
     const { source } = fakeSource({})
     const wrapper = mount(BridgePanel, { props: { run, scalars: {}, source } })
@@ -272,7 +272,7 @@ describe('neurashed view of a trained MLP', () => {
     expect(wrapper.findAll('g.lit').length).toBeGreaterThan(1) // the pathway of the first class
 
     // A convolutional network gets no panel; an engine error reaches the user as a message.
-    const conv = mount(BridgePanel, { props: { run: fakeRun({ network: { layers: [{ type: 'conv2d', filters: 4, kernelSize: 3, strides: 1, padding: 'valid', activation: 'linear' }] } }), scalars: {}, source } })
+    const conv = mount(BridgePanel, { props: { run: fakeRun({ network: { form: 'layers', layers: [{ type: 'conv2d', filters: 4, kernelSize: 3, strides: 1, padding: 'valid', activation: 'linear' }] } }), scalars: {}, source } })
     expect(conv.find('[data-testid="neurashed-bridge"]').exists()).toBe(false)
     const other = mount(BridgePanel, { props: { run: { ...fakeRun(mlpConfig), id: 'other' }, scalars: {}, source } })
     await other.get('[data-testid="bridge-load"]').trigger('click')

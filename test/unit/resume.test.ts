@@ -30,7 +30,7 @@ const CONFIG = trainingConfig({
   weightDecay: 0.0005,
   earlyStopping: { metric: 'val/loss', patience: 1000, minDelta: 0, restoreBest: true },
   batchSize: 20,
-  epochs: 8,
+  epochs: 60,
   logEvery: 4,
   checkpointEvery: 2,
   boundary: { every: 2, resolution: 100 },
@@ -60,11 +60,11 @@ describe('resume', () => {
       const straight = await uninterrupted(lab)
       const e = await lab.call('experiments.create', { name: 'cut', studyId: 'training', config: CONFIG })
       const run = lab.startRun(e.id)
-      // Cancel once the epoch-4 checkpoint is stored (the run is then somewhere in epoch 5 or later).
+      // Cancel once the epoch-4 checkpoint is stored and the run has trained past it.
       await waitFor(() => {
         const a = lab.store.runs.artifact(run.id, 'checkpoint')
-        return a && decodeCheckpoint(new Uint8Array(a.bytes)).epoch >= 4
-      }, 'the epoch-4 checkpoint')
+        return a && decodeCheckpoint(new Uint8Array(a.bytes)).epoch >= 4 && lab.store.runs.get(run.id)!.steps > decodeCheckpoint(new Uint8Array(a.bytes)).step
+      }, 'the epoch-4 checkpoint, and a step past it')
       await lab.call('runs.cancel', { id: run.id })
       await waitFor(() => lab.store.runs.get(run.id)!.status === 'cancelled', 'the cancel')
       const cut = lab.store.runs.get(run.id)!
@@ -110,7 +110,7 @@ describe('resume', () => {
 
   test('SIGKILL of the engine mid-run: the next engine marks it interrupted, resume reaches the uninterrupted numbers', async () => {
     const dir = tempDir()
-    const config = { ...CONFIG, epochs: 30, checkpointEvery: 1 }
+    const config = { ...CONFIG, epochs: 40, checkpointEvery: 1 }
     const engine = IpcEngine.start(dir)
     let runId: string
     try {

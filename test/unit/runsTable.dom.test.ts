@@ -71,6 +71,7 @@ function makeRun(i: number, extra: Partial<Run> = {}): Run {
     progress: 1,
     steps: 100,
     totalSteps: 100,
+    environment: null,
     ...extra
   }
 }

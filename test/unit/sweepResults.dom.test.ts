@@ -47,7 +47,7 @@ function detail(): SweepDetail {
         const status: RunStatus = failed ? 'failed' : 'completed'
         const run: Omit<Run, 'config'> = {
           id: `r${index}`, experimentId: 'e1', name: `lr=${lr} activation=${act} seed=${seed}`, studyId: 'training', seed, status, backend: 'cpu',
-          createdAt: 0, startedAt: 0, finishedAt: 1000, error: null, tags: [], notes: '', sweepId: 's1', starred: false, archived: false, progress: 1, steps: 10, totalSteps: 10,
+          createdAt: 0, startedAt: 0, finishedAt: 1000, error: null, tags: [], notes: '', sweepId: 's1', starred: false, archived: false, progress: 1, steps: 10, totalSteps: 10, environment: null,
           summary: failed ? null : { final: { 'test/accuracy': acc(lr, act, seed), 'test/loss': 1 - acc(lr, act, seed), epoch: 5 }, steps: 10, epochs: 5, wallSeconds: 1, samplesPerSecond: 100 }
         }
         runs.push({ index: index++, values: { 'optimizer.learningRate': lr, 'network.layers.0.activation': act, seed }, attempts: 1, run })

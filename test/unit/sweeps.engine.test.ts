@@ -7,6 +7,7 @@ import type { EventPayloads } from '../../src-shared/contract'
 import { openDatabase, schemaVersion } from '../../src-main/engine/store/database'
 import { MIGRATIONS } from '../../src-main/engine/store/migrations'
 import { openStore } from '../../src-main/engine/store'
+import { layers } from '../../src-shared/studies/training'
 import { CLI_JS, ENDLESS, ROOT, TEST_ENV, TINY, cleanupTempDirs, openLab, tempDir, trainingConfig, waitFor } from './helpers'
 
 afterAll(cleanupTempDirs)
@@ -124,6 +125,31 @@ describe('sweeps in the engine', () => {
     }
   })
 
+  test('a base given inline is completed like a config file: partial, of another variant, or of the old format', async () => {
+    const lab = await openLab(tempDir())
+    try {
+      // Partial, and a dataset kind other than the defaults' (its variant's defaults fill the rest).
+      const partial = await lab.call('sweeps.create', { base: { study: 'training', config: { dataset: { kind: 'checkerboard', n: 100 }, epochs: 1 } }, params: [{ path: 'optimizer.learningRate', values: [0.01, 0.02] }] })
+      const cfg = lab.store.runs.get(partial.runs[0].run.id)!.config as any
+      expect(cfg.dataset).toEqual({ kind: 'checkerboard', n: 100, noise: 0, testFraction: 0.2, validationFraction: 0, cells: 8 })
+      expect(cfg.epochs).toBe(1)
+      // The pre-discrimination format (a layer list without `form`, momentum on Adam, boundaryEvery) is upgraded.
+      const old = await lab.call('sweeps.create', {
+        base: { study: 'training', config: { dataset: { kind: 'xor', n: 100, noise: 0, testFraction: 0.2 }, network: { layers: [{ units: 4, activation: 'tanh' }] }, optimizer: { kind: 'adam', learningRate: 0.01, momentum: 0 }, epochs: 1, boundaryEvery: 1 } },
+        params: [{ path: 'network.layers.*.units', values: [4, 8] }]
+      })
+      const up = lab.store.runs.get(old.runs[1].run.id)!.config as any
+      expect(up.network).toEqual({ form: 'layers', layers: [{ type: 'dense', units: 8, activation: 'tanh' }] })
+      expect(up.optimizer).toEqual({ kind: 'adam', learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 })
+      expect(up.boundary).toEqual({ every: 1, resolution: 100 })
+      expect(up.dataset.validationFraction).toBe(0)
+      await lab.queue.idle()
+      expect(lab.store.runs.list().map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed'])
+    } finally {
+      await lab.close()
+    }
+  })
+
   test('cancel stops the queued and running runs of the sweep promptly', async () => {
     const lab = await openLab(tempDir(), {}, 1)
     try {
@@ -147,8 +173,8 @@ describe('sweeps in the engine', () => {
     const lab = await openLab(tempDir(), {}, 2)
     try {
       const diverge = trainingConfig({
-        dataset: { kind: 'circles', n: 100, noise: 0 },
-        network: { layers: [{ type: 'dense', units: 8, activation: 'linear' }, { type: 'dense', units: 8, activation: 'linear' }] },
+        dataset: { kind: 'circles', n: 100, noise: 0, testFraction: 0.2, validationFraction: 0 },
+        network: layers({ type: 'dense', units: 8, activation: 'linear' }, { type: 'dense', units: 8, activation: 'linear' }),
         loss: 'mse',
         optimizer: { kind: 'sgd', learningRate: 0.01, momentum: 0 },
         batchSize: 16,
@@ -242,5 +268,8 @@ describe('cli sweep', () => {
     const { parseSweepSpec } = await import('../../src-shared/sweeps')
     const example = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync(join(ROOT, 'examples', 'two-spirals-sweep.json'), 'utf8')))
     expect(parseSweepSpec(example).ok).toBe(true)
+    // Its base (written in the first config format) still makes a valid config.
+    const { completeConfig, validateConfig } = await import('../../src-shared/studies')
+    expect(validateConfig('training', completeConfig('training', example.base.config))).toMatchObject({ ok: true })
   })
 })

@@ -2,6 +2,7 @@
 import { describe, expect, test } from 'vitest'
 import { validateConfig } from '../../src-shared/studies'
 import { countSweepRuns, expandSweep, parseSweepSpec, paramLabels, sweepProgress, type SweepSpec } from '../../src-shared/sweeps'
+import { sgd } from '../../src-shared/training/optimizer'
 import { TINY } from './helpers'
 
 const validate = (c: unknown) => validateConfig('training', c)
@@ -10,7 +11,9 @@ const spec = (s: unknown): SweepSpec => {
   if (!p.ok) throw new Error(JSON.stringify(p.problems))
   return p.spec
 }
-const expand = (s: unknown) => expandSweep(spec(s), TINY, validate)
+const expand = (s: unknown, base: unknown = TINY) => expandSweep(spec(s), base, validate)
+/** TINY with SGD: the optimiser that has a momentum to sweep (Adam has none). */
+const TINY_SGD = { ...TINY, optimizer: sgd(0.02, 0.7) }
 
 describe('sweeps: grid', () => {
   test('2 learning rates × 2 widths × 3 seeds make 12 runs with the right configs and names', () => {
@@ -75,18 +78,21 @@ describe('sweeps: grid', () => {
 
 describe('sweeps: random', () => {
   const rand = (sampleSeed = 0) =>
-    expand({
-      base: 'exp',
-      mode: 'random',
-      samples: 40,
-      sampleSeed,
-      params: [
-        { path: 'optimizer.learningRate', min: 1e-4, max: 1e-1, log: true },
-        { path: 'network.layers.0.units', min: 4, max: 64, int: true },
-        { path: 'optimizer.momentum', min: 0.5, max: 0.9 },
-        { path: 'network.layers.1.activation', values: ['relu', 'tanh'] }
-      ]
-    })
+    expand(
+      {
+        base: 'exp',
+        mode: 'random',
+        samples: 40,
+        sampleSeed,
+        params: [
+          { path: 'optimizer.learningRate', min: 1e-4, max: 1e-1, log: true },
+          { path: 'network.layers.0.units', min: 4, max: 64, int: true },
+          { path: 'optimizer.momentum', min: 0.5, max: 0.9 },
+          { path: 'network.layers.1.activation', values: ['relu', 'tanh'] }
+        ]
+      },
+      TINY_SGD
+    )
 
   test('respects ranges, log and int, and is seeded', () => {
     const r = rand()
@@ -136,7 +142,9 @@ describe('sweeps: refused specs name the field', () => {
       { path: 'params.0.path', message: 'optimiser.learningRate: optimiser: no such field' }
     ])
     expect(problems({ base: 'e', params: [{ path: 'network.layers.5.units', values: [4] }] })[0].message).toMatch(/index out of range \(network\.layers has 2 elements\)/)
-    // a leaf that is not a field of the study is refused by the study's schema
+    // a leaf that is not a field of the study is refused by the study's schema, as is one of another variant
+    // than the base's (Adam has no momentum)
+    expect(problems({ base: 'e', params: [{ path: 'optimizer.momentum', values: [0.9] }] })).toEqual([{ path: 'params.0.path', message: 'optimizer.momentum: no such field in the config' }])
     expect(problems({ base: 'e', params: [{ path: 'optimizer.lr', values: [0.1] }] })).toEqual([{ path: 'params.0.path', message: 'optimizer.lr: no such field in the config' }])
     expect(problems({ base: 'e', params: [{ path: 'network.layers.*.unitz', values: [3] }] })).toEqual([{ path: 'params.0.path', message: 'network.layers.*.unitz: no such field in the config' }])
   })

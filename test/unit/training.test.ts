@@ -4,6 +4,9 @@ import type { Lab } from '../../src-main/engine/lab'
 import { tf } from '../../src-main/engine/compute/backend'
 import { generateToy } from '../../src-main/engine/datasets/toy'
 import { deriveSeed } from '../../src-shared/rng'
+import { dense } from '../../src-shared/network/layers'
+import { layers } from '../../src-shared/studies/training'
+import { adam } from '../../src-shared/training/optimizer'
 import { ENDLESS, TINY, cleanupTempDirs, finished, openLab, runToEnd, tempDir, trainingConfig, waitFor } from './helpers'
 
 let lab: Lab
@@ -25,10 +28,11 @@ function numbers(runId: string) {
 
 describe('training study', () => {
   test('the loss falls on two-spirals', async () => {
+    // The study's default three-way split: 80 test, 40 validation, 280 training points.
     const config = trainingConfig({
-      dataset: { kind: 'two-spirals', n: 400, noise: 0, testFraction: 0.2, cells: 8 },
-      network: { layers: [{ type: 'dense', units: 32, activation: 'relu' }, { type: 'dense', units: 32, activation: 'relu' }] },
-      optimizer: { kind: 'adam', learningRate: 0.02, momentum: 0 },
+      dataset: { kind: 'two-spirals', n: 400, noise: 0, testFraction: 0.2, validationFraction: 0.1 },
+      network: layers(dense(32), dense(32)),
+      optimizer: adam(0.02),
       batchSize: 16,
       epochs: 25,
       logEvery: 5
@@ -43,22 +47,30 @@ describe('training study', () => {
     expect(loss[0]).toBeGreaterThan(0.5) // ≈ ln 2 for an untrained 2-class net
     expect(loss.at(-1)!).toBeLessThan(loss[0] * 0.3)
     expect(s['train/accuracy'].value.at(-1)!).toBeGreaterThan(0.9)
-    // minibatch loss and accuracy are logged every 5 steps: 20 steps/epoch × 25 epochs / 5
-    expect(s['train/batch_loss'].step).toEqual(Array.from({ length: 100 }, (_, i) => (i + 1) * 5))
+    // minibatch loss and accuracy are logged every 5 steps: 18 steps/epoch (280 / 16) × 25 epochs / 5
+    expect(s['train/batch_loss'].step).toEqual(Array.from({ length: 90 }, (_, i) => (i + 1) * 5))
     expect(s['train/batch_accuracy'].step).toEqual(s['train/batch_loss'].step)
     expect(s['train/batch_accuracy'].value.every((v) => v >= 0 && v <= 1)).toBe(true)
-    // summary and bookkeeping
-    expect(run.summary!.steps).toBe(500)
+    // validation and test are evaluated at every epoch too, on their own points
+    for (const k of ['val/loss', 'val/accuracy', 'test/loss', 'test/accuracy']) expect(s[k].step, k).toEqual(s['train/loss'].step)
+    expect(s['val/loss'].value).not.toEqual(s['test/loss'].value)
+    // summary and bookkeeping; the best values are the validation set's only (never test)
+    expect(Object.keys(run.summary!.best!).sort()).toEqual(['val/accuracy', 'val/loss'])
+    const bestAt = (k: string, better: (a: number, b: number) => boolean) => s[k].value.reduce((b, v, i) => (better(v, s[k].value[b]) ? i : b), 0)
+    const lossAt = bestAt('val/loss', (a, b) => a < b)
+    expect(run.summary!.best!['val/loss']).toEqual({ value: s['val/loss'].value[lossAt], step: s['val/loss'].step[lossAt] })
+    expect(run.summary!.best!['val/accuracy'].value).toBe(Math.max(...s['val/accuracy'].value))
+    expect(run.summary!.steps).toBe(450)
     expect(run.summary!.epochs).toBe(25)
     expect(run.summary!.final['train/loss']).toBe(loss.at(-1))
     expect(run.summary!.samplesPerSecond).toBeGreaterThan(0)
     expect(run.progress).toBe(1)
-    expect(run.steps).toBe(500)
+    expect(run.steps).toBe(450)
     expect(run.backend).toBe(lab.backend)
     // decision boundary snapshots: ≈ 50 per run at most, one per epoch here
     expect(lab.store.runs.seriesSteps(run.id, 'boundary')).toHaveLength(26)
     const b = lab.store.runs.series(run.id, 'boundary') as { step: number; payload: any }
-    expect(b.step).toBe(500)
+    expect(b.step).toBe(450)
     expect(Buffer.from(b.payload.cls, 'base64')).toHaveLength(100 * 100)
 
     // The trained model is kept as an artifact that tfjs loads back and that predicts as well as it did.
@@ -99,8 +111,8 @@ describe('training study', () => {
 
   // Linear layers with plain SGD at learning rate 10 on MSE blow up within a few steps (NaN at step 4 on wasm).
   const DIVERGES = trainingConfig({
-    dataset: { kind: 'circles', n: 300, noise: 0, testFraction: 0.2, cells: 8 },
-    network: { layers: [{ type: 'dense', units: 16, activation: 'linear' }, { type: 'dense', units: 16, activation: 'linear' }] },
+    dataset: { kind: 'circles', n: 300, noise: 0, testFraction: 0.2, validationFraction: 0 },
+    network: layers(dense(16, 'linear'), dense(16, 'linear')),
     loss: 'mse',
     optimizer: { kind: 'sgd', learningRate: 10, momentum: 0 },
     batchSize: 16,

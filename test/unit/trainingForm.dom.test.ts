@@ -1,7 +1,7 @@
 import { mount } from '@vue/test-utils'
 import { describe, expect, it, vi } from 'vitest'
 import { computed, defineComponent, h, ref } from 'vue'
-import { trainingDefaults, type TrainingConfig } from '../../src-shared/studies/training'
+import { layers, layerList, trainingDefaults, type TrainingConfig } from '../../src-shared/studies/training'
 import { problemsByPath } from '../../src-renderer/lib/validation'
 import TrainingForm from '../../src-renderer/studies/training/TrainingForm.vue'
 
@@ -45,16 +45,16 @@ describe('training form', () => {
   })
 
   it('adds and removes hidden layers, never below one', async () => {
-    const { wrapper, config } = mountForm({ network: { layers: [{ type: 'dense', units: 8, activation: 'tanh' }] } })
+    const { wrapper, config } = mountForm({ network: layers({ type: 'dense', units: 8, activation: 'tanh' }) })
     const removeFirst = () => wrapper.get('[aria-label="Remove layer 1"]')
     expect(removeFirst().attributes('disabled')).toBeDefined()
     await wrapper.get('button.small:not(.danger)').trigger('click') // + Add layer
-    expect(config.value.network.layers).toEqual([
+    expect(layerList(config.value)!).toEqual([
       { type: 'dense', units: 8, activation: 'tanh' },
       { type: 'dense', units: 8, activation: 'tanh' }
     ])
     await removeFirst().trigger('click')
-    expect(config.value.network.layers).toHaveLength(1)
+    expect(layerList(config.value)!).toHaveLength(1)
   })
 
   it('shows the board size only for the checkerboard', async () => {
@@ -67,29 +67,37 @@ describe('training form', () => {
 
 describe('layer editor', () => {
   it('shows each layer\'s output shape and parameter count, and the total', () => {
-    const { wrapper } = mountForm({ network: { layers: [{ type: 'dense', units: 8, activation: 'tanh' }] } })
+    const { wrapper } = mountForm({ network: layers({ type: 'dense', units: 8, activation: 'tanh' }) })
     // 2 inputs → 8 units (2·8 + 8 = 24) → 2 outputs (8·2 + 2 = 18)
     expect(wrapper.get('[data-testid="layer-shape-0"]').text()).toBe('→ 8 · 24 params')
     expect(wrapper.get('[data-testid="param-count"]').text()).toBe('42 parameters in total')
   })
 
   it('switches a layer\'s type and shows that type\'s fields only', async () => {
-    const { wrapper, config } = mountForm({ network: { layers: [{ type: 'dense', units: 8, activation: 'tanh' }, { type: 'dense', units: 8, activation: 'tanh' }] } })
+    const { wrapper, config } = mountForm({ network: layers({ type: 'dense', units: 8, activation: 'tanh' }, { type: 'dense', units: 8, activation: 'tanh' }) })
+    // A layer holds exactly its type's fields: a dropout layer has a rate and no width or activation.
     await wrapper.get('[data-testid="layer-type-1"]').setValue('dropout')
-    expect(config.value.network.layers[1]).toEqual({ type: 'dropout', rate: 0.25 })
+    expect(layerList(config.value)![1]).toEqual({ type: 'dropout', rate: 0.5 })
     expect(wrapper.find('[data-testid="layer-rate-1"]').exists()).toBe(true)
     expect(wrapper.find('[data-testid="layer-units-1"]').exists()).toBe(false)
     expect(wrapper.find('#f-act-1').exists()).toBe(false)
     await wrapper.get('[data-testid="layer-rate-1"]').setValue('0.99')
     expect(wrapper.get('#f-rate-1-error').text()).not.toBe('')
+    // Back to dense: the dropout layer kept no width, so the layer starts from a dense layer's defaults.
     await wrapper.get('[data-testid="layer-type-1"]').setValue('dense')
-    expect(config.value.network.layers[1]).toEqual({ type: 'dense', units: 8, activation: 'tanh' })
+    expect(layerList(config.value)![1]).toEqual({ type: 'dense', units: 64, activation: 'relu' })
+    expect(wrapper.find('[data-testid="layer-rate-1"]').exists()).toBe(false)
+    // Dense ↔ conv keeps what both have: the width becomes the filter count and back, the activation stays.
+    await wrapper.get('[data-testid="layer-type-0"]').setValue('conv2d')
+    expect(layerList(config.value)![0]).toEqual({ type: 'conv2d', filters: 8, kernelSize: 3, strides: 1, padding: 'valid', activation: 'tanh' })
+    await wrapper.get('[data-testid="layer-type-0"]').setValue('dense')
+    expect(layerList(config.value)![0]).toEqual({ type: 'dense', units: 8, activation: 'tanh' })
   })
 
   it('names a conv layer on flat data as the problem', async () => {
-    const { wrapper, config } = mountForm({ network: { layers: [{ type: 'dense', units: 8, activation: 'relu' }] } })
+    const { wrapper, config } = mountForm({ network: layers({ type: 'dense', units: 8, activation: 'relu' }) })
     await wrapper.get('[data-testid="layer-type-0"]').setValue('conv2d')
-    expect(config.value.network.layers[0]).toMatchObject({ type: 'conv2d', filters: 16, kernelSize: 3, strides: 1, padding: 'same', activation: 'linear' })
+    expect(layerList(config.value)![0]).toEqual({ type: 'conv2d', filters: 8, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu' })
     expect(wrapper.find('[data-testid="layer-filters-0"]').exists()).toBe(true)
     expect(wrapper.get('[data-testid="layer-shape-error-0"]').text()).toMatch(/layer 1 \(conv2d\) needs an image input/)
   })
@@ -106,6 +114,10 @@ describe('form messages', () => {
     expect(errors((c) => (c.epochs = 2.5))).toEqual({ epochs: 'enter a whole number' })
     expect(errors((c) => (c.epochs = 0))).toEqual({ epochs: 'must be ≥ 1' })
     expect(errors((c) => (c.optimizer.learningRate = 0))).toEqual({ 'optimizer.learningRate': 'must be > 0' })
-    expect(errors((c) => (c.dataset.testFraction = 0.95))).toEqual({ 'dataset.testFraction': 'must be ≤ 0.9' })
+    expect(errors((c) => ((c.dataset.testFraction = 0.95), (c.dataset.validationFraction = 0)))).toEqual({ 'dataset.testFraction': 'must be ≤ 0.9' })
+    // Each fraction in range, but together they leave too little to train on: said on the validation fraction.
+    expect(errors((c) => ((c.dataset.testFraction = 0.9), (c.dataset.validationFraction = 0.1)))).toEqual({
+      'dataset.validationFraction': 'test and validation fractions together leave almost nothing to train on (at most 0.95 in all)'
+    })
   })
 })
