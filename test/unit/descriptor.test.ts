@@ -2,11 +2,15 @@
 import { describe, expect, test } from 'vitest'
 import { STUDIES, describeRange, fieldSpec, findPreset, schemaAt, validateConfig } from '../../src-shared/studies'
 
-/** Dotted paths of every field of an object schema, down to leaves (arrays are leaves). */
+/**
+ * Dotted paths of every field of an object schema, down to leaves (arrays are leaves); a discriminated union
+ * contributes the fields of all its variants (an SGD optimiser's momentum and an Adam's betas alike).
+ */
 function schemaPaths(schema: any, prefix = ''): string[] {
   const def = schema?._zod?.def
   if (!def) return []
-  if (['optional', 'default', 'nullable'].includes(def.type)) return schemaPaths(def.innerType, prefix)
+  if (['optional', 'default', 'nullable', 'pipe'].includes(def.type)) return schemaPaths(def.innerType ?? def.in, prefix)
+  if (def.type === 'union') return [...new Set(def.options.flatMap((o: unknown) => schemaPaths(o, prefix)))] as string[]
   if (def.type !== 'object') return []
   return Object.entries(def.shape).flatMap(([k, v]) => {
     const p = prefix ? `${prefix}.${k}` : k
@@ -21,6 +25,8 @@ describe.each(Object.values(STUDIES))('study $id', (study) => {
   const paths = schemaPaths(study.configSchema).filter((p) => !customRoots.some((r) => p.startsWith(`${r}.`)))
 
   test('every config field has metadata, and every metadata entry is a config field', () => {
+    // The schema walk found the fields (an empty list would make the check below pass for nothing).
+    expect(paths.length, 'config fields found in the schema').toBeGreaterThan(3)
     // `probes` (and what is inside) is edited by the editor's generic Probes section, shown for studies that train
     // a network: such a study needs no metadata for it, any other study does.
     const probesEditor = study.trainsNetwork === true

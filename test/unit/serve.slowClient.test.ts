@@ -125,7 +125,7 @@ describe('a real paused client of the engine', () => {
       // read, its kernel receive buffer stays small); the reader goes on.
       ;(paused as any)._socket.pause()
       // One run with a 400×400 boundary every epoch (≈ 430 kB a snapshot): megabytes of events a second.
-      const config = { ...ENDLESS, dataset: { ...ENDLESS.dataset, n: 40 }, batchSize: 4, boundaryEvery: 1, boundaryResolution: 400 }
+      const config = { ...ENDLESS, dataset: { ...ENDLESS.dataset, n: 40 }, batchSize: 4, boundary: { every: 1, resolution: 400 } }
       const e = await call(reader, 2, 'experiments.create', { name: 'slow client', studyId: 'training', config })
       const run = await call(reader, 3, 'runs.start', { experimentId: e.id })
       // More than the socket buffers and the engine's slow limit (1 MB) hold.

@@ -44,7 +44,7 @@ test('a run whose series pass the per-run limit is stopped with a message naming
   const capped = await Lab.open({ dataDir: tempDir(), mode: 'inprocess', workerUrl: WORKER_URL, env: TEST_ENV, builtins: false, queueLimits: { maxSeriesBytes: 200_000 } })
   try {
     // a 100×100 boundary is ≈ 27 kB: every epoch of 40 passes 200 kB after a few
-    const run = await runToEnd(capped, { ...TINY, epochs: 40, boundaryEvery: 1 }, 'boundaries')
+    const run = await runToEnd(capped, { ...TINY, epochs: 40, boundary: { every: 1, resolution: 100 } }, 'boundaries')
     expect(run.status).toBe('failed')
     expect(run.error).toMatch(/^stopped: the run's series \(snapshots, matrices, boundaries\) reached the limit of 0\.2 MB per run \("boundary" 0\.\d MB[^)]*\); log them less often or at a lower resolution — what it stored is kept$/)
     const stored = capped.store.db.prepare('SELECT SUM(length(payload)) AS n, COUNT(*) AS c FROM series WHERE run_id = ?').get(run.id) as { n: number; c: number }
