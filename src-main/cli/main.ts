@@ -11,7 +11,7 @@ import { formatDuration, formatMetricValue } from '../../src-shared/format'
 import type { Run } from '../../src-shared/records'
 import { PROBES } from '../../src-shared/probes'
 import { STUDY_LIST, completeConfig, findStudy, validateConfig } from '../../src-shared/studies'
-import { GALLERY_CARDS, GALLERY_STUDIES, PRESET_IDS, findCard, isBuilt, launchCard, notBuiltReason } from '../../src-shared/gallery'
+import { GALLERY_CARDS, GALLERY_STUDIES, PRESET_IDS, findCard, isBuilt, launchCard, measuredText, notBuiltReason } from '../../src-shared/gallery'
 import { parseCommandArgs, usageLinesFor } from '../args'
 import { Lab } from '../engine/lab'
 import { resolveDataDir } from '../engine/paths'
@@ -158,6 +158,7 @@ function commandTemplates(json: boolean): number {
     expected: c.expected,
     built: isBuilt(c),
     reason: notBuiltReason(c),
+    measured: measuredText(c.id),
     presets: Object.fromEntries(PRESET_IDS.map((p) => [p, { summary: c.presets[p].summary }]))
   }))
   if (json) {
@@ -168,7 +169,7 @@ function commandTemplates(json: boolean): number {
     const cards = rows.filter((r) => r.study === s.id)
     if (!cards.length) continue
     console.log(`${s.title} (${s.id}) — ${cards[0].built ? 'built' : 'not built yet'}`)
-    for (const r of cards) console.log(`  ${r.id.padEnd(42)} ${r.built ? 'built    ' : 'not built'}  ${r.figure} — expected: ${r.expected}`)
+    for (const r of cards) console.log(`  ${r.id.padEnd(42)} ${r.built ? 'built    ' : 'not built'}  ${r.figure} — expected: ${r.expected}${r.measured ? ` (${r.measured})` : ''}`)
   }
   console.log(`\nrun one: npm run lab -- run --template <id> [--preset ${PRESET_IDS.join('|')}]`)
   return 0

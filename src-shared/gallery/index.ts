@@ -9,6 +9,7 @@ import { GALLERY_STUDIES, PRESET_IDS, type GalleryCard, type PresetId } from './
 import { PLANNED_CARDS } from './planned'
 
 export * from './cards'
+export { MEASURED, measuredText } from './measured'
 
 /** Every card, built studies first in registry order, then the planned ones. */
 export const GALLERY_CARDS: GalleryCard[] = [...STUDY_LIST.flatMap((s) => s.cards ?? []), ...PLANNED_CARDS]

@@ -20,6 +20,8 @@
  *     `--neurashed-only` runs just this section.
  *  9. Trainer (test/bench/trainerBench.ts): the one trainer against the minimal loop it replaces, with no
  *     probes, with a per-epoch evaluation, and with the five first probes every epoch. `--trainer-only`.
+ * 10. Gallery cards (test/bench/cardsBench.ts, `--cards` only): every launchable card's CPU preset timed end to
+ *     end — the source of src-shared/gallery/measured.ts, the times the gallery shows.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -43,6 +45,7 @@ import { formatHelp, parseCommandArgs } from '../../src-main/args'
 import { compareFigures, type CompareFigures } from './compareBench'
 import { neurashedFigures, neurashedReport } from './neurashedBench'
 import { trainerFigures, trainerReport } from './trainerBench'
+import { cardTimes } from './cardsBench'
 
 const BENCH_OPTIONS = {
   json: { type: 'boolean', default: false, help: 'print one JSON object instead of the report' },
@@ -50,7 +53,8 @@ const BENCH_OPTIONS = {
   'fashion-cnn': { type: 'boolean', default: false, help: 'also train the Fashion-MNIST CNN template to the end (≈ 3–4 min on 2 cores)' },
   'compare-only': { type: 'boolean', default: false, help: 'only the compare section (7): the runs table and the compare view in Chromium' },
   'neurashed-only': { type: 'boolean', default: false, help: 'only the neurashed section (8)' },
-  'trainer-only': { type: 'boolean', default: false, help: 'only the trainer section (9): its overhead against the raw loop, and with the probes' }
+  'trainer-only': { type: 'boolean', default: false, help: 'only the trainer section (9): its overhead against the raw loop, and with the probes' },
+  cards: { type: 'boolean', default: false, help: 'only section 10: time every launchable gallery card\'s CPU preset (prints the data of src-shared/gallery/measured.ts)' }
 } as const
 
 function benchArgs() {
@@ -737,6 +741,12 @@ async function main(): Promise<void> {
       const neurashed = await neurashedFigures({ quick: QUICK, log })
       if (args.json) console.log(JSON.stringify({ quick: QUICK, neurashed }))
       else console.log(neurashedReport(neurashed).join('\n'))
+      return
+    }
+    if (args.cards) {
+      log('gallery cards: every CPU preset, end to end')
+      const times = await cardTimes(join(tmp, 'cards'), here('./worker.js'), log)
+      console.log(JSON.stringify(times, null, 2))
       return
     }
     if (args['trainer-only']) {

@@ -75,7 +75,7 @@ export const elasticityClusteringConfigSchema = z
 
 export type ElasticityClusteringConfig = z.infer<typeof elasticityClusteringConfigSchema>
 
-/** The CPU defaults: 5 vs 8 (auxiliary 3, 9), every method, about 1½ minutes on WebAssembly. */
+/** The CPU defaults: 5 vs 8 (auxiliary 3, 9), every method (its time: src-shared/gallery/measured.ts). */
 export const elasticityClusteringDefaults: ElasticityClusteringConfig = {
   dataset: { datasetId: 'builtin-mnist', perClass: 100, pixelScale: 'symmetric' },
   primary: [5, 8],
@@ -100,7 +100,7 @@ export const elasticityClusteringTemplates: Template<ElasticityClusteringConfig>
   id: `elasticity-clustering/${pairId(r)}`,
   studyId: 'elasticity-clustering',
   title: `Elasticity clustering: MNIST ${r.primary[0]} vs ${r.primary[1]}`,
-  description: `The slides' clustering on the built-in MNIST digits: separate ${r.primary[0]} from ${r.primary[1]} (auxiliary ${r.auxiliary.join(', ')}) by the local elasticity of a linear net, a wide FNN and a small CNN, beside K-means, PCA + K-means and the raw-pixel kernel; the published accuracies are shown beside the lab's. CPU-sized: about a minute or two.`,
+  description: `The slides' clustering on the built-in MNIST digits: separate ${r.primary[0]} from ${r.primary[1]} (auxiliary ${r.auxiliary.join(', ')}) by the local elasticity of a linear net, a wide FNN and a small CNN, beside K-means, PCA + K-means and the raw-pixel kernel; the published accuracies are shown beside the lab's.`,
   config: { ...structuredClone(elasticityClusteringDefaults), primary: [...r.primary], auxiliary: [...r.auxiliary] }
 }))
 
@@ -148,7 +148,7 @@ export const elasticityClusteringFields: Record<string, FieldMeta> = {
 }
 
 export const elasticityClusteringPresets: Preset<ElasticityClusteringConfig>[] = [
-  { id: 'cpu', title: 'CPU-sized (default)', description: '100 images per class (n = 200 primary, 100 per auxiliary class), pixels in [−1, 1], pretrain 30 epochs, FNN and linear net 1 024 wide, CNN 8/16 filters 5 × 5 + dense 64: about 1½ minutes on WebAssembly for all nine methods.', config: structuredClone(elasticityClusteringDefaults) },
+  { id: 'cpu', title: 'CPU-sized (default)', description: '100 images per class (n = 200 primary, 100 per auxiliary class), pixels in [−1, 1], pretrain 30 epochs, FNN and linear net 1 024 wide, CNN 8/16 filters 5 × 5 + dense 64, all nine methods.', config: structuredClone(elasticityClusteringDefaults) },
   {
     id: 'paper',
     title: 'Paper scale (original code)',

@@ -148,7 +148,7 @@ function preset(id: string, title: string, description: string, patch: (c: Elast
 }
 
 export const elasticityManifoldPresets: Preset<ElasticityManifoldConfig>[] = [
-  preset('cpu', 'CPU-sized (default)', 'Double helix, 1 000 points, 64-unit ReLU vs linear, plain SGD (LR 0.1, batch 32), 200 epochs, S_rel from 40 base points every 10 epochs: well under a minute on WebAssembly.', () => {}),
+  preset('cpu', 'CPU-sized (default)', 'Double helix, 1 000 points, 64-unit ReLU vs linear, plain SGD (LR 0.1, batch 32), 200 epochs, S_rel from 40 base points every 10 epochs.', () => {}),
   preset('paper', 'Paper scale (slides)', 'Double helix, 2 000 points, 256-unit ReLU vs linear, 400 epochs, S_rel from 100 base points every 40 epochs (basePoints 0 gives the full n × n matrix: 16 MB per probe and net).', (c) => {
     c.dataset.n = 2000
     c.network.hidden = [256]

@@ -52,7 +52,7 @@ export const trainingTemplates: TrainingTemplate[] = [
     c.batchSize = 64
     c.epochs = 80
   }),
-  template('circles', 'Circles', 'TensorFlow Playground circle: an inner disc against a ring; a small net separates it in seconds.', (c) => {
+  template('circles', 'Circles', 'TensorFlow Playground circle: an inner disc against a ring; a small net separates it.', (c) => {
     c.dataset = datasetOf('circles', { n: 1000, noise: 0.05, validationFraction: 0.1 })
     c.network = layers(dense(8, 'tanh'), dense(8, 'tanh'))
     c.optimizer = sgd(0.05, 0.9)
@@ -72,7 +72,7 @@ export const trainingTemplates: TrainingTemplate[] = [
     c.epochs = 60
     delete c.boundary
   }),
-  template('mnist-cnn', 'MNIST CNN', 'The built-in MNIST sample (10 000 real digits: 70 % for training, 10 % validation, 20 % test): conv 16 → max-pool → conv 32 → max-pool → dense 64, Adam, 6 epochs. Trains on WebAssembly in under a minute; expect ≈ 97–98 % test accuracy.', (c) => {
+  template('mnist-cnn', 'MNIST CNN', 'The built-in MNIST sample (10 000 real digits: 70 % for training, 10 % validation, 20 % test): conv 16 → max-pool → conv 32 → max-pool → dense 64, Adam, 6 epochs. Expect ≈ 97–98 % test accuracy.', (c) => {
     c.dataset = { kind: 'stored', datasetId: BUILTIN_MNIST_ID, testFraction: 0.2, validationFraction: 0.1 }
     c.network = layers(...structuredClone(SMALL_CNN))
     c.optimizer = adam(0.001)
@@ -85,7 +85,7 @@ export const trainingTemplates: TrainingTemplate[] = [
   template(
     'fashion-mnist-cnn',
     'Fashion-MNIST CNN',
-    'Two conv layers on Fashion-MNIST (import it first: Datasets → Import, the four IDX files): conv 16 → max-pool → conv 32 → max-pool → dense 64, Adam, 4 epochs over the training images with 1/6 held out for testing and 5 % for validation. Reaches ≥ 85 % test accuracy in a few minutes on WebAssembly.',
+    'Two conv layers on Fashion-MNIST (import it first: Datasets → Import, the four IDX files): conv 16 → max-pool → conv 32 → max-pool → dense 64, Adam, 4 epochs over the training images with 1/6 held out for testing and 5 % for validation. Reaches ≥ 85 % test accuracy.',
     (c) => {
       c.dataset = { kind: 'stored', testFraction: 1 / 6, validationFraction: 0.05 } as DatasetSpec
       c.network = layers(...structuredClone(SMALL_CNN))
@@ -154,9 +154,9 @@ function preset(id: string, title: string, description: string, patch: (c: Train
   return { id, title, description, config }
 }
 
-/** `cpu`: the defaults (a minute on WebAssembly). `paper`: the thesis's SGD baseline on two spirals (§7.6). */
+/** `cpu`: the defaults. `paper`: the thesis's SGD baseline on two spirals (§7.6). Times: src-shared/gallery/measured.ts. */
 export const trainingPresets: Preset<TrainingConfig>[] = [
-  preset('cpu', 'CPU-sized (default)', 'Two spirals, 2 000 points (10 % validation, 20 % test), 3 × 64 ReLU, Adam, 50 epochs: about a minute on WebAssembly.', () => {}),
+  preset('cpu', 'CPU-sized (default)', 'Two spirals, 2 000 points (10 % validation, 20 % test), 3 × 64 ReLU, Adam, 50 epochs.', () => {}),
   preset(
     'paper',
     'Paper scale (thesis §7.6)',

@@ -77,7 +77,7 @@ export const trainingCards: GalleryCard[] = [
       figure: 'Fig. 1a (random labels)',
       expected: 'Training accuracy climbs towards 100 % by memorisation while test accuracy stays at chance (10 %).',
       cpu: '2 500 points in [0, 1)^784, 10 random classes, 2 × 512 ReLU, Adam, 60 epochs.',
-      paper: 'CIFAR-10-sized: 50 000 points, 10 classes, 2 × 512 ReLU, SGD LR 0.01, momentum 0.9, 100 epochs (hours on CPU).'
+      paper: 'CIFAR-10-sized: 50 000 points, 10 classes, 2 × 512 ReLU, SGD LR 0.01, momentum 0.9, 100 epochs (the editor estimates its time on your machine before launch).'
     },
     (c) => {
       c.dataset = datasetOf('random-labels', { n: 50_000, dims: 784, classes: 10, validationFraction: 0.1 })
@@ -90,7 +90,7 @@ export const trainingCards: GalleryCard[] = [
     card(`training/${name}`, {
       source: 'TensorFlow Playground (Smilkov & Carter 2016)',
       figure: `Playground "${name}" dataset`,
-      expected: name === 'gaussian' ? 'Linearly separable: ≈ 100 % test accuracy within a few epochs.' : '≥ 95 % test accuracy within seconds, a clean decision boundary.',
+      expected: name === 'gaussian' ? 'Linearly separable: ≈ 100 % test accuracy within a few epochs.' : '≥ 95 % test accuracy, a clean decision boundary.',
       cpu: 'Playground scale: 1 000 points, a small net, 20–40 epochs.',
       paper: 'Same as the CPU preset: the Playground runs at this scale.'
     })
