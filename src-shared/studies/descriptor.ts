@@ -226,8 +226,11 @@ export function isSafePath(path: string): boolean {
 export function getPath(obj: unknown, path: string): unknown {
   let cur: any = obj
   for (const seg of path.split('.')) {
-    if (cur === null || typeof cur !== 'object' || UNSAFE_SEGMENTS.has(seg) || !Object.hasOwn(cur, seg)) return undefined
-    cur = cur[seg]
+    if (cur === null || typeof cur !== 'object' || UNSAFE_SEGMENTS.has(seg)) return undefined
+    // Read before the own-property check: a reactive (Vue) config tracks the read, so a field added later is seen.
+    const next = cur[seg]
+    if (!Object.hasOwn(cur, seg)) return undefined
+    cur = next
   }
   return cur
 }
