@@ -63,7 +63,9 @@ describe('sweeps in a browser (serve mode)', () => {
     const rows = page.locator('[data-testid="sweep-results"] tbody tr')
     await expect.poll(() => rows.count()).toBe(4)
     const names = ['tiny spirals · lr=0.01 seed=0', 'tiny spirals · lr=0.01 seed=1', 'tiny spirals · lr=0.03 seed=0', 'tiny spirals · lr=0.03 seed=1']
-    expect(await rows.locator('td:last-child a').allTextContents()).toEqual(names)
+    // The page names the experiment once; each run link shows its setting, with the full name as its title.
+    expect(await rows.locator('td:last-child a').allTextContents()).toEqual(names.map((n) => n.split(' · ')[1]))
+    expect(await rows.locator('td:last-child a').evaluateAll((as) => as.map((a) => a.getAttribute('title')))).toEqual(names)
     // Live: statuses move to completed and the accuracy column fills, without a reload.
     await expect.poll(() => page.locator('[data-testid="sweep-run-status"]:text-is("completed")').count(), { timeout: 60_000 }).toBe(4)
     await expect.poll(() => page.locator('[data-metric="test/accuracy"]', { hasText: '%' }).count()).toBe(4)

@@ -268,8 +268,11 @@ describe('cli sweep', () => {
     const { parseSweepSpec } = await import('../../src-shared/sweeps')
     const example = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync(join(ROOT, 'examples', 'two-spirals-sweep.json'), 'utf8')))
     expect(parseSweepSpec(example).ok).toBe(true)
-    // Its base (written in the first config format) still makes a valid config.
+    // Its base is written in today's config form: completing it adds only defaults, never reinterprets it.
     const { completeConfig, validateConfig } = await import('../../src-shared/studies')
-    expect(validateConfig('training', completeConfig('training', example.base.config))).toMatchObject({ ok: true })
+    const completed = completeConfig('training', example.base.config) as Record<string, any>
+    expect(validateConfig('training', completed)).toMatchObject({ ok: true })
+    expect(completed.dataset.validationFraction).toBe(0.1)
+    expect(completed.network).toEqual(example.base.config.network)
   })
 })
