@@ -10,6 +10,7 @@ import { tf, useBackend } from '../../src-main/engine/compute/backend'
 import { lossOf } from '../../src-main/engine/compute/mlp'
 import { buildNetwork } from '../../src-main/engine/compute/network'
 import type { RunContext } from '../../src-main/engine/studies/context'
+import { decodeCheckpoint } from '../../src-main/engine/training/checkpoint'
 import { splitRows, type Source } from '../../src-main/engine/training/data'
 import { train, type Member, type TrainerOptions } from '../../src-main/engine/training/trainer'
 import { createRng } from '../../src-shared/rng'
@@ -265,4 +266,30 @@ describe('layers, groups, hooks and members', () => {
     expect(tf.memory().numTensors).toBe(before)
     model.dispose()
   })
+
+  test('resuming from a checkpoint (Adam, schedule, best weights) leaves no tensors behind and ends where the uninterrupted run ends', async () => {
+    const src = blobs(64, 12)
+    const opts = (l: Logged, model: LayersModel, extra: Partial<TrainerOptions> = {}) =>
+      options(l, src, [member(model, { optimizer: { kind: 'adam', learningRate: 0.02, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } })], {
+        epochs: 4,
+        schedule: { kind: 'cosine', warmupEpochs: 1, minFactor: 0.1 },
+        ...extra
+      })
+    const whole = buildNetwork(tf, [{ type: 'dense', units: 6, activation: 'tanh' }], [2], 2, 13)
+    await train(opts(context(), whole))
+    // The same run, checkpointed after epoch 2 and cancelled there.
+    const first = buildNetwork(tf, [{ type: 'dense', units: 6, activation: 'tanh' }], [2], 2, 13)
+    const l1 = context()
+    let saved: Uint8Array | null = null
+    l1.ctx.artifact = (_name, _kind, bytes) => void (saved = bytes as Uint8Array)
+    await train(opts(l1, first, { checkpointEvery: 2, hooks: { afterEpoch: (s) => { if (s.epoch === 2) (l1.ctx as { aborted: boolean }).aborted = true } } }))
+    expect(saved).not.toBeNull()
+    const resumed = buildNetwork(tf, [{ type: 'dense', units: 6, activation: 'tanh' }], [2], 2, 13)
+    const before = tf.memory().numTensors
+    await train(opts(context(), resumed, { resume: decodeCheckpoint(saved!) }))
+    expect(tf.memory().numTensors).toBe(before)
+    expect(weightsOf(resumed)).toEqual(weightsOf(whole))
+    for (const m of [whole, first, resumed]) m.dispose()
+  })
 })
+

@@ -50,6 +50,12 @@ export function seededDropout(tf: typeof TF, rate: number, seed: number, inputSh
   return layer
 }
 
+/** A layer weight's name without tfjs's uniquifying suffix ('dense_Dense1/kernel'). */
+export const weightName = (w: TF.LayerVariable): string => w.originalName ?? w.name
+
+/** Whether a layer weight is a kernel (dense and conv), the weights L2 decay and the gradient probe act on. */
+export const isKernel = (w: TF.LayerVariable): boolean => /kernel$/.test(weightName(w))
+
 /** The seeded dropout layers of a model, in layer order. */
 export function dropoutStates(model: TF.LayersModel): SeededDropoutState[] {
   return model.layers.filter((l) => typeof (l as unknown as SeededDropoutState).dropoutCalls === 'number') as unknown as SeededDropoutState[]

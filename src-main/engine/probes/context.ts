@@ -7,8 +7,9 @@
 import type { LayersModel, Scalar, Tensor } from '@tensorflow/tfjs'
 import type { ProbeDescriptor } from '../../../src-shared/probes'
 import type { tf as TF } from '../compute/backend'
+import { createRng } from '../../../src-shared/rng'
 import type { RunContext } from '../studies/context'
-import type { Source } from '../training/data'
+import { gather, targetWidth, type Source } from '../training/data'
 
 /** The network a probe measures, as the trainer trains it. */
 export interface ProbedNetwork {
@@ -79,4 +80,23 @@ export function weightedLayers(model: LayersModel): { label: string; layer: Laye
     out.push({ label: index === last ? 'output' : `${kind}${n}`, layer, index })
   })
   return out
+}
+
+/** A probe's fixed subset of rows: the first `n` of a seeded shuffle of them (all of them when there are fewer). */
+export function seededSubset(rows: readonly number[], n: number, seed: number): number[] {
+  return createRng(seed).shuffle(rows.slice()).slice(0, Math.min(n, rows.length))
+}
+
+/** Rows a probe evaluates per pass: a CNN's activations (and their gradients) for 10 000 images would not fit at once. */
+export const PROBE_CHUNK = 500
+
+/** The rows' inputs (and targets) as tensors of at most PROBE_CHUNK rows each, with each chunk's share of the rows. */
+export function chunkTensors(tf: typeof TF, src: Source, rows: readonly number[], withTargets: boolean): { x: Tensor; y: Tensor | null; size: number; share: number }[] {
+  const chunks: { x: Tensor; y: Tensor | null; size: number; share: number }[] = []
+  for (let start = 0; start < rows.length; start += PROBE_CHUNK) {
+    const size = Math.min(PROBE_CHUNK, rows.length - start)
+    const b = gather(src, rows, start, size)
+    chunks.push({ x: tf.tensor(b.x, [size, ...src.sample]), y: withTargets ? tf.tensor2d(b.y, [size, targetWidth(src)]) : null, size, share: size / rows.length })
+  }
+  return chunks
 }

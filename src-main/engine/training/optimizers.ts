@@ -67,8 +67,12 @@ export async function restoreOptimizer(tf: typeof TF, optimizer: TF.Optimizer, s
   tf.dispose(named.map((n) => n.tensor))
   const o = optimizer as unknown as { accBeta1?: TF.Variable; accBeta2?: TF.Variable }
   if (state.accBeta && o.accBeta1 && o.accBeta2) {
-    o.accBeta1.assign(tf.scalar(state.accBeta[0]))
-    o.accBeta2.assign(tf.scalar(state.accBeta[1]))
+    const [b1, b2] = [o.accBeta1, o.accBeta2]
+    // Inside tidy: the scalars assigned are freed (the variables keep their own reference to the values).
+    tf.tidy(() => {
+      b1.assign(tf.scalar(state.accBeta![0]))
+      b2.assign(tf.scalar(state.accBeta![1]))
+    })
   }
   setLearningRate(optimizer, state.learningRate)
 }

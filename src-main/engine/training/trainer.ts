@@ -15,7 +15,7 @@ import { lowerIsBetter, type EarlyStoppingConfig } from '../../../src-shared/tra
 import type { OptimizerConfig } from '../../../src-shared/training/optimizer'
 import { learningRateAt, type ScheduleConfig } from '../../../src-shared/training/schedule'
 import type { ProbeEntry } from '../../../src-shared/probes'
-import { dropoutStates } from '../compute/network'
+import { dropoutStates, isKernel } from '../compute/network'
 import type { ProbeData, ProbeInstance } from '../probes/context'
 import { setupProbes } from '../probes'
 import { RunFailure, type RunContext } from '../studies/context'
@@ -158,6 +158,8 @@ interface TrainedVariable {
 interface MemberRuntime {
   member: Member
   vars: TrainedVariable[]
+  /** The same variables, as variableGrads takes them. */
+  variables: Variable[]
   groups: { optimizer: Optimizer; config: OptimizerConfig; vars: Variable[] }[]
   infer: (x: Tensor) => Tensor
   forward: (x: Tensor) => Tensor
@@ -165,7 +167,7 @@ interface MemberRuntime {
 }
 
 /** Trainable variables of a member by optimiser group (layers in no group form the default group). */
-function variablesOf(tf: RunContext['tf'], member: Member): Pick<MemberRuntime, 'vars' | 'groups'> {
+function variablesOf(tf: RunContext['tf'], member: Member): Pick<MemberRuntime, 'vars' | 'variables' | 'groups'> {
   const groups = [...(member.groups ?? []).map((g) => ({ config: g.optimizer, match: g.layers })), { config: member.optimizer, match: () => true }].map((g) => ({
     ...g,
     optimizer: createOptimizer(tf, g.config),
@@ -177,11 +179,11 @@ function variablesOf(tf: RunContext['tf'], member: Member): Pick<MemberRuntime, 
     const group = groups.find((g) => g.match(layer, index))!
     for (const w of layer.trainableWeights) {
       const variable = (w as unknown as { val: Variable }).val
-      vars.push({ variable, kernel: /kernel$/.test(w.originalName ?? w.name) })
+      vars.push({ variable, kernel: isKernel(w) })
       group.vars.push(variable)
     }
   })
-  return { vars, groups: groups.filter((g) => g.vars.length || g === groups.at(-1)).map(({ optimizer, config, vars }) => ({ optimizer, config, vars })) }
+  return { vars, variables: vars.map((v) => v.variable), groups: groups.filter((g) => g.vars.length || g === groups.at(-1)).map(({ optimizer, config, vars }) => ({ optimizer, config, vars })) }
 }
 
 async function savedTensors(tensors: Tensor[]): Promise<SavedTensor[]> {
@@ -461,8 +463,7 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
                 for (const g of rt.groups) setLearningRate(g.optimizer, (lr * g.config.learningRate) / rt.member.optimizer.learningRate)
               }
             }
-            const allVars = rt.vars.map((v) => v.variable)
-            const { value, grads } = tf.variableGrads(() => rt.member.loss(rt.forward(xb), yb), allVars)
+            const { value, grads } = tf.variableGrads(() => rt.member.loss(rt.forward(xb), yb), rt.variables)
             if (weightDecay > 0) {
               for (const v of rt.vars) {
                 if (!v.kernel || !grads[v.variable.name]) continue

@@ -12,17 +12,14 @@
  * 'activation1', 'leakyrelu1').
  *
  * One multi-output model over the network's own layers (built once; it shares their weights and is never
- * disposed, which would dispose them) gives all outputs in one pass per chunk of CHUNK rows; per chunk one
+ * disposed, which would dispose them) gives all outputs in one pass per chunk of PROBE_CHUNK rows; per chunk one
  * dataSync reads each layer's mean, variance and per-unit max, combined across chunks in float64 (Chan et
  * al.'s pairwise update, stable where E[x²] − E[x]² is not).
  */
 import type { LayersModel, SymbolicTensor, Tensor } from '@tensorflow/tfjs'
 import { activationStatsProbe } from '../../../../src-shared/probes/activation-stats'
-import { createRng } from '../../../../src-shared/rng'
-import { gather } from '../../training/data'
-import { defineProbeImpl, weightedLayers } from '../context'
+import { chunkTensors, defineProbeImpl, seededSubset, weightedLayers } from '../context'
 
-const CHUNK = 500
 /** Layers whose output repeats their input's numbers in inference mode. */
 const LEFT_OUT = new Set(['InputLayer', 'Dropout', 'Flatten'])
 
@@ -67,7 +64,7 @@ export default defineProbeImpl(activationStatsProbe, (pc) => {
   const { tf, network, data } = pc
   const measured = measuredLayers(network.model)
   if (!measured.length) return pc.skip('the network has no layers to measure')
-  const rows = createRng(pc.seed).shuffle(data.train.slice()).slice(0, Math.min(pc.params.samples, data.train.length))
+  const rows = seededSubset(data.train, pc.params.samples, pc.seed)
   if (!rows.length) return pc.skip('the training split is empty')
   const model = network.model
   let outputs: LayersModel
@@ -82,12 +79,7 @@ export default defineProbeImpl(activationStatsProbe, (pc) => {
     const shape = (m.layer.output as SymbolicTensor).shape.slice(1) as number[]
     return { size: shape.reduce((a, b) => a * b, 1), units: shape.at(-1) ?? 1 }
   })
-  const src = data.source
-  const chunks: { x: Tensor; size: number }[] = []
-  for (let start = 0; start < rows.length; start += CHUNK) {
-    const size = Math.min(CHUNK, rows.length - start)
-    chunks.push({ x: tf.tensor(gather(src, rows, start, size).x, [size, ...src.sample]), size })
-  }
+  const chunks = chunkTensors(tf, data.source, rows, false)
   return {
     run({ step }) {
       const stats: Running[] = measured.map((m, i) => ({ n: 0, mean: 0, m2: 0, max: m.relu ? new Float64Array(shapes[i].units).fill(-Infinity) : null }))

@@ -15,9 +15,8 @@ import type { z } from 'zod'
 import type { HeatmapPayload, ImageGridPayload } from '../../../../src-shared/outputs/payloads'
 import { confusionProbe, type confusionParams } from '../../../../src-shared/probes/confusion'
 import { gather, type Source } from '../../training/data'
-import { defineProbeImpl } from '../context'
+import { defineProbeImpl, PROBE_CHUNK as CHUNK } from '../context'
 
-const CHUNK = 500
 /** Inputs kept as tensors between probes up to this many values (32 MB of float32). */
 const KEEP_VALUES = 8_000_000
 

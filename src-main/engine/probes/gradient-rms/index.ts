@@ -4,35 +4,25 @@
  * inference mode, so dropout masks and batch-norm statistics are left alone — with respect to every layer's
  * kernel, logged as sqrt(mean(g²)) at 'gradient-rms/<layer>'. Layers without a kernel (batch-norm) have none.
  *
- * The subset is evaluated in chunks of CHUNK rows (a CNN's activations and their gradients for 10 000 images
- * would not fit at once): one variableGrads call per chunk for all kernels (one call at the default 256
+ * The subset is evaluated in chunks of PROBE_CHUNK rows: one variableGrads call per chunk for all kernels (one call at the default 256
  * samples), the chunk gradients weighted by their share of the rows — exact for the lab's losses, which are
  * means over rows — and all RMS values read back in one concat + dataSync.
  */
 import type { Tensor, Variable } from '@tensorflow/tfjs'
 import { gradientRmsProbe } from '../../../../src-shared/probes/gradient-rms'
-import { createRng } from '../../../../src-shared/rng'
-import { gather, targetWidth } from '../../training/data'
-import { defineProbeImpl, weightedLayers } from '../context'
-
-const CHUNK = 500
+import { isKernel } from '../../compute/network'
+import { chunkTensors, defineProbeImpl, seededSubset, weightedLayers } from '../context'
 
 export default defineProbeImpl(gradientRmsProbe, (pc) => {
   const { tf, network, data } = pc
   const kernels = weightedLayers(network.model).flatMap(({ label, layer }) => {
-    const kernel = layer.trainableWeights.find((w) => /kernel$/.test(w.originalName ?? w.name))
+    const kernel = layer.trainableWeights.find(isKernel)
     return kernel ? [{ key: pc.key(label), weight: kernel }] : []
   })
   if (!kernels.length) return pc.skip('the network has no layers with a kernel')
-  const rows = createRng(pc.seed).shuffle(data.train.slice()).slice(0, Math.min(pc.params.samples, data.train.length))
+  const rows = seededSubset(data.train, pc.params.samples, pc.seed)
   if (!rows.length) return pc.skip('the training split is empty')
-  const src = data.source
-  const chunks: { x: Tensor; y: Tensor; share: number }[] = []
-  for (let start = 0; start < rows.length; start += CHUNK) {
-    const size = Math.min(CHUNK, rows.length - start)
-    const b = gather(src, rows, start, size)
-    chunks.push({ x: tf.tensor(b.x, [size, ...src.sample]), y: tf.tensor2d(b.y, [size, targetWidth(src)]), share: size / rows.length })
-  }
+  const chunks = chunkTensors(tf, data.source, rows, true)
   return {
     run({ step }) {
       // A layer weight reads as the tf.Variable the optimiser updates.
@@ -42,7 +32,7 @@ export default defineProbeImpl(gradientRmsProbe, (pc) => {
       try {
         for (const c of chunks) {
           if (pc.run.aborted) return false
-          const { value, grads } = tf.variableGrads(() => network.loss(network.infer(c.x), c.y), vars)
+          const { value, grads } = tf.variableGrads(() => network.loss(network.infer(c.x), c.y!), vars)
           value.dispose()
           const part = vars.map((v) => grads[v.name] ?? tf.zerosLike(v))
           if (chunks.length === 1) {
@@ -62,6 +52,6 @@ export default defineProbeImpl(gradientRmsProbe, (pc) => {
         tf.dispose(sum)
       }
     },
-    dispose: () => tf.dispose(chunks.flatMap((c) => [c.x, c.y]))
+    dispose: () => tf.dispose(chunks.flatMap((c) => [c.x, c.y!]))
   }
 })

@@ -6,9 +6,9 @@
  */
 import type { Tensor } from '@tensorflow/tfjs'
 import { localElasticityProbe } from '../../../../src-shared/probes/local-elasticity'
-import { createRng, deriveSeed } from '../../../../src-shared/rng'
+import { deriveSeed } from '../../../../src-shared/rng'
 import { gather } from '../../training/data'
-import { defineProbeImpl } from '../context'
+import { defineProbeImpl, seededSubset } from '../context'
 import { matrixPayload, probeRows, rounded } from './rows'
 
 export default defineProbeImpl(localElasticityProbe, (pc) => {
@@ -17,9 +17,7 @@ export default defineProbeImpl(localElasticityProbe, (pc) => {
   if (data.source.targets) return pc.skip('it needs class labels (this run trains on other targets)')
   const train = data.train
   // The subset's seed is the one the probe used before the registry, so runs keep their numbers.
-  const chosen = createRng(deriveSeed(pc.runSeed, network.name ? `elasticity-probe/${network.name}` : 'elasticity-probe'))
-    .shuffle(train.slice())
-    .slice(0, Math.min(p.testPoints, train.length))
+  const chosen = seededSubset(train, p.testPoints, deriveSeed(pc.runSeed, network.name ? `elasticity-probe/${network.name}` : 'elasticity-probe'))
   const m = chosen.length
   if (m < 2) return pc.skip('the training split has fewer than 2 points')
   const src = data.source

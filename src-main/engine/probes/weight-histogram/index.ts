@@ -7,11 +7,10 @@
  */
 import type { HistogramPayload } from '../../../../src-shared/outputs/payloads'
 import { weightHistogramProbe } from '../../../../src-shared/probes/weight-histogram'
+import { weightName } from '../../compute/network'
 import { defineProbeImpl, weightedLayers } from '../context'
 
 type LayerWeight = ReturnType<typeof weightedLayers>[number]['layer']['trainableWeights'][number]
-
-const nameOf = (w: LayerWeight) => w.originalName ?? w.name
 
 /**
  * Histogram of the finite values in `bins` equal bins from their min to their max (the max falls in the last
@@ -51,9 +50,9 @@ export default defineProbeImpl(weightHistogramProbe, (pc) => {
   const measured: { key: string; weight: LayerWeight }[] = []
   for (const { label, layer } of weightedLayers(pc.network.model)) {
     const ws = layer.trainableWeights
-    const main = ws.find((w) => /(kernel|gamma)$/.test(nameOf(w))) ?? ws[0]
+    const main = ws.find((w) => /(kernel|gamma)$/.test(weightName(w))) ?? ws[0]
     measured.push({ key: pc.key(label), weight: main })
-    const bias = p.biases ? ws.find((w) => w !== main && /(bias|beta)$/.test(nameOf(w))) : undefined
+    const bias = p.biases ? ws.find((w) => w !== main && /(bias|beta)$/.test(weightName(w))) : undefined
     if (bias) measured.push({ key: pc.key(`${label}.bias`), weight: bias })
   }
   if (!measured.length) return pc.skip('the network has no layers with trainable weights')
