@@ -10,7 +10,7 @@ import { tf, useBackend } from '../../src-main/engine/compute/backend'
 import { lossOf } from '../../src-main/engine/compute/mlp'
 import { buildNetwork } from '../../src-main/engine/compute/network'
 import type { RunContext } from '../../src-main/engine/studies/context'
-import { decodeCheckpoint } from '../../src-main/engine/training/checkpoint'
+import { checkpointPosition, decodeCheckpoint } from '../../src-main/engine/training/checkpoint'
 import { splitRows, type Source } from '../../src-main/engine/training/data'
 import { train, type Member, type TrainerOptions } from '../../src-main/engine/training/trainer'
 import { createRng } from '../../src-shared/rng'
@@ -289,6 +289,11 @@ describe('layers, groups, hooks and members', () => {
     await train(opts(context(), resumed, { resume: decodeCheckpoint(saved!) }))
     expect(tf.memory().numTensors).toBe(before)
     expect(weightsOf(resumed)).toEqual(weightsOf(whole))
+    // The run page reads a checkpoint's position from its header alone; a cut-off file cannot be resumed from.
+    const bytes = saved! as Uint8Array
+    expect(checkpointPosition(bytes.subarray(0, bytes.length - 16))).toEqual({ epoch: 2, step: 8 })
+    expect(() => decodeCheckpoint(bytes.subarray(0, bytes.length - 16))).toThrow(/checkpoint truncated \(tensor /)
+    expect(() => checkpointPosition(bytes.subarray(0, 30))).toThrow(/checkpoint truncated \(header\)|wrong magic/)
     for (const m of [whole, first, resumed]) m.dispose()
   })
 })

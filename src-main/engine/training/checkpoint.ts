@@ -98,7 +98,8 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
 
 export class CheckpointError extends Error {}
 
-export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
+/** The JSON header of a checkpoint and where its tensor bytes start. */
+function readHeader(bytes: Uint8Array): { header: Header; base: number } {
   const text = new TextDecoder()
   if (bytes.byteLength < MAGIC.length + 4 || text.decode(bytes.subarray(0, MAGIC.length)) !== MAGIC) throw new CheckpointError('not a lab checkpoint (wrong magic)')
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
@@ -112,7 +113,11 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
     throw new CheckpointError('checkpoint header is not valid JSON')
   }
   if (header.format !== 'phenomenology-lab/checkpoint' || header.version !== 1) throw new CheckpointError(`unsupported checkpoint format ${header.format} v${header.version}`)
-  const base = headerEnd + ((4 - (headerEnd % 4)) % 4)
+  return { header, base: headerEnd + ((4 - (headerEnd % 4)) % 4) }
+}
+
+export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
+  const { header, base } = readHeader(bytes)
   const tensor = (r: TensorRef): SavedTensor => {
     const start = base + r.offset
     const end = start + r.length * 4
@@ -137,6 +142,6 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
 
 /** The epoch and step of a checkpoint, read from its header only. */
 export function checkpointPosition(bytes: Uint8Array): { epoch: number; step: number } {
-  const c = decodeCheckpoint(bytes)
-  return { epoch: c.epoch, step: c.step }
+  const { header } = readHeader(bytes)
+  return { epoch: header.epoch, step: header.step }
 }

@@ -44,14 +44,15 @@ export interface OptimizerState {
   learningRate: number
 }
 
-async function saved(t: { name: string; tensor: TF.Tensor }): Promise<SavedTensor> {
+/** A copy of a tensor's values, for a checkpoint. */
+export async function savedTensor(t: { name: string; tensor: TF.Tensor }): Promise<SavedTensor> {
   const values = (await t.tensor.data()) as Float32Array | Int32Array
   return { name: t.name, shape: t.tensor.shape.slice(), dtype: t.tensor.dtype, values: values.slice() as Float32Array | Int32Array }
 }
 
 export async function saveOptimizer(optimizer: TF.Optimizer): Promise<OptimizerState> {
   const named = await optimizer.getWeights()
-  const weights = await Promise.all(named.map(saved))
+  const weights = await Promise.all(named.map(savedTensor))
   // getWeights makes a fresh scalar for the iteration count; the other entries are the optimiser's own variables.
   for (const n of named) if (n.name === 'iter') n.tensor.dispose()
   const o = optimizer as unknown as { accBeta1?: TF.Variable; accBeta2?: TF.Variable; learningRate: number }

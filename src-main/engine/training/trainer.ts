@@ -21,7 +21,7 @@ import { setupProbes } from '../probes'
 import { RunFailure, type RunContext } from '../studies/context'
 import { CHECKPOINT_ARTIFACT, CHECKPOINT_KIND, encodeCheckpoint, type Checkpoint, type MemberCheckpoint } from './checkpoint'
 import { gather, targetWidth, type Source } from './data'
-import { createOptimizer, disposeOptimizer, restoreOptimizer, saveOptimizer, setLearningRate, type SavedTensor } from './optimizers'
+import { createOptimizer, disposeOptimizer, restoreOptimizer, saveOptimizer, savedTensor, setLearningRate, type SavedTensor } from './optimizers'
 
 type Layer = LayersModel['layers'][number]
 
@@ -120,8 +120,6 @@ export interface TrainerOptions {
   earlyStopping?: EarlyStoppingConfig
   checkpointEvery?: number
   probes?: ProbeEntry[]
-  /** The data the probes see (splits; defaults from trainRows and the eval sets). */
-  probeData?: ProbeData
   /** Evaluate (and run the epoch hook and probes) before the first step (default true). */
   evaluateAtStart?: boolean
   /** Scalar key of the epoch counter logged at each evaluation (null = none). */
@@ -186,14 +184,7 @@ function variablesOf(tf: RunContext['tf'], member: Member): Pick<MemberRuntime, 
   return { vars, variables: vars.map((v) => v.variable), groups: groups.filter((g) => g.vars.length || g === groups.at(-1)).map(({ optimizer, config, vars }) => ({ optimizer, config, vars })) }
 }
 
-async function savedTensors(tensors: Tensor[]): Promise<SavedTensor[]> {
-  return Promise.all(
-    tensors.map(async (t, i) => {
-      const values = (await t.data()) as Float32Array | Int32Array
-      return { name: String(i), shape: t.shape.slice(), dtype: t.dtype, values: values.slice() as Float32Array | Int32Array }
-    })
-  )
-}
+const savedTensors = (tensors: Tensor[]): Promise<SavedTensor[]> => Promise.all(tensors.map((tensor, i) => savedTensor({ name: String(i), tensor })))
 
 export async function train(o: TrainerOptions): Promise<TrainResult> {
   const { ctx, source } = o
@@ -316,7 +307,8 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
   }
 
   // ── probes ──
-  const probeData: ProbeData = o.probeData ?? {
+  // The probes see the splits the trainer trains and evaluates on.
+  const probeData: ProbeData = {
     source,
     train: o.trainRows,
     val: evalSets.find((s) => s.spec.split === 'val')?.spec.rows ?? [],

@@ -110,7 +110,6 @@ export const runTraining: StudyRunner = async (ctx: RunContext) => {
       earlyStopping: cfg.earlyStopping,
       checkpointEvery: cfg.checkpointEvery,
       probes: cfg.probes,
-      probeData: { source: data, train: split.train, val: split.val, test: split.test, trainEval: trainEvalRows },
       resume: ctx.resume,
       hooks: {
         afterEpoch: (s) => {
