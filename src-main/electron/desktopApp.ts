@@ -20,9 +20,9 @@ import { CONTENT_SECURITY_POLICY, isAppUrl, permissionAllowed, secureWebPreferen
 export type ElectronApi = Pick<typeof ElectronModule, 'app' | 'BrowserWindow' | 'dialog' | 'ipcMain' | 'session' | 'shell'>
 type Window = ElectronModule.BrowserWindow
 
-export const DESKTOP_OPTIONS = { 'data-dir': DATA_DIR_OPTION } as const
+const DESKTOP_OPTIONS = { 'data-dir': DATA_DIR_OPTION } as const
 
-export const DESKTOP_HELP = formatHelp({
+const DESKTOP_HELP = formatHelp({
   usage: ['npm start -- [options] [phenomenology-lab://<view>…]'],
   description: 'Opens the lab in its desktop window (the engine runs under the Node.js that started npm). A link copied from the lab opens its view, in the lab already open if there is one.',
   options: DESKTOP_OPTIONS
