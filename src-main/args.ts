@@ -26,7 +26,7 @@ export class UsageError extends Error {
 }
 
 /** The options every entry shares, so they read the same everywhere. */
-export const HELP_OPTION = { type: 'boolean', short: 'h', default: false, help: 'show this help and exit' } as const satisfies OptionSpec
+const HELP_OPTION = { type: 'boolean', short: 'h', default: false, help: 'show this help and exit' } as const satisfies OptionSpec
 export const DATA_DIR_OPTION = {
   type: 'string',
   value: 'DIR',
@@ -42,8 +42,7 @@ type Config = ParseArgsConfig & { options: OptionSpecs }
 
 function nodeOptions(options: OptionSpecs): NonNullable<ParseArgsConfig['options']> {
   const out: NonNullable<ParseArgsConfig['options']> = {}
-  for (const [name, { value: _value, help: _help, ...o }] of Object.entries(options)) out[name] = o as never
-  if (!('help' in out)) out.help = { type: 'boolean', short: 'h', default: false }
+  for (const [name, { value: _value, help: _help, ...o }] of Object.entries<OptionSpec>({ help: HELP_OPTION, ...options })) out[name] = o as never
   return out
 }
 

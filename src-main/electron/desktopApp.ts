@@ -13,16 +13,16 @@ import { INVOKE_CHANNEL, PICK_FILES_CHANNEL } from './channels'
 import { fileDialog, pickedPaths } from './dialogs'
 import { EngineProcess, type EngineProcessOptions } from './engineProcess'
 import { APP_LINK_SCHEME, isAppLink, routeFromAppLink } from './links'
-import { WindowRelay } from './relay'
+import { sendToWindow } from './relay'
 import { CONTENT_SECURITY_POLICY, isAppUrl, permissionAllowed, secureWebPreferences } from './window'
 
 /** The part of Electron's API this app uses. */
 export type ElectronApi = Pick<typeof ElectronModule, 'app' | 'BrowserWindow' | 'dialog' | 'ipcMain' | 'session' | 'shell'>
 type Window = ElectronModule.BrowserWindow
 
-export const DESKTOP_OPTIONS = { 'data-dir': DATA_DIR_OPTION } as const
+const DESKTOP_OPTIONS = { 'data-dir': DATA_DIR_OPTION } as const
 
-export const DESKTOP_HELP = formatHelp({
+const DESKTOP_HELP = formatHelp({
   usage: ['npm start -- [options] [phenomenology-lab://<view>…]'],
   description: 'Opens the lab in its desktop window (the engine runs under the Node.js that started npm). A link copied from the lab opens its view, in the lab already open if there is one.',
   options: DESKTOP_OPTIONS
@@ -76,13 +76,12 @@ export function startDesktopApp(electron: ElectronApi, opts: DesktopAppOptions):
   const appRoot = pathToFileURL(`${opts.rendererDir}/`).href
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined
   const engine = new EngineProcess({ enginePath: opts.enginePath, dataDir, env: opts.env, ...opts.engine })
-  const relay = new WindowRelay()
   const methods = new Set<string>(METHOD_NAMES)
   let win: Window | null = null
   let windowReadyReported = false
   let quitting = false
 
-  engine.on((event, payload) => relay.send(event, payload))
+  engine.on((event, payload) => sendToWindow(win, event, payload))
 
   function openLink(link: string): void {
     const route = routeFromAppLink(link)
@@ -110,7 +109,6 @@ export function startDesktopApp(electron: ElectronApi, opts: DesktopAppOptions):
       webPreferences: secureWebPreferences(opts.preloadPath)
     })
     win = w
-    relay.attach(w)
     // Events the engine sends while it shuts down (run.status, runs.changed) must not reach a destroyed window.
     w.on('closed', () => {
       if (win === w) win = null
@@ -126,7 +124,7 @@ export function startDesktopApp(electron: ElectronApi, opts: DesktopAppOptions):
       // A window that loads (or reloads) after the engine reported its state would otherwise never hear it:
       // "connecting…" forever, or no reason for an engine that cannot start.
       const c = engine.lastConnection
-      if (c) relay.send('engine.connection', c)
+      if (c) sendToWindow(w, 'engine.connection', c)
       if (!windowReadyReported) {
         windowReadyReported = true
         opts.onWindowReady?.()
@@ -190,12 +188,9 @@ export function startDesktopApp(electron: ElectronApi, opts: DesktopAppOptions):
   app.on('before-quit', (e) => {
     // Always through engine.stop(), also when no engine runs right now: in a restart delay a timer would
     // otherwise fork a new engine while the app quits.
-    if (quitting) {
-      e.preventDefault()
-      return
-    }
-    quitting = true
     e.preventDefault()
+    if (quitting) return
+    quitting = true
     void engine.stop().then(() => app.exit(0))
   })
 

@@ -1,8 +1,6 @@
 /** Native dialogs of the desktop app, kept apart from Electron's objects so tests can check them. */
 import { FILE_DIALOG_KINDS, type FileDialogKind } from '../../src-shared/contract'
 
-export { PICK_FILES_CHANNEL } from './channels'
-
 type DialogProperty = 'openFile' | 'multiSelections'
 
 export interface FileDialog {
@@ -47,11 +45,6 @@ export function fileDialog(kind: unknown): FileDialog {
     throw new Error(`unknown file dialog "${String(kind).slice(0, 40)}" (one of: ${FILE_DIALOG_KINDS.join(', ')})`)
   }
   return DIALOGS[kind as FileDialogKind]
-}
-
-/** Options of the dataset-import dialog. */
-export function importDialogOptions() {
-  return DIALOGS.dataset.options
 }
 
 /** What the renderer gets back: the chosen paths, [] when cancelled; never more than an import takes. */

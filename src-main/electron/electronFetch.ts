@@ -15,6 +15,7 @@ import { basename, join } from 'node:path'
 import { once } from 'node:events'
 import { Readable } from 'node:stream'
 import { pathToFileURL } from 'node:url'
+import { formatDuration } from '../../src-shared/format'
 
 export interface DownloadProgress {
   /** Bytes on disk so far, resumed ones included. */
@@ -136,7 +137,7 @@ function moveFile(from: string, to: string): void {
 }
 
 /** fetch's "fetch failed" hides the reason in `cause`. */
-export function describeNetworkError(err: unknown): string {
+function describeNetworkError(err: unknown): string {
   const e = err as { message?: string; cause?: { code?: string; message?: string } }
   const cause = e?.cause
   if (cause?.code === 'UND_ERR_SOCKET') return `the connection was cut: ${cause.message}`
@@ -145,7 +146,7 @@ export function describeNetworkError(err: unknown): string {
 }
 
 /** @electron/get's cache folder (electron's install script looks there first), where partials wait too. */
-export function electronCacheRoot(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+function electronCacheRoot(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
   if (env.electron_config_cache) return env.electron_config_cache
   if (platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'electron')
   if (platform === 'win32') return join(env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'electron', 'Cache')
@@ -192,8 +193,7 @@ export async function fetchElectron(o: FetchElectronOptions): Promise<string | n
     })
   } catch (err) {
     if (err instanceof DownloadInterrupted && err.kept > 0) {
-      const kept = err.kept > 0 ? `; ${formatMB(err.kept)}${err.total ? ` of ${formatMB(err.total)}` : ''} is kept and the next npm start resumes it` : ''
-      return `its download stopped (${err.message})${kept}`
+      return `its download stopped (${err.message}); ${formatMB(err.kept)}${err.total ? ` of ${formatMB(err.total)}` : ''} is kept and the next npm start resumes it`
     }
     if (err instanceof DownloadInterrupted) return `its download failed (${err.message})`
     return `its download failed (${describeNetworkError(err).split('\n')[0].slice(0, 200)})`
@@ -207,15 +207,15 @@ export async function fetchElectron(o: FetchElectronOptions): Promise<string | n
   return null
 }
 
-export function formatMB(bytes: number): string {
+function formatMB(bytes: number): string {
   return `${(bytes / 1e6).toFixed(bytes < 10e6 ? 1 : 0)} MB`
 }
 
-/** "Fetching Electron 45.4.1: 40 % of 112 MB, 2.3 MB/s, about 29 s left". */
+/** "Fetching Electron 45.4.1: 40 % of 112 MB, 2.3 MB/s, about 29.0 s left" ("about 12 min 05 s left" on a slow link). */
 export function progressLine(p: DownloadProgress & { version: string }, now = Date.now()): string {
   const seconds = (now - p.startedAt) / 1000
   const rate = seconds > 0.5 ? p.thisAttempt / seconds : null
   const of = p.total ? `${Math.floor((100 * p.transferred) / p.total)} % of ${formatMB(p.total)}` : formatMB(p.transferred)
-  const eta = rate && p.total ? `, about ${Math.max(0, Math.round((p.total - p.transferred) / rate))} s left` : ''
+  const eta = rate && p.total ? `, about ${formatDuration(Math.max(0, Math.round((p.total - p.transferred) / rate)))} left` : ''
   return `Fetching Electron ${p.version}: ${of}${rate ? `, ${formatMB(rate)}/s` : ''}${eta}`
 }

@@ -9,6 +9,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { LabError, type EventName, type EventPayloads, type WireMessage } from '../../src-shared/contract'
+import { formatDuration } from '../../src-shared/format'
 
 export interface EngineProcessOptions {
   enginePath: string
@@ -48,7 +49,7 @@ export function causeFromStderr(tail: string): string | null {
 }
 
 /** A spawn failure in words: which executable, why, and what to do. */
-export function spawnProblem(nodePath: string, err: NodeJS.ErrnoException): string {
+function spawnProblem(nodePath: string, err: NodeJS.ErrnoException): string {
   const what = `cannot start the engine: the Node.js executable "${nodePath}"`
   const fix = 'Install Node.js 20.19+ or 22.12+ and start the lab with `npm start` (it passes its own Node as LAB_NODE), or set LAB_NODE=/path/to/node.'
   if (err.code === 'ENOENT') return `${what} was not found (${nodePath === 'node' ? 'it is not on PATH' : 'no such file'}). ${fix}`
@@ -63,7 +64,6 @@ export class EngineProcess {
   private listeners = new Set<Listener>()
   private restartTimer: ReturnType<typeof setTimeout> | null = null
   private startupFailures = 0
-  private failure: string | null = null
   private current: EngineState = 'idle'
   private connection: Connection | null = null
   restarts = 0
@@ -150,7 +150,7 @@ export class EngineProcess {
         return
       }
       const delay = Math.min((this.opts.restartDelayMs ?? 500) * 2 ** this.startupFailures, this.opts.maxRestartDelayMs ?? 30_000)
-      this.scheduleRestart(delay, `${reason}; restarting in ${formatDelay(delay)} (attempt ${this.startupFailures + 1} of ${max})…`)
+      this.scheduleRestart(delay, `${reason}; restarting in ${formatDuration(delay / 1000)} (attempt ${this.startupFailures + 1} of ${max})…`)
     })
   }
 
@@ -163,7 +163,6 @@ export class EngineProcess {
 
   private fail(reason: string): void {
     this.current = 'failed'
-    this.failure = reason
     this.rejectPending(reason)
     this.emitConnection({ connected: false, message: reason })
   }
@@ -177,7 +176,7 @@ export class EngineProcess {
     const child = this.child
     if (!child || !child.connected) {
       const why =
-        this.current === 'failed' ? this.failure! : this.current === 'stopped' ? 'the engine has been stopped' : this.current === 'idle' ? 'the engine has not been started' : 'the engine is not running (restarting)'
+        this.current === 'failed' ? this.connection!.message : this.current === 'stopped' ? 'the engine has been stopped' : this.current === 'idle' ? 'the engine has not been started' : 'the engine is not running (restarting)'
       return Promise.reject(new LabError('disconnected', why))
     }
     const id = this.nextId++
@@ -238,8 +237,4 @@ export class EngineProcess {
       }
     })
   }
-}
-
-function formatDelay(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`
 }

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { DATA_DIR_OPTION, PORT_OPTION, UsageError, formatHelp, parseCommandArgs } from '../args'
 import { fetchElectron, progressLine } from './electronFetch'
+import { isAppLink } from './links'
 
 const SERVE_OPTIONS = { 'data-dir': DATA_DIR_OPTION, port: PORT_OPTION } as const
 const START_OPTIONS = {
@@ -25,7 +26,7 @@ const START_ENV = {
   LAB_TOKEN: 'fixes the token of the browser fallback (default: random per start)'
 }
 
-export const START_HELP = formatHelp({
+const START_HELP = formatHelp({
   usage: 'npm start -- [options] [phenomenology-lab://<view>…]',
   description:
     "Builds the lab if its sources changed, then opens the desktop window. Where Electron cannot run (no display, its binary cannot be fetched, or it crashes before its window opens) it says why and serves the same lab to your browser instead.\nA link copied in the lab (Compare → Copy link) opens that view, in the lab already open if there is one.",
@@ -33,7 +34,7 @@ export const START_HELP = formatHelp({
   environment: START_ENV
 })
 
-export const SERVE_HELP = formatHelp({
+const SERVE_HELP = formatHelp({
   usage: 'npm run serve -- [options]',
   description: 'Serves the lab to a browser on 127.0.0.1 (for a headless or remote machine: tunnel with ssh -L). Open the printed URL; it carries the token. Ctrl-C stops it cleanly.',
   options: SERVE_OPTIONS,
@@ -122,10 +123,11 @@ export async function launch(o: LaunchOptions): Promise<number> {
   }
   const dataDirArgs = values['data-dir'] !== undefined ? ['--data-dir', values['data-dir']] : []
   const portArgs = values.port !== undefined ? ['--port', values.port] : []
-  const serve = () => runChild(spawn(process.execPath, [join(o.root, 'out', 'main', 'engine.js'), '--serve', ...dataDirArgs, ...portArgs], { cwd: o.root, env, stdio: 'inherit' }))
+  const serve = () => runChild(spawn(process.execPath, [join(o.root, 'out', 'main', 'engine.js'), '--serve', ...dataDirArgs, ...portArgs], { cwd: o.root, env, stdio: 'inherit' }), err)
   if (serveOnly) return serve()
-  if (positionals.some((p) => !p.startsWith('phenomenology-lab:'))) {
-    err(`${command}: unexpected argument ${positionals.find((p) => !p.startsWith('phenomenology-lab:'))} (see: ${command} -- --help)\n`)
+  const notALink = positionals.find((p) => !isAppLink(p))
+  if (notALink !== undefined) {
+    err(`${command}: unexpected argument ${notALink} (see: ${command} -- --help)\n`)
     return 2
   }
 
@@ -191,12 +193,12 @@ function forwardSignals(child: ChildProcess): { received: boolean; dispose(): vo
   return state
 }
 
-function runChild(child: ChildProcess): Promise<number> {
+function runChild(child: ChildProcess, err: (text: string) => void): Promise<number> {
   const forwarded = forwardSignals(child)
   return new Promise((resolve) => {
     child.once('error', (e) => {
       forwarded.dispose()
-      process.stderr.write(`cannot start the engine: ${e.message}\n`)
+      err(`cannot start the engine: ${e.message}\n`)
       resolve(1)
     })
     child.once('exit', (code, signal) => {

@@ -26,6 +26,9 @@ async function main(): Promise<void> {
     console.log(formatHelp({ usage: 'node out/main/engine.js --serve [options]   (npm run serve -- [options])', options: ENGINE_OPTIONS, environment: { LAB_TOKEN: 'fixes the serve token (default: random per start)' } }))
     return
   }
+  // A bad command line is refused before anything opens (or migrates) the store.
+  const requestedPort = values.port !== undefined ? Number(values.port) : DEFAULT_PORT
+  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) throw new UsageError(`--port ${values.port} is not a port number`)
   // Before anything opens the store: a native module built for another Node says so in words.
   checkNativeModules()
   const { dataDir, source } = resolveDataDir(values['data-dir'])
@@ -53,10 +56,8 @@ async function main(): Promise<void> {
   if (values.serve) {
     const token = process.env.LAB_TOKEN || randomBytes(24).toString('hex')
     const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url))
-    const requested = values.port !== undefined ? Number(values.port) : DEFAULT_PORT
-    if (!Number.isInteger(requested) || requested < 0 || requested > 65535) throw new Error(`--port ${values.port} is not a port number`)
     try {
-      served = await serve(lab, { port: requested, token, rendererDir })
+      served = await serve(lab, { port: requestedPort, token, rendererDir })
     } catch (err) {
       // The default port is only a convenience: if it is taken, take any free one. An explicit port is honoured or refused.
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || values.port !== undefined) throw err

@@ -13,7 +13,6 @@ const nodeName = (abi: string) => (NODE_BY_ABI[abi] ? `Node.js ${NODE_BY_ABI[abi
 export interface Runtime {
   execPath: string
   version: string
-  abi: string
 }
 
 /** The readable reason for a native module that cannot load here; null when the error is not about that. */
@@ -44,7 +43,7 @@ export function checkNativeModules(): void {
     const Database = require('better-sqlite3')
     new Database(':memory:').close()
   } catch (err) {
-    const rt = { execPath: process.execPath, version: process.version, abi: process.versions.modules }
+    const rt = { execPath: process.execPath, version: process.version }
     throw new Error(nativeModuleProblem('better-sqlite3', err, rt) ?? (err instanceof Error ? err.message : String(err)))
   }
 }

@@ -97,6 +97,12 @@ describe('--help on every entry point', () => {
     const engine = run([ENGINE_JS, '--help'])
     expect(engine.status).toBe(0)
     expect(engine.stdout).toMatch(/^usage: .*--serve/)
+    // A bad value is a bad command line too: refused before the store is opened (or created).
+    const dir = join(tempDir(), 'store')
+    const badPort = run([ENGINE_JS, '--serve', '--port', 'abc', '--data-dir', dir])
+    expect(badPort.status).toBe(2)
+    expect(badPort.stderr).toBe('engine: --port abc is not a port number\n')
+    expect(existsSync(dir)).toBe(false)
     const bench = run([join(OUT_MAIN, 'bench.js'), '--help'])
     expect(bench.status).toBe(0)
     expect(bench.stdout).toMatch(/^usage: npm run bench -- \[options\]/)

@@ -121,7 +121,11 @@ describe('ResumableDownloader', () => {
 
   it('reports progress as a line with the share, the rate and the time left', () => {
     expect(progressLine({ version: '45.4.1', transferred: 40e6, total: 100e6, thisAttempt: 20e6, startedAt: 0 }, 10_000)).toBe(
-      'Fetching Electron 45.4.1: 40 % of 100 MB, 2.0 MB/s, about 30 s left'
+      'Fetching Electron 45.4.1: 40 % of 100 MB, 2.0 MB/s, about 30.0 s left'
+    )
+    // A slow link: the time left in minutes, as everywhere else in the lab.
+    expect(progressLine({ version: '45.4.1', transferred: 10e6, total: 100e6, thisAttempt: 1e6, startedAt: 0 }, 10_000)).toBe(
+      'Fetching Electron 45.4.1: 10 % of 100 MB, 0.1 MB/s, about 15 min 00 s left'
     )
   })
 })

@@ -64,7 +64,7 @@ describe('the built preload in a sandboxed window', () => {
     const { ipc, mainWorld } = preloadWith(async () => null)
     const got: string[] = []
     const offs = EVENT_NAMES.flatMap((e) => [mainWorld.lab.on(e, () => got.push(`${e}#1`)), mainWorld.lab.on(e, () => got.push(`${e}#2`))])
-    // 22 subscriptions, one listener: no MaxListenersExceededWarning however many views subscribe.
+    // Two subscriptions per event, one listener: no MaxListenersExceededWarning however many views subscribe.
     expect(ipc.listenerCount(EVENT_CHANNEL)).toBe(1)
     ipc.emit(EVENT_CHANNEL, {}, 'run.progress', { fraction: 0.5 })
     expect(got).toEqual(['run.progress#1', 'run.progress#2'])
