@@ -1,7 +1,7 @@
 import type { z } from 'zod'
 import type { GalleryCard } from '../gallery/cards'
 import type { OutputDecl } from '../outputs/decl'
-import type { ResourceEstimate } from '../training/estimate'
+import type { DataShape, ResourceEstimate } from '../training/estimate'
 
 export type { OutputDecl } from '../outputs/decl'
 
@@ -88,7 +88,7 @@ export interface StudyDescriptor<C = unknown> {
    * Memory and compute of a run of this config (src-shared/training/estimate.ts), given the shape of its library
    * dataset when it uses one; null when it cannot be told (an unknown dataset, a network that does not fit).
    */
-  estimate?: (config: C, data?: { n: number; sample: number[]; classes: number; uint8: boolean } | null) => ResourceEstimate | null
+  estimate?: (config: C, library?: DataShape | null) => ResourceEstimate | null
 }
 
 /** What the schema says about one field: the input a form should offer and its bounds. */
