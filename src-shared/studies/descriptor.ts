@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { GalleryCard } from '../gallery/cards'
+import { isForbiddenKey } from '../jsonGuard'
 import type { OutputDecl } from '../outputs/decl'
 import type { DataShape, ResourceEstimate } from '../training/estimate'
 
@@ -214,19 +215,16 @@ export function describeRange(spec: FieldSpec | undefined): string {
   return parts.join(', ')
 }
 
-/** Path segments that would reach an object's prototype instead of a config field. */
-const UNSAFE_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor'])
-
 /** Is every segment of a dotted path a plain field name (no `__proto__`, `constructor`, `prototype`)? */
-export function isSafePath(path: string): boolean {
-  return path.split('.').every((seg) => seg !== '' && !UNSAFE_SEGMENTS.has(seg))
+function isSafePath(path: string): boolean {
+  return path.split('.').every((seg) => seg !== '' && !isForbiddenKey(seg))
 }
 
 /** Value at a dotted path (undefined when any step is missing or is not the object's own field). */
 export function getPath(obj: unknown, path: string): unknown {
   let cur: any = obj
   for (const seg of path.split('.')) {
-    if (cur === null || typeof cur !== 'object' || UNSAFE_SEGMENTS.has(seg)) return undefined
+    if (cur === null || typeof cur !== 'object' || isForbiddenKey(seg)) return undefined
     // Read before the own-property check: a reactive (Vue) config tracks the read, so a field added later is seen.
     const next = cur[seg]
     if (!Object.hasOwn(cur, seg)) return undefined

@@ -3,6 +3,7 @@
  * gallery cards live in src-shared/studies/<id>/). The engine (src-main/engine/studies/index.ts) and the renderer
  * (src-renderer/studies/index.ts) register the same ids once each; a unit test checks the three agree.
  */
+import { isForbiddenKey } from '../jsonGuard'
 import { probeOutputs } from '../probes'
 import type { OutputDecl } from '../outputs/decl'
 import { getPath, setPath, type Preset, type StudyDescriptor, type Template } from './descriptor'
@@ -13,7 +14,7 @@ import { neurashedStudy } from './neurashed'
 import { trainingStudy } from './training'
 
 export type { StudyDescriptor, Template, OutputDecl, FieldMeta, FieldSpec, Preset } from './descriptor'
-export { fieldSpec, schemaAt, describeRange, getPath, setPath, isSafePath, sameValue, fieldVisible, switchVariant } from './descriptor'
+export { fieldSpec, schemaAt, describeRange, getPath, setPath, sameValue, fieldVisible, switchVariant } from './descriptor'
 
 export const STUDY_LIST: readonly StudyDescriptor<any>[] = [
   trainingStudy,
@@ -102,7 +103,7 @@ export function withDefaults<C>(defaults: C, partial: unknown): C {
       // A different variant of a discriminated union (another dataset kind, optimiser…) replaces the block.
       for (const key of ['kind', 'form', 'type', 'generator', 'id']) if (key in d && key in p && d[key] !== p[key]) return p
       const out: any = {}
-      for (const k of new Set([...Object.keys(d), ...Object.keys(p)])) if (k !== '__proto__' && k !== 'constructor' && k !== 'prototype') out[k] = merge(d[k], p[k])
+      for (const k of new Set([...Object.keys(d), ...Object.keys(p)])) if (!isForbiddenKey(k)) out[k] = merge(d[k], p[k])
       return out
     }
     return p
