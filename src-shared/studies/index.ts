@@ -5,7 +5,7 @@
  */
 import { isForbiddenKey } from '../jsonGuard'
 import { probeOutputs } from '../probes'
-import type { OutputDecl } from '../outputs/decl'
+import { mapOutputKeys, type OutputDecl } from '../outputs/decl'
 import { getPath, setPath, type Preset, type StudyDescriptor, type Template } from './descriptor'
 import { elasticityClassesStudy } from './elasticity-classes'
 import { elasticityClusteringStudy } from './elasticity-clustering'
@@ -123,14 +123,6 @@ export function runOutputs(studyId: string, config: unknown): OutputDecl[] {
   if (!members?.length) return [...(study?.outputs ?? []), ...own]
   // Several networks: each probe output once per network, its keys `<probe>/<network>/…`.
   const at = (key: string, m: string) => key.replace(/^([^/]+)\//, `$1/${m}/`)
-  const perMember = members.flatMap((m) =>
-    own.map((o): OutputDecl => {
-      const base = { ...o, id: `${o.id}:${m}`, title: `${o.title} — ${m}` }
-      if (o.kind === 'scalars') return { ...base, keys: o.keys.map((k) => at(k, m)) } as OutputDecl
-      if (o.kind === 'custom') return { ...base, ...(o.keys ? { keys: o.keys.map((k) => at(k, m)) } : {}), ...(o.seriesKey ? { seriesKey: at(o.seriesKey, m) } : {}) } as OutputDecl
-      if (o.kind === 'boundary') return { ...base, key: at(o.key, m), pointsKey: at(o.pointsKey, m) } as OutputDecl
-      return { ...base, key: at(o.key, m) } as OutputDecl
-    })
-  )
+  const perMember = members.flatMap((m) => own.map((o) => ({ ...mapOutputKeys(o, (k) => at(k, m)), id: `${o.id}:${m}`, title: `${o.title} — ${m}` })))
   return [...(study?.outputs ?? []), ...perMember]
 }
