@@ -2,10 +2,14 @@
 
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds == null || !Number.isFinite(seconds)) return '—'
-  if (seconds < 1) return `${Math.round(seconds * 1000)} ms`
-  if (seconds < 60) return `${seconds.toFixed(1)} s`
-  const m = Math.floor(seconds / 60)
-  const s = Math.round(seconds % 60)
+  // Rounded to the shown precision before choosing the unit, so 119.7 s reads "2 min 00 s", never "1 min 60 s".
+  const ms = Math.round(seconds * 1000)
+  if (ms < 1000) return `${ms} ms`
+  const tenths = Math.round(seconds * 10)
+  if (tenths < 600) return `${(tenths / 10).toFixed(1)} s`
+  const whole = Math.round(seconds)
+  const m = Math.floor(whole / 60)
+  const s = whole % 60
   if (m < 60) return `${m} min ${s.toString().padStart(2, '0')} s`
   const h = Math.floor(m / 60)
   return `${h} h ${(m % 60).toString().padStart(2, '0')} min`

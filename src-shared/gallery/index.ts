@@ -4,7 +4,7 @@
  * --template`). Built studies bring their cards (src-shared/studies/<id>/); cards of studies without a runner
  * yet are listed with what they will reproduce, and cannot be launched.
  */
-import { STUDY_LIST, findPreset, findStudy } from '../studies'
+import { STUDY_LIST, findStudy } from '../studies'
 import { GALLERY_STUDIES, PRESET_IDS, type GalleryCard, type PresetId } from './cards'
 import { PLANNED_CARDS } from './planned'
 
@@ -49,9 +49,4 @@ export function launchCard(cardId: string, preset: string = 'cpu'): LaunchCheck 
   const config = card.presets[preset as PresetId].config
   if (config === undefined) return { ok: false, reason: `${card.id} has no "${preset}" preset` }
   return { ok: true, studyId: cardStudyId(card), config: structuredClone(config), title: card.title }
-}
-
-/** The study-level preset a card's config is compared against when no card preset applies. */
-export function studyPresetConfig(studyId: string, presetId: string): unknown {
-  return findPreset(studyId, presetId)?.config
 }

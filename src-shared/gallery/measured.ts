@@ -3,6 +3,8 @@
  * machines by `npm run bench -- --cards` (bench section 10) — what the gallery and `templates` show, so the
  * cards say measured times, not guesses. The editor's estimate before launch uses this machine's own rate.
  */
+import { formatDuration } from '../format'
+
 export interface MeasuredTimes {
   machine: string
   backend: string
@@ -41,10 +43,11 @@ export const MEASURED: MeasuredTimes = {
   }
 }
 
-/** "measured: 14 s on wasm (2 cores, 2026-12-03)", or null for a card not measured. */
+/** "measured: 21.3 s on wasm (2 cores, 2026-12-03)", or null for a card not measured. */
 export function measuredText(cardId: string): string | null {
   const s = Object.hasOwn(MEASURED.seconds, cardId) ? MEASURED.seconds[cardId] : undefined
   if (s === undefined) return null
-  const t = s < 0.1 ? 'under 0.1 s' : s < 60 ? `${s < 10 ? s.toFixed(1) : Math.round(s)} s` : `${Math.floor(s / 60)} min ${String(Math.round(s % 60)).padStart(2, '0')} s`
+  // The bench records tenths of a second: 0 means "less than that", not an instant run.
+  const t = s < 0.1 ? 'under 0.1 s' : formatDuration(s)
   return `measured: ${t} on ${MEASURED.backend} (${MEASURED.machine.split(',')[0]}, ${MEASURED.date})`
 }

@@ -62,6 +62,35 @@ export type OutputDecl = ScalarsOutput | BoundaryOutput | SeriesOutput | CustomO
 export type OutputKind = OutputDecl['kind']
 export type SeriesKind = SeriesOutput['kind']
 
+/** Every key (pattern) an output reads: scalar keys, series keys, a boundary's points. */
+export function outputKeys(o: OutputDecl): string[] {
+  switch (o.kind) {
+    case 'scalars':
+      return o.keys
+    case 'custom':
+      return [...(o.keys ?? []), ...(o.seriesKey ? [o.seriesKey] : [])]
+    case 'boundary':
+      return [o.key, o.pointsKey]
+    default:
+      return [o.key]
+  }
+}
+
+/** The same output with every key (pattern) rewritten by `f`. */
+export function mapOutputKeys<O extends OutputDecl>(o: O, f: (key: string) => string): O {
+  const d = o as OutputDecl
+  switch (d.kind) {
+    case 'scalars':
+      return { ...o, keys: d.keys.map(f) }
+    case 'custom':
+      return { ...o, ...(d.keys ? { keys: d.keys.map(f) } : {}), ...(d.seriesKey ? { seriesKey: f(d.seriesKey) } : {}) }
+    case 'boundary':
+      return { ...o, key: f(d.key), pointsKey: f(d.pointsKey) }
+    default:
+      return { ...o, key: f(d.key) }
+  }
+}
+
 /** Does a logged key match a declared key pattern ('*' = one segment)? */
 export function keyMatches(pattern: string, key: string): boolean {
   if (!pattern.includes('*')) return pattern === key

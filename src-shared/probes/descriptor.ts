@@ -5,7 +5,7 @@
  * its id.
  */
 import type { z } from 'zod'
-import type { OutputDecl } from '../outputs/decl'
+import { outputKeys, type OutputDecl } from '../outputs/decl'
 import type { FieldMeta } from '../studies/descriptor'
 
 export interface ProbeDescriptor<P = any> {
@@ -27,8 +27,7 @@ export interface ProbeDescriptor<P = any> {
 /** The definition of a probe (identity function that checks the shape). */
 export function defineProbe<P>(d: ProbeDescriptor<P>): ProbeDescriptor<P> {
   for (const o of d.outputs) {
-    const keys = o.kind === 'scalars' ? o.keys : o.kind === 'custom' ? [...(o.keys ?? []), ...(o.seriesKey ? [o.seriesKey] : [])] : [o.key]
-    for (const k of keys) if (!k.startsWith(`${d.id}/`)) throw new Error(`probe ${d.id}: output key "${k}" must start with "${d.id}/"`)
+    for (const k of outputKeys(o)) if (!k.startsWith(`${d.id}/`)) throw new Error(`probe ${d.id}: output key "${k}" must start with "${d.id}/"`)
   }
   return d
 }

@@ -59,8 +59,3 @@ export function newProbeEntry(id: string): ProbeEntry {
 export function probeOutputs(entries: readonly { id: string }[] | undefined): OutputDecl[] {
   return (entries ?? []).flatMap((e) => (findProbe(e.id)?.outputs ?? []).map((o) => ({ ...o, id: `${e.id}:${o.id}` })))
 }
-
-/** Every output any probe can log (the compare view draws a probe's series with them). */
-export function allProbeOutputs(): OutputDecl[] {
-  return probeOutputs(PROBES)
-}

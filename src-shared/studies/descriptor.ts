@@ -1,7 +1,8 @@
 import type { z } from 'zod'
 import type { GalleryCard } from '../gallery/cards'
+import { isForbiddenKey } from '../jsonGuard'
 import type { OutputDecl } from '../outputs/decl'
-import type { ResourceEstimate } from '../training/estimate'
+import type { DataShape, ResourceEstimate } from '../training/estimate'
 
 export type { OutputDecl } from '../outputs/decl'
 
@@ -88,7 +89,7 @@ export interface StudyDescriptor<C = unknown> {
    * Memory and compute of a run of this config (src-shared/training/estimate.ts), given the shape of its library
    * dataset when it uses one; null when it cannot be told (an unknown dataset, a network that does not fit).
    */
-  estimate?: (config: C, data?: { n: number; sample: number[]; classes: number; uint8: boolean } | null) => ResourceEstimate | null
+  estimate?: (config: C, library?: DataShape | null) => ResourceEstimate | null
 }
 
 /** What the schema says about one field: the input a form should offer and its bounds. */
@@ -214,19 +215,16 @@ export function describeRange(spec: FieldSpec | undefined): string {
   return parts.join(', ')
 }
 
-/** Path segments that would reach an object's prototype instead of a config field. */
-const UNSAFE_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor'])
-
 /** Is every segment of a dotted path a plain field name (no `__proto__`, `constructor`, `prototype`)? */
-export function isSafePath(path: string): boolean {
-  return path.split('.').every((seg) => seg !== '' && !UNSAFE_SEGMENTS.has(seg))
+function isSafePath(path: string): boolean {
+  return path.split('.').every((seg) => seg !== '' && !isForbiddenKey(seg))
 }
 
 /** Value at a dotted path (undefined when any step is missing or is not the object's own field). */
 export function getPath(obj: unknown, path: string): unknown {
   let cur: any = obj
   for (const seg of path.split('.')) {
-    if (cur === null || typeof cur !== 'object' || UNSAFE_SEGMENTS.has(seg)) return undefined
+    if (cur === null || typeof cur !== 'object' || isForbiddenKey(seg)) return undefined
     // Read before the own-property check: a reactive (Vue) config tracks the read, so a field added later is seen.
     const next = cur[seg]
     if (!Object.hasOwn(cur, seg)) return undefined

@@ -3,8 +3,9 @@
  * gallery cards live in src-shared/studies/<id>/). The engine (src-main/engine/studies/index.ts) and the renderer
  * (src-renderer/studies/index.ts) register the same ids once each; a unit test checks the three agree.
  */
+import { isForbiddenKey } from '../jsonGuard'
 import { probeOutputs } from '../probes'
-import type { OutputDecl } from '../outputs/decl'
+import { mapOutputKeys, type OutputDecl } from '../outputs/decl'
 import { getPath, setPath, type Preset, type StudyDescriptor, type Template } from './descriptor'
 import { elasticityClassesStudy } from './elasticity-classes'
 import { elasticityClusteringStudy } from './elasticity-clustering'
@@ -13,7 +14,7 @@ import { neurashedStudy } from './neurashed'
 import { trainingStudy } from './training'
 
 export type { StudyDescriptor, Template, OutputDecl, FieldMeta, FieldSpec, Preset } from './descriptor'
-export { fieldSpec, schemaAt, describeRange, getPath, setPath, isSafePath, sameValue, fieldVisible, switchVariant } from './descriptor'
+export { fieldSpec, schemaAt, describeRange, getPath, setPath, sameValue, fieldVisible, switchVariant } from './descriptor'
 
 export const STUDY_LIST: readonly StudyDescriptor<any>[] = [
   trainingStudy,
@@ -102,7 +103,7 @@ export function withDefaults<C>(defaults: C, partial: unknown): C {
       // A different variant of a discriminated union (another dataset kind, optimiser…) replaces the block.
       for (const key of ['kind', 'form', 'type', 'generator', 'id']) if (key in d && key in p && d[key] !== p[key]) return p
       const out: any = {}
-      for (const k of new Set([...Object.keys(d), ...Object.keys(p)])) if (k !== '__proto__' && k !== 'constructor' && k !== 'prototype') out[k] = merge(d[k], p[k])
+      for (const k of new Set([...Object.keys(d), ...Object.keys(p)])) if (!isForbiddenKey(k)) out[k] = merge(d[k], p[k])
       return out
     }
     return p
@@ -122,14 +123,6 @@ export function runOutputs(studyId: string, config: unknown): OutputDecl[] {
   if (!members?.length) return [...(study?.outputs ?? []), ...own]
   // Several networks: each probe output once per network, its keys `<probe>/<network>/…`.
   const at = (key: string, m: string) => key.replace(/^([^/]+)\//, `$1/${m}/`)
-  const perMember = members.flatMap((m) =>
-    own.map((o): OutputDecl => {
-      const base = { ...o, id: `${o.id}:${m}`, title: `${o.title} — ${m}` }
-      if (o.kind === 'scalars') return { ...base, keys: o.keys.map((k) => at(k, m)) } as OutputDecl
-      if (o.kind === 'custom') return { ...base, ...(o.keys ? { keys: o.keys.map((k) => at(k, m)) } : {}), ...(o.seriesKey ? { seriesKey: at(o.seriesKey, m) } : {}) } as OutputDecl
-      if (o.kind === 'boundary') return { ...base, key: at(o.key, m), pointsKey: at(o.pointsKey, m) } as OutputDecl
-      return { ...base, key: at(o.key, m) } as OutputDecl
-    })
-  )
+  const perMember = members.flatMap((m) => own.map((o) => ({ ...mapOutputKeys(o, (k) => at(k, m)), id: `${o.id}:${m}`, title: `${o.title} — ${m}` })))
   return [...(study?.outputs ?? []), ...perMember]
 }

@@ -10,6 +10,14 @@ import type { NetworkGraph } from '../network/spec'
 import type { Layer } from '../network/layers'
 import { inferNetworkShapes } from '../studies/networkShapes'
 
+/** The shape of the data a config trains on (from the config for generated data, from the library otherwise). */
+export interface DataShape {
+  n: number
+  sample: number[]
+  classes: number
+  uint8: boolean
+}
+
 /** Per sample: parameters, multiply-adds ×2 of one forward pass, and the floats every layer outputs. */
 export interface NetworkCost {
   params: number
@@ -73,8 +81,6 @@ export interface TrainingWorkload {
   epochs: number
   /** Adam keeps 2 slots per weight, momentum 1, plain SGD none. */
   optimizerSlots: number
-  /** Networks trained side by side (a study's net and its linear twin). */
-  networks?: number
 }
 
 export interface ResourceEstimate {
@@ -83,25 +89,24 @@ export interface ResourceEstimate {
   parts: { what: string; bytes: number }[]
   /** All forward and backward passes of the run (a backward pass costs about two forward passes). */
   flops: number
-  /** FLOPs of training on one sample (forward and backward, every network): runs' samples/s × this = the FLOP rate. */
+  /** FLOPs of training on one sample (forward and backward): runs' samples/s × this = the FLOP rate. */
   trainFlopsPerSample: number
 }
 
 export function estimateWorkload(w: TrainingWorkload): ResourceEstimate {
-  const nets = w.networks ?? 1
   const f32 = 4
   const parts = [
     { what: 'the dataset', bytes: w.n * w.dims * (w.uint8 ? 1 : f32) },
     // Whole-split evaluation keeps every split as float tensors with one-hot targets (toy data).
     { what: 'the evaluation copies', bytes: w.evalChunk === null ? w.n * (w.dims + w.classes) * f32 : w.evalChunk * (w.dims + w.classes) * f32 },
-    { what: 'the weights, gradients and optimiser state', bytes: nets * w.cost.params * f32 * (2 + w.optimizerSlots) },
+    { what: 'the weights, gradients and optimiser state', bytes: w.cost.params * f32 * (2 + w.optimizerSlots) },
     // Forward outputs kept for the backward pass, and their gradients.
-    { what: 'the activations of a training batch', bytes: nets * w.batchSize * w.cost.activationFloats * f32 * 2 },
+    { what: 'the activations of a training batch', bytes: w.batchSize * w.cost.activationFloats * f32 * 2 },
     { what: 'the activations of an evaluation pass', bytes: (w.evalChunk ?? Math.max(1, Math.round(w.evalSamples / 2))) * w.cost.activationFloats * f32 }
   ].sort((a, b) => b.bytes - a.bytes)
   const bytes = parts.reduce((s, p) => s + p.bytes, 0)
-  const trainFlopsPerSample = nets * w.cost.forwardFlops * 3
-  const flops = w.epochs * w.trainSamples * trainFlopsPerSample + nets * (w.epochs + 1) * w.evalSamples * w.cost.forwardFlops
+  const trainFlopsPerSample = w.cost.forwardFlops * 3
+  const flops = w.epochs * w.trainSamples * trainFlopsPerSample + (w.epochs + 1) * w.evalSamples * w.cost.forwardFlops
   return { bytes, parts, flops, trainFlopsPerSample }
 }
 
@@ -128,9 +133,6 @@ export function memoryLimit(backend: string, totalMemory: number): number {
   if (backend === 'wasm') return Math.min(3 * GB, totalMemory * 0.6)
   return totalMemory * 0.6
 }
-
-/** Above this share of the limit the form warns (the run may still fit). */
-export const WARN_FRACTION = 0.5
 
 /** Seconds for `flops` at a measured rate (FLOP/s), or null without a rate. */
 export function estimateSeconds(flops: number, flopsPerSecond: number | null): number | null {

@@ -1,6 +1,6 @@
 /** The shared number formats: one per quantity (accuracy as a percentage everywhere) and one tick style per axis. */
 import { describe, expect, it } from 'vitest'
-import { formatDateTime, formatMetricValue, formatPowerOfTen, isFractionMetric, percentTick, tickFormatter } from '../../src-shared/format'
+import { formatDateTime, formatDuration, formatMetricValue, formatPowerOfTen, isFractionMetric, percentTick, tickFormatter } from '../../src-shared/format'
 
 describe('formats', () => {
   it('formats accuracies of every split as percentages and other metrics as numbers', () => {
@@ -30,6 +30,18 @@ describe('formats', () => {
     expect(tickFormatter([-2, 2])(-1.5)).toBe('−1.5')
     expect(formatPowerOfTen(2.5e-4)).toBe('2.5×10⁻⁴')
     expect(percentTick(0.925)).toBe('92.5 %')
+  })
+
+  it('rounds a duration before choosing its unit, so no unit reads 60 or 1000', () => {
+    expect(formatDuration(0.3)).toBe('300 ms')
+    expect(formatDuration(0.9996)).toBe('1.0 s')
+    expect(formatDuration(21.34)).toBe('21.3 s')
+    expect(formatDuration(59.96)).toBe('1 min 00 s')
+    expect(formatDuration(119.7)).toBe('2 min 00 s')
+    expect(formatDuration(235.3)).toBe('3 min 55 s')
+    expect(formatDuration(3599.6)).toBe('1 h 00 min')
+    expect(formatDuration(7322)).toBe('2 h 02 min')
+    expect(formatDuration(null)).toBe('—')
   })
 
   it('writes dates in one fixed-width, sortable form', () => {

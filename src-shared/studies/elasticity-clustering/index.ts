@@ -62,7 +62,7 @@ export const elasticityClusteringConfigSchema = z
     /** Restarts of K-means and kernel K-means (the lowest objective wins). */
     restarts: z.number().int().min(1).max(100),
     seed: z.number().int().min(0).max(2 ** 31 - 1),
-    /** Probes on the pretrained models (procedure 'pretrain'; keys carry the model: `gradient-rms/mlp:dense1`). */
+    /** Probes on the pretrained models (procedure 'pretrain'; keys carry the model: `gradient-rms/mlp/dense1`). */
     probes: probesSchema.optional()
   })
   .superRefine((c, ctx) => {

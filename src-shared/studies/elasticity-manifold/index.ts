@@ -57,7 +57,7 @@ export const elasticityManifoldConfigSchema = z
       kernel: z.boolean()
     }),
     seed: z.number().int().min(0).max(2 ** 31 - 1),
-    /** Probes on both nets (keys carry the net: `gradient-rms/neural:dense1`). */
+    /** Probes on both nets (keys carry the net: `gradient-rms/neural/dense1`). */
     probes: probesSchema.optional()
   })
   .refine((c) => c.probe.basePoints <= c.dataset.n, { path: ['probe', 'basePoints'], message: 'at most the number of points' })

@@ -399,21 +399,22 @@ const descriptor: StudyDescriptor<NeurashedConfig> = {
 function neurashedCard(templateId: string, card: CardText): GalleryCard {
   const t = neurashedTemplates.find((x) => x.id === templateId)
   if (!t) throw new Error(`gallery: no template ${templateId}`)
-  return templateCard<NeurashedConfig>('neurashed', t, card, { base: neurashedPresets.find((p) => p.id === 'paper')!.config, patch: (c) => {
-    Object.assign(c, structuredClone(t.config))
-    if (c.depthSweep.enabled) c.depthSweep.depths = [2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64]
-    else if (c.mi.enabled) {
-      // IB: the same training measured at every iteration (longer training drifts: see the card).
-      c.logEvery = 1
-      c.stateEvery = 5
-    } else {
-      // Longer training, logged as often as before in number of points.
-      c.iterations *= 10
-      c.logEvery *= 10
-      c.stateEvery *= 10
-      if (c.generator.kind === 'theorem') c.generator.m = 2000
+  return templateCard<NeurashedConfig>('neurashed', t, card, {
+    patch: (c) => {
+      if (c.depthSweep.enabled) c.depthSweep.depths = [2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64]
+      else if (c.mi.enabled) {
+        // IB: the same training measured at every iteration (longer training drifts: see the card).
+        c.logEvery = 1
+        c.stateEvery = 5
+      } else {
+        // Longer training, logged as often as before in number of points.
+        c.iterations *= 10
+        c.logEvery *= 10
+        c.stateEvery *= 10
+        if (c.generator.kind === 'theorem') c.generator.m = 2000
+      }
     }
-  } })
+  })
 }
 
 export const neurashedCards: GalleryCard[] = [

@@ -34,6 +34,15 @@ export function datasetOf<K extends DatasetSpec['kind']>(kind: K, fields: Partia
   return { ...structuredClone(DATASET_VARIANTS[kind]), ...fields } as DatasetSpec
 }
 
+/** The small CNN on a library image dataset: Adam, batch 64, a confusion matrix every 2 epochs, no boundary. */
+function smallCnnTraining(c: TrainingConfig): void {
+  c.network = layers(...structuredClone(SMALL_CNN))
+  c.optimizer = adam(0.001)
+  c.batchSize = 64
+  delete c.boundary
+  c.probes = [{ id: 'confusion', every: 2, params: { split: 'test', maxImages: 32 } }]
+}
+
 function template(id: string, title: string, description: string, patch: (c: TrainingConfig) => void, datasetHint?: DatasetHint): TrainingTemplate {
   const config = structuredClone(trainingDefaults)
   patch(config)
@@ -74,13 +83,9 @@ export const trainingTemplates: TrainingTemplate[] = [
   }),
   template('mnist-cnn', 'MNIST CNN', 'The built-in MNIST sample (10 000 real digits: 70 % for training, 10 % validation, 20 % test): conv 16 → max-pool → conv 32 → max-pool → dense 64, Adam, 6 epochs. Expect ≈ 97–98 % test accuracy.', (c) => {
     c.dataset = { kind: 'stored', datasetId: BUILTIN_MNIST_ID, testFraction: 0.2, validationFraction: 0.1 }
-    c.network = layers(...structuredClone(SMALL_CNN))
-    c.optimizer = adam(0.001)
-    c.batchSize = 64
+    smallCnnTraining(c)
     c.epochs = 6
     c.logEvery = 10
-    delete c.boundary
-    c.probes = [{ id: 'confusion', every: 2, params: { split: 'test', maxImages: 32 } }]
   }),
   template(
     'fashion-mnist-cnn',
@@ -88,13 +93,9 @@ export const trainingTemplates: TrainingTemplate[] = [
     'Two conv layers on Fashion-MNIST (import it first: Datasets → Import, the four IDX files): conv 16 → max-pool → conv 32 → max-pool → dense 64, Adam, 4 epochs over the training images with 1/6 held out for testing and 5 % for validation. Reaches ≥ 85 % test accuracy.',
     (c) => {
       c.dataset = { kind: 'stored', testFraction: 1 / 6, validationFraction: 0.05 } as DatasetSpec
-      c.network = layers(...structuredClone(SMALL_CNN))
-      c.optimizer = adam(0.001)
-      c.batchSize = 64
+      smallCnnTraining(c)
       c.epochs = 4
       c.logEvery = 20
-      delete c.boundary
-      c.probes = [{ id: 'confusion', every: 2, params: { split: 'test', maxImages: 32 } }]
     },
     {
       title: 'Fashion-MNIST',

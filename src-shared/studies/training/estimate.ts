@@ -1,17 +1,16 @@
 /** The `training` study's resource estimate (src-shared/training/estimate.ts) from its config and its data's shape. */
-import { estimateWorkload, graphCost, layerListCost, type ResourceEstimate } from '../../training/estimate'
+import { estimateWorkload, graphCost, layerListCost, type DataShape, type ResourceEstimate } from '../../training/estimate'
 import type { TrainingConfig } from './config'
 
-/** The shape of the data a config trains on (known from the config for toy data, from the library otherwise). */
-export interface DataShape {
-  n: number
-  sample: number[]
-  classes: number
-  uint8: boolean
-}
+export type { DataShape } from '../../training/estimate'
 
-/** Stored datasets are evaluated in chunks and on at most this many training samples (the runner's constants). */
+/** Stored datasets are evaluated in chunks of this many rows (a CNN's activations for 10 000 images do not fit at once). */
 export const EVAL_CHUNK = 500
+/**
+ * Stored datasets: the per-epoch train/* metrics are measured on a fixed seeded subset of at most this many
+ * training samples (a full pass over 60 000 images would cost a third of an epoch's training); val/* and
+ * test/* always use the whole split. Toy datasets are evaluated on everything.
+ */
 export const TRAIN_EVAL_MAX = 10_000
 
 /** The data shape of a toy config; null for a library dataset (its shape comes with the dataset). */
@@ -21,7 +20,9 @@ export function toyDataShape(c: TrainingConfig): DataShape | null {
   return d.kind === 'random-labels' ? { n: d.n, sample: [d.dims], classes: d.classes, uint8: false } : { n: d.n, sample: [2], classes: 2, uint8: false }
 }
 
-export function estimateTraining(c: TrainingConfig, data: DataShape | null = toyDataShape(c)): ResourceEstimate | null {
+/** The estimate of a run of `c`; `library` is the shape of its library dataset (null when unknown: no estimate). */
+export function estimateTraining(c: TrainingConfig, library: DataShape | null = null): ResourceEstimate | null {
+  const data = c.dataset.kind === 'stored' ? library : toyDataShape(c)
   if (!data) return null
   const cost = c.network.form === 'graph' ? graphCost(c.network.graph, data.sample, data.classes) : layerListCost(c.network.layers, data.sample, data.classes)
   if (!cost) return null

@@ -11,6 +11,12 @@ const byId = (id: string): TrainingTemplate => {
 }
 const card = (id: string, text: CardText, patch?: (c: TrainingConfig) => void, base?: TrainingConfig) => templateCard('training', byId(id), text, { base, patch })
 const paperSpirals = trainingPresets.find((p) => p.id === 'paper')!.config
+/** The thesis's CNN training settings (Table 6.1), the paper preset of both image cards. */
+const thesisCnnTraining = (c: TrainingConfig) => {
+  c.optimizer = sgd(0.05, 0.9)
+  c.batchSize = 128
+  c.epochs = 60
+}
 
 export const trainingCards: GalleryCard[] = [
   card(
@@ -49,11 +55,7 @@ export const trainingCards: GalleryCard[] = [
       cpu: 'Built-in 10 000-digit sample, conv 16 → pool → conv 32 → pool → dense 64, Adam, 6 epochs, confusion matrix every 2 epochs.',
       paper: 'The thesis\'s training settings (SGD LR 0.05, batch 128, 60 epochs) on the built-in sample; the thesis used all 60 000 digits (import them).'
     },
-    (c) => {
-      c.optimizer = sgd(0.05, 0.9)
-      c.batchSize = 128
-      c.epochs = 60
-    }
+    thesisCnnTraining
   ),
   card(
     'training/fashion-mnist-cnn',
@@ -64,11 +66,7 @@ export const trainingCards: GalleryCard[] = [
       cpu: 'Fashion-MNIST (import it), small CNN, Adam, batch 64, 4 epochs.',
       paper: 'SGD LR 0.05, batch 128, 60 epochs on the imported Fashion-MNIST training set.'
     },
-    (c) => {
-      c.optimizer = sgd(0.05, 0.9)
-      c.batchSize = 128
-      c.epochs = 60
-    }
+    thesisCnnTraining
   ),
   card(
     'training/random-labels',

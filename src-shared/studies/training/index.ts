@@ -1,8 +1,8 @@
 /** Study `training` (shared side): config, descriptor, gallery. */
 import { trainingCards } from './gallery'
 import { trainingStudy as descriptor } from './descriptor'
-import { RENAMED_KEYS, upgradeTrainingConfig, type TrainingConfig } from './config'
-import { estimateTraining, type DataShape } from './estimate'
+import { RENAMED_KEYS, upgradeTrainingConfig } from './config'
+import { estimateTraining } from './estimate'
 
 export * from './config'
 export * from './descriptor'
@@ -14,5 +14,5 @@ export const trainingStudy = {
   cards: trainingCards,
   upgrade: upgradeTrainingConfig,
   renamedKeys: RENAMED_KEYS,
-  estimate: (c: TrainingConfig, data?: DataShape | null) => estimateTraining(c, data ?? undefined)
+  estimate: estimateTraining
 }

@@ -7,7 +7,7 @@
  */
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs'
 import { createRng, deriveSeed } from '../../../../src-shared/rng'
-import { estimateTraining, toyDataShape, type DatasetSpec, type TrainingConfig } from '../../../../src-shared/studies/training'
+import { EVAL_CHUNK, TRAIN_EVAL_MAX, estimateTraining, type DatasetSpec, type TrainingConfig } from '../../../../src-shared/studies/training'
 import { buildGraphNetwork } from '../../compute/graphNetwork'
 import { lossOf, serializeModel } from '../../compute/mlp'
 import { buildNetwork, NetworkError } from '../../compute/network'
@@ -19,14 +19,6 @@ import { RunFailure, type RunContext, type StudyRunner } from '../context'
 import { boundaryGrid, boundarySnapshot } from './boundary'
 
 const MAX_POINTS_SHOWN = 1500
-/** Stored datasets are evaluated in chunks (a CNN's activations for 10 000 images do not fit at once). */
-const EVAL_CHUNK = 500
-/**
- * Stored datasets: the per-epoch train/* metrics are measured on a fixed seeded subset of at most this many
- * training samples (a full pass over 60 000 images would cost a third of an epoch's training); val/* and
- * test/* always use the whole split. Toy datasets are evaluated on everything.
- */
-const TRAIN_EVAL_MAX = 10_000
 
 /** The training study's data as a trainer source. */
 export function loadSource(ctx: Pick<RunContext, 'seed' | 'datasets'>, d: DatasetSpec): Source {
@@ -47,7 +39,7 @@ export const runTraining: StudyRunner = async (ctx: RunContext) => {
   const { tf } = ctx
   const cfg = ctx.config as TrainingConfig
   // Generated data is sized by the config: check before generating it; a library dataset once it is read.
-  if (cfg.dataset.kind !== 'stored') checkMemory(estimateTraining(cfg, toyDataShape(cfg)), ctx.backend)
+  if (cfg.dataset.kind !== 'stored') checkMemory(estimateTraining(cfg), ctx.backend)
   const data = loadSource(ctx, cfg.dataset)
   if (data.stored) checkMemory(estimateTraining(cfg, { n: data.n, sample: data.sample, classes: data.classes, uint8: data.x instanceof Uint8Array }), ctx.backend)
   const split = runSplit(data.n, cfg.dataset, ctx.seed)
