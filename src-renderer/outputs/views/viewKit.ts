@@ -1,5 +1,6 @@
 /** What the generic series views share beyond the maths: theme colours for ECharts, axis styling, a width probe. */
 import { onBeforeUnmount, onMounted, ref, type Ref } from 'vue'
+import { crispImage } from '../../lib/figure'
 import { chartColors, type Theme } from '../../lib/theme'
 
 /** chartColors plus the muted text, accent, a marker colour and the panel background (ECharts does not read the CSS variables). */
@@ -50,7 +51,8 @@ export const subtitleChars = (width: number) => Math.max(24, Math.floor((width -
 /**
  * A matrix drawn as one image of the grid's size (each cell a block of pixels, no smoothing) as a PNG data URL:
  * one element for ECharts however many cells (a rect per cell costs a second for 10 000 cells here), and an
- * image the SVG export can embed. Null where there is no canvas (tests).
+ * image the SVG export can embed, at the figures' pixel ratio so the PNG export stays sharp. Null where there is
+ * no canvas (tests).
  */
 export function matrixImageUrl(pixels: Uint8ClampedArray, cols: number, rows: number, width: number, height: number): string | null {
   if (typeof document === 'undefined' || !cols || !rows) return null
@@ -60,15 +62,7 @@ export function matrixImageUrl(pixels: Uint8ClampedArray, cols: number, rows: nu
   const sctx = src.getContext('2d')
   if (!sctx) return null
   sctx.putImageData(new ImageData(pixels as Uint8ClampedArray<ArrayBuffer>, cols, rows), 0, 0)
-  const out = document.createElement('canvas')
-  // Twice the on-screen size, so the PNG export (pixel ratio 2) stays sharp.
-  out.width = Math.max(1, Math.round(width * 2))
-  out.height = Math.max(1, Math.round(height * 2))
-  const ctx = out.getContext('2d')
-  if (!ctx) return null
-  ctx.imageSmoothingEnabled = false
-  ctx.drawImage(src, 0, 0, out.width, out.height)
-  return out.toDataURL('image/png')
+  return crispImage(src, width, height)
 }
 
 /**
