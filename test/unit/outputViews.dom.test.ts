@@ -357,6 +357,15 @@ describe('HeatmapView', () => {
     expect(csvOf(w).rows[1].slice(0, 3)).toEqual(['1', 100 % 97, 101 % 97])
   })
 
+  it('draws a 500 × 500 matrix of values (more cells than a spread call can take) on a scale of their range', () => {
+    const values = Array.from({ length: 250_000 }, (_, i) => (i % 1000) / 10 + 3)
+    const w = mount(HeatmapView, { props: { payload: { rows: 500, cols: 500, values, format: 'value' }, step: 0, title: 'Huge' }, global: { stubs } })
+    const o = optionOf(w)
+    expect(o.visualMap.min).toBe(3)
+    expect(o.visualMap.max).toBeCloseTo(102.9)
+    expect(drawn.find((d) => d.width === 500)?.height).toBe(500)
+  })
+
   it('says what is wrong with a matrix of the wrong size or labels', async () => {
     const w = mount(HeatmapView, { props: { payload: { rows: 2, cols: 2, values: [1, 2, 3] }, step: 0, title: 'M' }, global: { stubs } })
     expect(w.find('[role="alert"]').text()).toBe('This heatmap cannot be drawn: 3 values for 2 × 2 cells (expected 4).')

@@ -1,6 +1,8 @@
 /** What the generic series views share beyond the maths: theme colours for ECharts, axis styling, a width probe. */
 import { onBeforeUnmount, onMounted, ref, type Ref } from 'vue'
+import { crispImage } from '../../lib/figure'
 import { chartColors, type Theme } from '../../lib/theme'
+import { labelInterval, type ColourScale } from './viewMath'
 
 /** chartColors plus the muted text, accent, a marker colour and the panel background (ECharts does not read the CSS variables). */
 export function viewColours(t: Theme) {
@@ -50,7 +52,8 @@ export const subtitleChars = (width: number) => Math.max(24, Math.floor((width -
 /**
  * A matrix drawn as one image of the grid's size (each cell a block of pixels, no smoothing) as a PNG data URL:
  * one element for ECharts however many cells (a rect per cell costs a second for 10 000 cells here), and an
- * image the SVG export can embed. Null where there is no canvas (tests).
+ * image the SVG export can embed, at the figures' pixel ratio so the PNG export stays sharp. Null where there is
+ * no canvas (tests).
  */
 export function matrixImageUrl(pixels: Uint8ClampedArray, cols: number, rows: number, width: number, height: number): string | null {
   if (typeof document === 'undefined' || !cols || !rows) return null
@@ -60,15 +63,7 @@ export function matrixImageUrl(pixels: Uint8ClampedArray, cols: number, rows: nu
   const sctx = src.getContext('2d')
   if (!sctx) return null
   sctx.putImageData(new ImageData(pixels as Uint8ClampedArray<ArrayBuffer>, cols, rows), 0, 0)
-  const out = document.createElement('canvas')
-  // Twice the on-screen size, so the PNG export (pixel ratio 2) stays sharp.
-  out.width = Math.max(1, Math.round(width * 2))
-  out.height = Math.max(1, Math.round(height * 2))
-  const ctx = out.getContext('2d')
-  if (!ctx) return null
-  ctx.imageSmoothingEnabled = false
-  ctx.drawImage(src, 0, 0, out.width, out.height)
-  return out.toDataURL('image/png')
+  return crispImage(src, width, height)
 }
 
 /**
@@ -137,3 +132,62 @@ export function useGridHover(root: Ref<HTMLElement | null>, panel: Ref<{ chart?:
 
 /** Room a step label needs on a matrix's x axis (its widest step, and a gap). */
 export const stepSpacing = (steps: readonly number[]) => labelWidth(String(Math.max(0, ...steps.map(Math.abs)))) + 18
+
+/** The matrix over steps below a histogram's or a vector's bars (grid 1 of their chart). */
+export interface StepMatrixSpec {
+  steps: readonly number[]
+  /** History entries left out as unreadable. */
+  skipped: number
+  /** Said after "Over N steps" in the matrix's title ("each re-binned onto one grid of 40 bins"). */
+  detail?: string
+  top: number
+  height: number
+  left: number
+  right: number
+  gridWidth: number
+  /** The y axis (bins, entries) without its grid index. */
+  yAxis: Record<string, unknown>
+  scale: ColourScale
+  /** The colour bar's labels: high end, low end. */
+  scaleText: [string, string]
+  /** The matrix as one image (matrixImageUrl); null draws no image. */
+  image: string | null
+  /** The step the bars above show, marked on the matrix. */
+  shownStep: number | null
+}
+
+/** The option parts of the matrix over steps (one entry each for grid, title, xAxis, yAxis, visualMap; the image series when drawn), to push after the bars'. */
+export function stepMatrixParts(m: StepMatrixSpec, c: ViewColours) {
+  const ax = axisStyle(c)
+  const every = labelInterval(m.steps.length, m.gridWidth, stepSpacing(m.steps))
+  const shown = m.shownStep != null ? m.steps.indexOf(m.shownStep) : -1
+  return {
+    grid: { left: m.left, right: m.right, top: m.top, height: m.height },
+    title: {
+      subtext: `Over ${m.steps.length} steps${m.detail ? `, ${m.detail}` : ''}${m.skipped ? ` (${m.skipped} unreadable left out)` : ''}`,
+      left: 4,
+      top: m.top - 40,
+      subtextStyle: { color: c.muted, fontSize: 12 }
+    },
+    xAxis: { ...ax, type: 'category', gridIndex: 1, data: m.steps.map(String), name: 'step', nameLocation: 'middle', nameGap: 24, axisLabel: { ...ax.axisLabel, interval: every }, axisTick: { ...ax.axisTick, interval: every }, splitLine: { show: false } },
+    yAxis: { ...m.yAxis, gridIndex: 1 },
+    visualMap: {
+      type: 'continuous',
+      seriesIndex: 1,
+      min: m.scale.min,
+      max: m.scale.max,
+      inRange: { color: m.scale.stops },
+      calculable: false,
+      hoverLink: false,
+      orient: 'vertical',
+      right: 8,
+      top: m.top,
+      itemWidth: 10,
+      itemHeight: Math.max(60, m.height - 40),
+      text: m.scaleText,
+      textGap: 6,
+      textStyle: { color: c.text, fontSize: 11 }
+    },
+    series: m.image ? { ...imageSeries(m.image, { xAxisIndex: 1, yAxisIndex: 1 }, shown >= 0 ? { at: shown, color: c.marker } : undefined), name: 'matrix' } : null
+  }
+}
