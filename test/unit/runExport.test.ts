@@ -133,6 +133,25 @@ describe('round trips', () => {
     }
   })
 
+  test('the path given may be a link, to a .json document or to an exported folder (only what is inside a folder must be regular files)', () => {
+    const dir = tempDir()
+    const store = openStore(dir)
+    try {
+      const { run } = seedRun(store)
+      const doc = exportRun(store, run.id)!
+      writeRunJson(doc, join(dir, 'run.json'))
+      writeRunFolder(doc, join(dir, 'run-folder'))
+      symlinkSync(join(dir, 'run.json'), join(dir, 'link.json'))
+      symlinkSync(join(dir, 'run-folder'), join(dir, 'link-folder'))
+      for (const path of [join(dir, 'link.json'), join(dir, 'link-folder')]) {
+        expect(readRunExport(path).scalars).toEqual(doc.scalars)
+        expect(contentOf(store, importRunFrom(store, path).id)).toEqual(contentOf(store, run.id))
+      }
+    } finally {
+      store.close()
+    }
+  })
+
   test('a run exported while queued or running comes back interrupted', () => {
     const store = openStore(tempDir())
     try {
