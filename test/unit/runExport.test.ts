@@ -50,8 +50,8 @@ function contentOf(store: LabStore, id: string) {
     run: { name: r.name, studyId: r.studyId, config: r.config, seed: r.seed, status: r.status, backend: r.backend, createdAt: r.createdAt, startedAt: r.startedAt, finishedAt: r.finishedAt, error: r.error, summary: r.summary, tags: r.tags, notes: r.notes, starred: r.starred, archived: r.archived },
     scalars: store.runs.scalars(id),
     metrics: store.runs.metrics.of(id),
-    series: store.runs.allSeries(id),
-    artifacts: store.runs.allArtifacts(id).map((a) => ({ name: a.name, kind: a.kind, bytes: [...a.bytes] }))
+    series: [...store.runs.seriesRows(id)].map(([key, step, payload]) => ({ key, step, payload: JSON.parse(payload) })),
+    artifacts: [...store.runs.artifactRows(id)].map((a) => ({ name: a.name, kind: a.kind, bytes: [...a.bytes] }))
   }
 }
 

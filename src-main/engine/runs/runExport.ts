@@ -630,11 +630,7 @@ class ImportWriter {
 
   finish(): Run {
     this.flushSeries()
-    const steps = this.steps(this.lastStep)
-    this.store.db.transaction(() => {
-      this.store.db.prepare('UPDATE runs SET steps = ?, total_steps = ? WHERE id = ?').run(steps, steps, this.id)
-      this.store.runs.reveal(this.id)
-    })()
+    this.store.runs.reveal(this.id, this.steps(this.lastStep))
     return this.store.runs.get(this.id)!
   }
 
