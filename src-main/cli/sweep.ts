@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { LabError } from '../../src-shared/contract'
 import { formatDuration, formatMetricValue } from '../../src-shared/format'
-import { studyById, studyIds } from '../../src-shared/studyById'
+import { STUDY_LIST, findStudy } from '../../src-shared/studies'
 import { parseSweepSpec, formatProblems, type SweepDetail } from '../../src-shared/sweeps'
 import type { Lab } from '../engine/lab'
 import { BUILTIN_MNIST_ID } from '../engine/datasets/builtin'
@@ -33,7 +33,7 @@ export function loadSweepFile(path: string): unknown {
   const parsed = parseSweepSpec(json)
   if (!parsed.ok) throw new SweepUsageError(`invalid sweep: ${formatProblems(parsed.problems)}`)
   const b = parsed.spec.base
-  if (typeof b === 'object' && 'study' in b && !studyById(b.study)) throw new SweepUsageError(`invalid sweep: base.study: unknown study "${b.study}"; available: ${studyIds().join(', ')}`)
+  if (typeof b === 'object' && 'study' in b && !findStudy(b.study)) throw new SweepUsageError(`invalid sweep: base.study: unknown study "${b.study}"; available: ${STUDY_LIST.map((s) => s.id).join(', ')}`)
   return json
 }
 

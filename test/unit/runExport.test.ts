@@ -50,8 +50,8 @@ function contentOf(store: LabStore, id: string) {
     run: { name: r.name, studyId: r.studyId, config: r.config, seed: r.seed, status: r.status, backend: r.backend, createdAt: r.createdAt, startedAt: r.startedAt, finishedAt: r.finishedAt, error: r.error, summary: r.summary, tags: r.tags, notes: r.notes, starred: r.starred, archived: r.archived },
     scalars: store.runs.scalars(id),
     metrics: store.runs.metrics.of(id),
-    series: store.runs.allSeries(id),
-    artifacts: store.runs.allArtifacts(id).map((a) => ({ name: a.name, kind: a.kind, bytes: [...a.bytes] }))
+    series: [...store.runs.seriesRows(id)].map(([key, step, payload]) => ({ key, step, payload: JSON.parse(payload) })),
+    artifacts: [...store.runs.artifactRows(id)].map((a) => ({ name: a.name, kind: a.kind, bytes: [...a.bytes] }))
   }
 }
 
@@ -128,6 +128,25 @@ describe('round trips', () => {
       const imported = importRun(store, back)
       expect(contentOf(store, imported.id)).toEqual(contentOf(store, run.id))
       expect(() => writeRunFolder(doc, folder)).toThrow(/not an empty folder/)
+    } finally {
+      store.close()
+    }
+  })
+
+  test('the path given may be a link, to a .json document or to an exported folder (only what is inside a folder must be regular files)', () => {
+    const dir = tempDir()
+    const store = openStore(dir)
+    try {
+      const { run } = seedRun(store)
+      const doc = exportRun(store, run.id)!
+      writeRunJson(doc, join(dir, 'run.json'))
+      writeRunFolder(doc, join(dir, 'run-folder'))
+      symlinkSync(join(dir, 'run.json'), join(dir, 'link.json'))
+      symlinkSync(join(dir, 'run-folder'), join(dir, 'link-folder'))
+      for (const path of [join(dir, 'link.json'), join(dir, 'link-folder')]) {
+        expect(readRunExport(path).scalars).toEqual(doc.scalars)
+        expect(contentOf(store, importRunFrom(store, path).id)).toEqual(contentOf(store, run.id))
+      }
     } finally {
       store.close()
     }

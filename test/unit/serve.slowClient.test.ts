@@ -82,6 +82,26 @@ describe('ClientChannel', () => {
     expect(ws.sent).toEqual([])
   })
 
+  test("a large reply still being sent does not count as falling behind: events keep coming, the hard limit counts beyond it", async () => {
+    const ws = fakeSocket()
+    const ch = new ClientChannel(ws, limits)
+    const result = 'x'.repeat(50_000) // a big answer the client asked for (a compare view's curves)
+    ch.reply({ type: 'result', id: 1, result })
+    ws.bufferedAmount = 50_100 // not yet on the wire
+    ch.event('run.metrics', { runId: 'r', points: [], series: [] })
+    ch.event('run.progress', progress('r', 1))
+    expect(ws.sent.map((m) => m.type === 'event' ? m.event : m.type)).toEqual(['result', 'run.metrics', 'run.progress'])
+    expect(ws.terminated).toBe(false)
+    // Beyond the reply, the usual limits: slow → held, then a reload once it has caught up.
+    ws.bufferedAmount = 50_100 + 5000
+    ch.event('run.metrics', { runId: 'r', points: [], series: [] })
+    expect(ws.sent).toHaveLength(3)
+    ws.bufferedAmount = 0
+    await waitFor(() => ws.closed, 'the reload request', 1000, 5)
+    expect(ws.closed?.code).toBe(BEHIND_CLOSE_CODE)
+    expect(ws.terminated).toBe(false)
+  })
+
   test('past the hard limit the connection is dropped; replies always go out below it', () => {
     const ws = fakeSocket()
     const ch = new ClientChannel(ws, limits)

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, test } from 'vitest'
 import { DB_FILE } from '../../src-main/engine/store/database'
 import { openStore } from '../../src-main/engine/store'
 import { exportRunTo } from '../../src-main/engine/runs/runExport'
-import { CLI_JS, ENDLESS, IpcEngine, TEST_ENV, TINY, cleanupTempDirs, sleep, tempDir, waitFor } from './helpers'
+import { CLI_JS, ENDLESS, IpcEngine, TEST_ENV, TINY, cleanupTempDirs, finished, openLab, sleep, tempDir, waitFor } from './helpers'
 
 afterAll(cleanupTempDirs)
 
@@ -89,6 +89,29 @@ describe('a long write in one process does not make another fail', () => {
       expect(engine.stderr).toBe('')
     } finally {
       await engine.kill('SIGKILL')
+    }
+  })
+
+  test("the run's environment, stored when its worker starts, waits for a lock like every other queue write", async () => {
+    const dir = tempDir()
+    const lab = await openLab(dir)
+    const other = new Database(join(dir, DB_FILE))
+    try {
+      const e = await lab.call('experiments.create', { name: 'locked start', studyId: 'training', config: TINY })
+      let id: string | undefined
+      const done = finished(lab, () => id)
+      id = lab.startRun(e.id).id
+      // Taken before the worker's 'started' can be handled (this thread has not yielded): storing the
+      // environment then waits the whole busy timeout (5 s) and fails with SQLITE_BUSY — in the worker's
+      // message handler, where a throw would take the engine down.
+      other.exec('BEGIN IMMEDIATE')
+      await waitFor(() => lab.queue.writer.retries > 0, 'a queue write to find the store locked', 30_000)
+      other.exec('COMMIT')
+      expect((await done).status).toBe('completed')
+      expect(lab.store.runs.get(id)!.environment).toMatchObject({ node: process.version, tfjs: expect.any(String) })
+    } finally {
+      other.close()
+      await lab.close()
     }
   })
 

@@ -197,6 +197,24 @@ describe('store: runs', () => {
     }
   })
 
+  test('seriesHistory: every step of one series (the latest entry of a step), at most max of them evenly spaced, the last kept', () => {
+    const store = openStore(tempDir())
+    try {
+      const run = store.runs.create({ experimentId: null, name: 'h', studyId: 'training', config: {}, seed: 1 })
+      for (let step = 0; step < 10; step++) store.runs.appendBatch(run.id, { series: [{ key: 'm', step, payload: { step } }, { key: 'other', step, payload: 'x' }] })
+      store.runs.appendBatch(run.id, { series: [{ key: 'm', step: 4, payload: { step: 4, again: true } }] })
+      const steps = (max: number) => store.runs.seriesHistory(run.id, 'm', max).map((p) => p.step)
+      expect(store.runs.seriesHistory(run.id, 'm', 300)).toEqual(Array.from({ length: 10 }, (_, step) => ({ step, payload: step === 4 ? { step, again: true } : { step } })))
+      expect(steps(10)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+      expect(steps(4)).toEqual([0, 3, 6, 9])
+      expect(steps(3)).toEqual([0, 5, 9])
+      expect(steps(1)).toEqual([9])
+      expect(store.runs.seriesHistory(run.id, 'missing', 5)).toEqual([])
+    } finally {
+      store.close()
+    }
+  })
+
   test('recover: running runs of a dead owner become interrupted, queued ones are adopted, live owners are left alone', () => {
     const store = openStore(tempDir())
     try {

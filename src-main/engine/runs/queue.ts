@@ -26,7 +26,7 @@ export class OrderedWriter {
   private draining = false
   private delayMs: number
   private idleWaiters: (() => void)[] = []
-  /** Writes retried after SQLITE_BUSY so far (for tests and diagnostics). */
+  /** Writes retried after SQLITE_BUSY so far (tests read it). */
   retries = 0
 
   constructor(private readonly firstDelayMs = 100, private readonly maxDelayMs = 2000) {
@@ -36,10 +36,6 @@ export class OrderedWriter {
   write(fn: () => void, onError: (err: Error) => void): void {
     this.ops.push({ fn, onError })
     if (!this.timer && !this.draining) this.drain()
-  }
-
-  get pending(): number {
-    return this.ops.length
   }
 
   /** Resolves when every write so far is stored (or `timeoutMs` passed: the store stayed locked). */
@@ -362,7 +358,10 @@ export class JobQueue {
     switch (m.type) {
       case 'started':
         job.message = job.resume ? 'resumed' : 'running'
-        this.opts.store.runs.setEnvironment(job.runId, m.environment)
+        this.writer.write(
+          () => this.opts.store.runs.setEnvironment(job.runId, m.environment),
+          (err) => this.stop(job, `cannot store the run's environment: ${err.message}`)
+        )
         break
       case 'batch':
         this.applyBatch(job, m.batch)
@@ -404,7 +403,7 @@ export class JobQueue {
       },
       (err) => this.stop(job, `cannot store the run's output: ${err.message}`)
     )
-    if (overCap) this.stop(job, seriesCapMessage(cap, job.seriesByKey, [...series.map((s) => s.key)]))
+    if (overCap) this.stop(job, seriesCapMessage(cap, job.seriesByKey, series.map((s) => s.key)))
   }
 
   /** End a running run as failed with `error` (it keeps what it stored): its worker is told to stop, then ended. */

@@ -8,7 +8,7 @@
  * (IMPORTING, hidden, until its last one) and a failure removes what it wrote. The engine runs both in a
  * worker (transferWorker.ts), so neither blocks it, and no write of another process waits for long.
  */
-import { closeSync, constants, existsSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
+import { closeSync, constants, existsSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
 import type { Stats } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { StringDecoder } from 'node:string_decoder'
@@ -369,23 +369,40 @@ function parseJson(text: string, where: string): unknown {
 }
 
 /**
- * Read a file an import needs: a regular file only (a symlink, folder, FIFO or device is refused — a link
- * could point at /etc/passwd, /dev/zero reads without end, a FIFO blocks), at most `maxBytes`, opened
- * without following links. `shown` names the file in messages.
+ * A file an import needs, checked before it is opened: a regular file only (a symlink, folder, FIFO or
+ * device is refused — a link could point at /etc/passwd, /dev/zero reads without end, a FIFO blocks), at
+ * most `maxBytes`. `shown` names the file in messages; `missing` is the message when it does not exist.
  */
-function readRegular(file: string, shown: string, maxBytes: number, what: string): Buffer {
+function statRegular(file: string, shown: string, maxBytes: number, missing: string): void {
   let st
   try {
     st = lstatSync(file)
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new RunExportError(`${what}: missing file ${shown}`)
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new RunExportError(missing)
     throw new RunExportError(`cannot read ${shown}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
   }
   checkRegular(st, shown, maxBytes)
+}
+
+/** Open a file statRegular accepts, without following links, and check that what was opened is that file; its descriptor and size. */
+function openRegular(file: string, shown: string, maxBytes: number, missing: string): { fd: number; size: number } {
+  statRegular(file, shown, maxBytes, missing)
   const fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0))
   try {
-    checkRegular(fstatSync(fd), shown, maxBytes) // the same file that was checked
-    const buf = Buffer.allocUnsafe(fstatSync(fd).size)
+    const st = fstatSync(fd)
+    checkRegular(st, shown, maxBytes)
+    return { fd, size: st.size }
+  } catch (err) {
+    closeSync(fd)
+    throw err
+  }
+}
+
+/** The whole of a file an import needs (see statRegular). */
+function readRegular(file: string, shown: string, maxBytes: number, missing: string): Buffer {
+  const { fd, size } = openRegular(file, shown, maxBytes, missing)
+  try {
+    const buf = Buffer.allocUnsafe(size)
     let off = 0
     while (off < buf.length) {
       const n = readSync(fd, buf, off, buf.length - off, off)
@@ -405,11 +422,9 @@ function checkRegular(st: Stats, shown: string, maxBytes: number): void {
   if (st.size > maxBytes) throw new RunExportError(`${shown} is ${st.size} bytes, more than the ${maxBytes} this lab reads for it`)
 }
 
-/** Lines of a text file, read a block at a time (series.jsonl may be larger than any string). */
-function* fileLines(file: string, shown: string, maxLine: number): Generator<{ line: string; n: number }> {
-  const st = lstatSync(file)
-  checkRegular(st, shown, Number.MAX_SAFE_INTEGER)
-  const fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0))
+/** Lines of a text file an import needs, read a block at a time (series.jsonl may be larger than any string). */
+function* fileLines(file: string, shown: string, maxLine: number, missing: string): Generator<{ line: string; n: number }> {
+  const { fd } = openRegular(file, shown, Number.MAX_SAFE_INTEGER, missing)
   const decoder = new StringDecoder('utf8')
   const block = Buffer.allocUnsafe(4 << 20)
   let rest = ''
@@ -433,13 +448,16 @@ function* fileLines(file: string, shown: string, maxLine: number): Generator<{ l
   }
 }
 
-/** Inside an exported folder: `artifacts/x` (never the temporary path of an upload). */
-const inFolder = (dir: string, shownDir: string, ...parts: string[]) => ({ file: join(dir, ...parts), shown: join(shownDir, ...parts) })
+/** Inside an exported folder: `artifacts/x` (never the temporary path of an upload), and the message if it is missing. */
+function inFolder(dir: string, shownDir: string, ...parts: string[]) {
+  const shown = join(shownDir, ...parts)
+  const listed = parts[0] === FOLDER_FILES.artifacts ? ' (listed in run.json)' : ''
+  return { file: join(dir, ...parts), shown, missing: `${shownDir} is not a complete exported run folder (run.json, scalars.csv, series.jsonl, artifacts/): missing file ${shown}${listed}` }
+}
 
 function readManifest(dir: string, shownDir: string): Manifest {
-  const what = `${shownDir} is not a complete exported run folder (run.json, scalars.csv, series.jsonl, artifacts/)`
   const m = inFolder(dir, shownDir, FOLDER_FILES.manifest)
-  const json = parseJson(readRegular(m.file, m.shown, IMPORT_LIMITS.manifestBytes, what).toString('utf8'), m.shown)
+  const json = parseJson(readRegular(m.file, m.shown, IMPORT_LIMITS.manifestBytes, m.missing).toString('utf8'), m.shown)
   checkHeader(json, m.shown)
   checkStoredJson(json, m.shown)
   checkJson(json, m.shown, 3)
@@ -451,10 +469,9 @@ function readManifest(dir: string, shownDir: string): Manifest {
 }
 
 function readScalarsCsv(dir: string, shownDir: string): RunExport['scalars'] {
-  const what = `${shownDir} is not a complete exported run folder (run.json, scalars.csv, series.jsonl, artifacts/)`
   const s = inFolder(dir, shownDir, FOLDER_FILES.scalars)
   try {
-    return parseScalarsCsv(readRegular(s.file, s.shown, IMPORT_LIMITS.scalarsCsvBytes, what).toString('utf8'))
+    return parseScalarsCsv(readRegular(s.file, s.shown, IMPORT_LIMITS.scalarsCsvBytes, s.missing).toString('utf8'))
   } catch (err) {
     if (err instanceof CsvError) throw new RunExportError(`${s.shown}: ${err.message}`)
     throw err
@@ -462,10 +479,8 @@ function readScalarsCsv(dir: string, shownDir: string): RunExport['scalars'] {
 }
 
 function* readSeriesLines(dir: string, shownDir: string): Generator<SeriesEntry> {
-  const what = `${shownDir} is not a complete exported run folder (run.json, scalars.csv, series.jsonl, artifacts/)`
   const s = inFolder(dir, shownDir, FOLDER_FILES.series)
-  if (!existsSync(s.file) && !isLink(s.file)) throw new RunExportError(`${what}: missing file ${s.shown}`)
-  for (const { line, n } of fileLines(s.file, s.shown, IMPORT_LIMITS.seriesLineBytes)) {
+  for (const { line, n } of fileLines(s.file, s.shown, IMPORT_LIMITS.seriesLineBytes, s.missing)) {
     const text = line.trim()
     if (text === '') continue
     const where = `${s.shown} line ${n}`
@@ -478,43 +493,18 @@ function* readSeriesLines(dir: string, shownDir: string): Generator<SeriesEntry>
   }
 }
 
-const isLink = (p: string) => {
-  try {
-    return lstatSync(p).isSymbolicLink()
-  } catch {
-    return false
-  }
-}
-
 function readArtifact(dir: string, shownDir: string, name: string): Buffer {
-  const what = `${shownDir} is not a complete exported run folder (run.json, scalars.csv, series.jsonl, artifacts/)`
   const a = inFolder(dir, shownDir, FOLDER_FILES.artifacts, name)
-  try {
-    return readRegular(a.file, a.shown, IMPORT_LIMITS.artifactBytes, what)
-  } catch (err) {
-    if (err instanceof RunExportError && err.message.startsWith(`${what}: missing file`)) throw new RunExportError(`${err.message} (listed in run.json)`)
-    throw err
-  }
+  return readRegular(a.file, a.shown, IMPORT_LIMITS.artifactBytes, a.missing)
 }
 
 /** Check that the folder holds what run.json lists — regular files within the limits — before anything is stored. */
 function checkFolderFiles(dir: string, shownDir: string, manifest: Manifest): void {
-  const what = `${shownDir} is not a complete exported run folder (run.json, scalars.csv, series.jsonl, artifacts/)`
   const series = inFolder(dir, shownDir, FOLDER_FILES.series)
-  try {
-    checkRegular(lstatSync(series.file), series.shown, Number.MAX_SAFE_INTEGER)
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new RunExportError(`${what}: missing file ${series.shown}`)
-    throw err
-  }
+  statRegular(series.file, series.shown, Number.MAX_SAFE_INTEGER, series.missing)
   for (const a of manifest.artifacts) {
     const f = inFolder(dir, shownDir, FOLDER_FILES.artifacts, a.name)
-    try {
-      checkRegular(lstatSync(f.file), f.shown, IMPORT_LIMITS.artifactBytes)
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new RunExportError(`${what}: missing file ${f.shown} (listed in run.json)`)
-      throw err
-    }
+    statRegular(f.file, f.shown, IMPORT_LIMITS.artifactBytes, f.missing)
   }
 }
 
@@ -544,7 +534,8 @@ function readDocument(path: string, shown: string): RunExport {
   if (size > IMPORT_LIMITS.documentBytes) {
     throw new RunExportError(`${shown} is ${Math.round(size / 1e6)} MB, more than one JSON document this lab reads (${Math.round(IMPORT_LIMITS.documentBytes / 1e6)} MB); export the run as a folder (--out <folder>) and import that`)
   }
-  return parseRunExport(parseJson(readRegular(path, shown, IMPORT_LIMITS.documentBytes, `cannot read ${shown}`).toString('utf8'), shown), shown)
+  // The document itself may be a link the user chose: read what it points to (a folder's files may not be links).
+  return parseRunExport(parseJson(readRegular(realpathSync(path), shown, IMPORT_LIMITS.documentBytes, `cannot read ${shown}: missing file ${shown}`).toString('utf8'), shown), shown)
 }
 
 /**
@@ -639,11 +630,7 @@ class ImportWriter {
 
   finish(): Run {
     this.flushSeries()
-    const steps = this.steps(this.lastStep)
-    this.store.db.transaction(() => {
-      this.store.db.prepare('UPDATE runs SET steps = ?, total_steps = ? WHERE id = ?').run(steps, steps, this.id)
-      this.store.runs.reveal(this.id)
-    })()
+    this.store.runs.reveal(this.id, this.steps(this.lastStep))
     return this.store.runs.get(this.id)!
   }
 
@@ -676,6 +663,11 @@ export function importRun(store: LabStore, doc: RunExport): Run {
   checkContents(doc, 'the run export')
   checkStoredJson(doc, 'the run export')
   checkJson(doc, 'the run export', 3)
+  return storeDocument(store, doc)
+}
+
+/** importRun of a document parseRunExport has already checked (a walk of up to 500 MB, not done twice). */
+function storeDocument(store: LabStore, doc: RunExport): Run {
   return writeImport(store, doc, (w) => {
     w.scalars(doc.scalars)
     for (const s of doc.series) w.seriesEntry(s)
@@ -689,7 +681,7 @@ export function importRun(store: LabStore, doc: RunExport): Run {
  * a bad line half-way removes what was stored before it.
  */
 export function importRunFrom(store: LabStore, path: string, shown = path): Run {
-  if (kindOf(path, shown) === 'file') return importRun(store, readDocument(path, shown))
+  if (kindOf(path, shown) === 'file') return storeDocument(store, readDocument(path, shown))
   const manifest = readManifest(path, shown)
   checkFolderFiles(path, shown, manifest)
   const scalars = readScalarsCsv(path, shown)

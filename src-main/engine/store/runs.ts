@@ -281,9 +281,9 @@ export class RunStore {
     return id
   }
 
-  /** The end of an import: the run appears. */
-  reveal(id: string): void {
-    this.db.prepare(`UPDATE runs SET deleted_at = NULL WHERE id = ? AND deleted_at = ${IMPORTING}`).run(id)
+  /** The end of an import: the run appears, with the step count of what was imported. */
+  reveal(id: string, steps: number): void {
+    this.db.prepare(`UPDATE runs SET deleted_at = NULL, steps = ?, total_steps = ? WHERE id = ? AND deleted_at = ${IMPORTING}`).run(steps, steps, id)
   }
 
   /** Remove a run and all its data for good, in short transactions (see purgeRun). */
@@ -410,17 +410,6 @@ export class RunStore {
     return q('SELECT SUM(length(CAST(payload AS BLOB))) FROM series WHERE run_id = ?') + (q('SELECT SUM(length(bytes)) FROM artifacts WHERE run_id = ?') * 4) / 3 + q('SELECT SUM(count) FROM run_metrics WHERE run_id = ?') * 60
   }
 
-  /** Every series entry of a run, by key then step (export). */
-  allSeries(runId: string): SeriesEntry[] {
-    const rows = this.db.prepare('SELECT key, step, payload FROM series WHERE run_id = ? ORDER BY key, step, rowid').raw().all(runId) as [string, number, string][]
-    return rows.map(([key, step, payload]) => ({ key, step, payload: JSON.parse(payload) }))
-  }
-
-  /** Every artifact of a run with its bytes (export). */
-  allArtifacts(runId: string): { name: string; kind: string; bytes: Buffer }[] {
-    return this.db.prepare('SELECT name, kind, bytes FROM artifacts WHERE run_id = ? ORDER BY name').all(runId) as { name: string; kind: string; bytes: Buffer }[]
-  }
-
   /** The series entry at `step`, or the latest one when no step is given. */
   series(runId: string, key: string, step?: number): { step: number; payload: unknown } | null {
     const row = (
@@ -434,13 +423,14 @@ export class RunStore {
   /** Every step's payload of a series (the latest per step), at most `max` of them evenly spaced, the last kept. */
   seriesHistory(runId: string, key: string, max: number): { step: number; payload: unknown }[] {
     const steps = this.seriesSteps(runId, key)
-    const keep = new Set<number>()
-    if (steps.length <= max) steps.forEach((s) => keep.add(s))
-    else if (max === 1) keep.add(steps[steps.length - 1])
-    else for (let i = 0; i < max; i++) keep.add(steps[Math.round((i * (steps.length - 1)) / (max - 1))])
-    const rows = this.db.prepare('SELECT step, payload FROM series WHERE run_id = ? AND key = ? ORDER BY step, rowid').raw().all(runId, key) as [number, string][]
+    const kept = steps.length <= max ? steps : max === 1 ? [steps[steps.length - 1]] : Array.from({ length: max }, (_, i) => steps[Math.round((i * (steps.length - 1)) / (max - 1))])
+    // Only the kept steps' payloads are read: 300 of a series of thousands of snapshots, not all of them.
+    const rows = this.db
+      .prepare('SELECT step, payload FROM series WHERE run_id = ? AND key = ? AND step IN (SELECT value FROM json_each(?)) ORDER BY step, rowid')
+      .raw()
+      .all(runId, key, JSON.stringify(kept)) as [number, string][]
     const byStep = new Map<number, string>()
-    for (const [step, payload] of rows) if (keep.has(step)) byStep.set(step, payload)
+    for (const [step, payload] of rows) byStep.set(step, payload)
     return [...byStep.entries()].map(([step, payload]) => ({ step, payload: JSON.parse(payload) }))
   }
 

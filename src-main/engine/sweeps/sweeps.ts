@@ -6,8 +6,7 @@
  */
 import { LabError, type EventName, type EventPayloads } from '../../../src-shared/contract'
 import type { Run } from '../../../src-shared/records'
-import { completeConfig, validateConfig } from '../../../src-shared/studies'
-import { studyById, studyIds } from '../../../src-shared/studyById'
+import { STUDY_LIST, completeConfig, findStudy, validateConfig } from '../../../src-shared/studies'
 import {
   expandSweep,
   formatProblems,
@@ -76,8 +75,8 @@ export class Sweeps {
       if (!e) throw new LabError('not-found', `invalid sweep: base: experiment ${id} not found`)
       return { studyId: e.studyId, config: e.config, experimentId: e.id, name: e.name }
     }
-    const study = studyById(b.study)
-    if (!study) throw new LabError('bad-request', `invalid sweep: base.study: unknown study "${b.study}"; available: ${studyIds().join(', ')}`)
+    const study = findStudy(b.study)
+    if (!study) throw new LabError('bad-request', `invalid sweep: base.study: unknown study "${b.study}"; available: ${STUDY_LIST.map((s) => s.id).join(', ')}`)
     // Missing fields take the study's defaults; a base of an earlier config format is understood.
     const config = completeConfig(study.id, b.config)
     const v = validateConfig(b.study, config)

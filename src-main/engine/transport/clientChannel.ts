@@ -8,7 +8,8 @@
  *    client is marked behind and, once it has caught up, closed with code 4000: it reconnects and reloads
  *    from the store (every store reloads on `engine.connection`), which holds everything;
  *  - past `closeBytes` the connection is dropped at once.
- * Replies to calls are always sent (a client that calls is reading).
+ * Replies to calls are always sent (a client that calls is reading), and the bytes of a large one still on
+ * its way do not count as falling behind: only what is buffered beyond them does.
  */
 import type { EventName, EventPayloads, WireMessage } from '../../../src-shared/contract'
 
@@ -54,6 +55,8 @@ function coalesceKey(event: EventName, payload: any): string | null {
 export class ClientChannel {
   private readonly pending = new Map<string, { event: EventName; payload: unknown }>()
   private behind = false
+  /** Bytes of replies that may still be in the socket's buffer (they went out before any later event). */
+  private replyBytes = 0
   private timer: NodeJS.Timeout | null = null
   /** Events coalesced or dropped so far (diagnostics, tests). */
   held = 0
@@ -67,15 +70,24 @@ export class ClientChannel {
     return this.ws.readyState === this.ws.OPEN
   }
 
+  /** What the socket holds beyond the replies still leaving it: how far behind the client is. */
+  private backlog(): number {
+    const buffered = this.ws.bufferedAmount
+    this.replyBytes = Math.min(this.replyBytes, buffered)
+    return buffered - this.replyBytes
+  }
+
   reply(m: WireMessage): void {
     if (!this.open) return
-    if (this.ws.bufferedAmount > this.limits.closeBytes) return this.ws.terminate()
-    this.ws.send(JSON.stringify(m))
+    if (this.backlog() > this.limits.closeBytes) return this.ws.terminate()
+    const data = JSON.stringify(m)
+    this.ws.send(data)
+    this.replyBytes += Buffer.byteLength(data)
   }
 
   event<E extends EventName>(event: E, payload: EventPayloads[E]): void {
     if (!this.open) return
-    const buffered = this.ws.bufferedAmount
+    const buffered = this.backlog()
     if (buffered > this.limits.closeBytes) return this.ws.terminate()
     if (buffered < this.limits.slowBytes && !this.behind) {
       this.flushPending()
@@ -96,7 +108,7 @@ export class ClientChannel {
     this.timer = setTimeout(() => {
       this.timer = null
       if (!this.open) return
-      if (this.ws.bufferedAmount >= this.limits.slowBytes) return this.watch()
+      if (this.backlog() >= this.limits.slowBytes) return this.watch()
       if (this.behind) {
         this.pending.clear()
         this.ws.close(BEHIND_CLOSE_CODE, 'the client fell behind; reconnect to reload')
