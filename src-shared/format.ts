@@ -97,3 +97,11 @@ export function estimateEta(fraction: number, elapsedSeconds: number): number | 
   if (!(fraction > 0.005) || fraction >= 1 || elapsedSeconds <= 0) return fraction >= 1 ? 0 : null
   return (elapsedSeconds * (1 - fraction)) / fraction
 }
+
+/** Sizes in decimal units, one format for every message and view: "980 bytes", "12.4 kB", "340.0 MB", "1.2 GB". */
+export function formatBytes(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1)} GB`
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kB`
+  return `${Math.round(n)} bytes`
+}

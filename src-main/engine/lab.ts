@@ -7,7 +7,7 @@ import type { EngineInfo, Run, Settings } from '../../src-shared/records'
 import { totalmem } from 'node:os'
 import { PROBES } from '../../src-shared/probes'
 import { STUDY_LIST, allTemplates, findStudy, validateConfig } from '../../src-shared/studies'
-import { describeEstimate, estimateSeconds, formatBytes, memoryLimit, type ResourceEstimate } from '../../src-shared/training/estimate'
+import { describeEstimate, estimateSeconds, memoryLimit, memoryRefusal, type ResourceEstimate } from '../../src-shared/training/estimate'
 import type { DataShape } from '../../src-shared/studies/training'
 import type { RunEstimate } from '../../src-shared/contract'
 import { CHECKPOINT_ARTIFACT, CheckpointError, checkpointPosition } from './training/checkpoint'
@@ -328,14 +328,8 @@ export class Lab {
 
   /** Refuse a run that cannot fit in this backend's memory, with the figure, before anything is allocated. */
   private checkResources(studyId: string, config: unknown): void {
-    const e = this.resourceEstimate(studyId, config)
-    const limit = memoryLimit(this.resolution.backend, totalmem())
-    if (e && e.bytes > limit) {
-      throw new LabError(
-        'bad-request',
-        `this run would need about ${describeEstimate(e)} of memory; the ${this.resolution.backend} backend here can use at most ${formatBytes(limit)} — use fewer samples, a smaller batch or narrower layers`
-      )
-    }
+    const refusal = memoryRefusal(this.resourceEstimate(studyId, config), this.resolution.backend, totalmem())
+    if (refusal) throw new LabError('bad-request', refusal)
   }
 
   /** Create a run of an experiment's current config and queue it. */

@@ -73,6 +73,7 @@ export function pointsInView(p: PointsPayload, extent: [number, number, number, 
     cx: r.x + ((x - x0) / (x1 - x0)) * r.w,
     cy: r.y + (1 - (p.y[i] - y0) / (y1 - y0)) * r.h,
     label: p.label[i],
-    test: p.split[i] === 1
+    // split 1: held out of training (validation or test).
+    heldOut: p.split[i] === 1
   }))
 }

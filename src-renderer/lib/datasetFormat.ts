@@ -1,12 +1,6 @@
 /** How the dataset views describe a dataset in a few words. */
 import type { DatasetInfo } from '../../src-shared/datasets'
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`
-  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`
-  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`
-  return `${(n / 1024 ** 3).toFixed(2)} GiB`
-}
 
 export function formatShape(d: Pick<DatasetInfo, 'shape'>): string {
   return `${d.shape.n.toLocaleString('en-US')} × ${d.shape.sample.join('×')}${d.shape.dtype === 'uint8' ? ' (uint8)' : ''}`

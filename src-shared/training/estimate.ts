@@ -5,6 +5,7 @@
  * edited and the engine refuses a run that cannot fit before allocating anything. Time = FLOPs ÷ the FLOP rate
  * measured on this machine's backend by earlier runs (the engine's `engine.throughput`).
  */
+import { formatBytes } from '../format'
 import { analyzeGraph } from '../network/analyze'
 import type { NetworkGraph } from '../network/spec'
 import type { Layer } from '../network/layers'
@@ -112,11 +113,6 @@ export function estimateWorkload(w: TrainingWorkload): ResourceEstimate {
 
 export const GB = 1024 ** 3
 
-export function formatBytes(b: number): string {
-  if (b >= GB) return `${(b / GB).toFixed(1)} GB`
-  if (b >= 1024 ** 2) return `${Math.round(b / 1024 ** 2)} MB`
-  return `${Math.max(1, Math.round(b / 1024))} kB`
-}
 
 /** "8.3 GB (the dataset 3.3 GB, the evaluation copies 3.3 GB, …)". */
 export function describeEstimate(e: ResourceEstimate): string {
@@ -132,6 +128,16 @@ export function describeEstimate(e: ResourceEstimate): string {
 export function memoryLimit(backend: string, totalMemory: number): number {
   if (backend === 'wasm') return Math.min(3 * GB, totalMemory * 0.6)
   return totalMemory * 0.6
+}
+
+/**
+ * Why a run cannot fit in a backend's memory (the figure and what to change), or null when it fits — the one
+ * message of the launch check (engine) and of the run's own check in its worker.
+ */
+export function memoryRefusal(e: ResourceEstimate | null, backend: string, totalMemory: number): string | null {
+  const limit = memoryLimit(backend, totalMemory)
+  if (!e || e.bytes <= limit) return null
+  return `this run would need about ${describeEstimate(e)} of memory; the ${backend} backend here can use at most ${formatBytes(limit)} — use fewer samples, a smaller batch or narrower layers`
 }
 
 /** Seconds for `flops` at a measured rate (FLOP/s), or null without a rate. */

@@ -36,8 +36,8 @@ describe('decision-boundary drawing', () => {
   it('maps data points into the view with y up, at equal aspect', () => {
     // x spans 2, y spans 4: the extent is drawn 50 wide and 100 tall, centred (one unit is 25 px both ways).
     const [p, q] = pointsInView({ x: [1, -1], y: [2, -2], label: [1, 0], split: [1, 0] }, [-1, 1, -2, 2], 100)
-    expect(p).toEqual({ cx: 75, cy: 0, label: 1, test: true })
-    expect(q).toEqual({ cx: 25, cy: 100, label: 0, test: false })
+    expect(p).toEqual({ cx: 75, cy: 0, label: 1, heldOut: true })
+    expect(q).toEqual({ cx: 25, cy: 100, label: 0, heldOut: false })
     expect(boundaryRect([-1, 1, -2, 2], 100)).toEqual({ x: 25, y: 0, w: 50, h: 100 })
     expect(boundaryRect([0, 3, 0, 3], 90)).toEqual({ x: 0, y: 0, w: 90, h: 90 })
   })

@@ -1,8 +1,15 @@
 /** The shared number formats: one per quantity (accuracy as a percentage everywhere) and one tick style per axis. */
 import { describe, expect, it } from 'vitest'
-import { formatDateTime, formatDuration, formatMetricValue, formatPowerOfTen, isFractionMetric, percentTick, tickFormatter } from '../../src-shared/format'
+import { formatBytes, formatDateTime, formatDuration, formatMetricValue, formatPowerOfTen, isFractionMetric, percentTick, tickFormatter } from '../../src-shared/format'
 
 describe('formats', () => {
+  it('gives sizes in one decimal unit system everywhere (the estimate, the refusal and the dataset pages agree)', () => {
+    expect(formatBytes(512)).toBe('512 bytes')
+    expect(formatBytes(47_040_000)).toBe('47.0 MB')
+    expect(formatBytes(1536)).toBe('1.5 kB')
+    expect(formatBytes(12.3e9)).toBe('12.3 GB')
+  })
+
   it('formats accuracies of every split as percentages and other metrics as numbers', () => {
     expect(formatMetricValue('test/accuracy', 0.999)).toBe('99.90 %')
     expect(formatMetricValue('train/batch_accuracy', 0.5)).toBe('50.00 %')

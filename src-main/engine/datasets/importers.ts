@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto'
 import { StringDecoder } from 'node:string_decoder'
 import type { DatasetShape } from '../../../src-shared/datasets'
-import { Growable, InputError, MAX_ARRAY_BYTES, formatBytes, inspect, maxInflatedBytes, quoteShort, readChunks, type FileRecord, type SourceFile } from './source'
+import { formatBytes } from '../../../src-shared/format'
+import { Growable, InputError, MAX_ARRAY_BYTES, inspect, maxInflatedBytes, quoteShort, readChunks, type FileRecord, type SourceFile } from './source'
 
 export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']
 /** sha256 of the decoded label bytes of Fashion-MNIST's official train and t10k label files. */

@@ -96,13 +96,6 @@ export const MAX_ARRAY_BYTES = 1_000_000_000
 /** Deflate cannot expand data more than ≈ 1032 : 1, so a gzip file of n bytes never inflates past this. */
 export const maxInflatedBytes = (gzipBytes: number) => gzipBytes * 1032 + 1024
 
-/** "1.2 GB", "340 MB" for messages about sizes. */
-export function formatBytes(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(1)} GB`
-  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kB`
-  return `${n} bytes`
-}
 
 /** A value from a file, quoted for a message and cut short: never more than a few words of someone's file. */
 export function quoteShort(text: string, max = 40): string {

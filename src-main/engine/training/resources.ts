@@ -4,13 +4,10 @@
  * the figure, instead of growing the process until wasm aborts or the machine swaps.
  */
 import { totalmem } from 'node:os'
-import { describeEstimate, formatBytes, memoryLimit, type ResourceEstimate } from '../../../src-shared/training/estimate'
+import { memoryRefusal, type ResourceEstimate } from '../../../src-shared/training/estimate'
 import { RunFailure } from '../studies/context'
 
 export function checkMemory(e: ResourceEstimate | null, backend: string): void {
-  if (!e) return
-  const limit = memoryLimit(backend, totalmem())
-  if (e.bytes > limit) {
-    throw new RunFailure(`this run would need about ${describeEstimate(e)} of memory; the ${backend} backend here can use at most ${formatBytes(limit)} — use fewer samples, a smaller batch or narrower layers`)
-  }
+  const refusal = memoryRefusal(e, backend, totalmem())
+  if (refusal) throw new RunFailure(refusal)
 }

@@ -31,7 +31,7 @@ export interface SweepAggregate {
 export function sweepMetrics(detail: Pick<SweepDetail, 'runs'>): string[] {
   const keys = new Set<string>()
   for (const r of detail.runs) for (const k of Object.keys(r.run.summary?.final ?? {})) if (k !== 'epoch') keys.add(k)
-  const order = ['test/accuracy', 'train/accuracy', 'test/loss', 'train/loss']
+  const order = ['test/accuracy', 'val/accuracy', 'train/accuracy', 'test/loss', 'val/loss', 'train/loss']
   return [...keys].sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || a.localeCompare(b))
 }
 

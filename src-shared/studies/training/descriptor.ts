@@ -181,7 +181,7 @@ export const trainingOutputs: OutputDecl[] = [
   { id: 'loss', kind: 'scalars', title: 'Loss', keys: ['train/batch_loss', 'train/loss', 'val/loss', 'test/loss'], logScale: true, yLabel: 'loss' },
   { id: 'accuracy', kind: 'scalars', title: 'Accuracy', keys: ['train/batch_accuracy', 'train/accuracy', 'val/accuracy', 'test/accuracy'], percent: true, yLabel: 'accuracy' },
   { id: 'lr', kind: 'scalars', title: 'Learning rate', keys: ['train/lr'], yLabel: 'learning rate' },
-  { id: 'boundary', kind: 'boundary', title: 'Decision boundary', key: 'boundary', pointsKey: 'points', help: 'Drawn for 2-D inputs: the predicted class over the plane, with the training (filled) and test (ringed) points.' },
+  { id: 'boundary', kind: 'boundary', title: 'Decision boundary', key: 'boundary', pointsKey: 'points', help: 'Drawn for 2-D inputs: the predicted class over the plane, with the training points (filled) and the held-out ones (ringed: validation and test).' },
   { id: 'bridge', kind: 'custom', title: 'Neurashed view (exploration)', panel: 'neurashed-bridge' }
 ]
 
