@@ -5,6 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { buildNative, nativeIsStale } from './build-native.mjs'
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -17,6 +18,11 @@ function newest(path) {
 }
 
 export function buildIfStale({ force = false } = {}) {
+  // The addon is rebuilt only when it exists and its C is newer (install builds it, or says why it could not).
+  if (nativeIsStale()) {
+    const reason = buildNative()
+    if (reason) process.stderr.write(`lab: the native BLAS addon could not be rebuilt: ${reason}\n`)
+  }
   const stamp = join(root, 'out', 'main', 'engine.js')
   const inputs = ['src-main', 'src-shared', 'src-renderer', 'test/bench', 'resources', 'electron.vite.config.ts', 'package.json']
     .map((p) => join(root, p))

@@ -4,7 +4,8 @@ export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancel
 export type RunStatus = (typeof RUN_STATUSES)[number]
 export const FINISHED_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted']
 
-export const BACKENDS = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const
+/** In the resolver's order of preference: `blas` is wasm with its GEMM kernels on the lab's OpenBLAS addon. */
+export const BACKENDS = ['tfjs-node-gpu', 'tfjs-node', 'blas', 'wasm', 'cpu'] as const
 export type BackendName = (typeof BACKENDS)[number]
 
 export interface Experiment {
@@ -67,6 +68,8 @@ export interface RunEnvironment {
   backend: string
   node: string
   platform: string
+  /** Compute threads the backend used (native BLAS); absent for single-threaded backends and older runs. */
+  threads?: number
 }
 
 /** Per run and scalar key: kept up to date as batches are written, so the runs table never scans curves. */
@@ -142,6 +145,8 @@ export interface EngineInfo {
   nextDataDir: string | null
   dbPath: string
   concurrency: number
+  /** CPU cores of the engine's machine (runs in parallel divide them: src-shared/threads.ts). */
+  cpus: number
   mode: 'ipc' | 'serve' | 'inprocess'
 }
 

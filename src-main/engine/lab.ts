@@ -4,7 +4,7 @@
  */
 import { LabError, validateCall, type EventName, type EventPayloads, type MethodName, type MethodResults } from '../../src-shared/contract'
 import type { EngineInfo, Run, Settings } from '../../src-shared/records'
-import { totalmem } from 'node:os'
+import { availableParallelism, totalmem } from 'node:os'
 import { PROBES } from '../../src-shared/probes'
 import { STUDY_LIST, allTemplates, findStudy, validateConfig } from '../../src-shared/studies'
 import { describeEstimate, estimateSeconds, memoryLimit, memoryRefusal, type ResourceEstimate } from '../../src-shared/training/estimate'
@@ -212,6 +212,7 @@ export class Lab {
       nextDataDir: this.nextDataDir(),
       dbPath: this.store.dbPath,
       concurrency: this.queue.concurrency,
+      cpus: availableParallelism(),
       mode: this.opts.mode
     }
   }

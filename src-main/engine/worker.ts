@@ -7,7 +7,7 @@ import Database from 'better-sqlite3'
 import { parentPort } from 'node:worker_threads'
 import { createRng, deriveSeed } from '../../src-shared/rng'
 import type { RunEnvironment } from '../../src-shared/records'
-import { tf, useBackend } from './compute/backend'
+import { setComputeThreads, tf, useBackend } from './compute/backend'
 import { MetricBatcher } from './runs/batcher'
 import type { WorkerInput, WorkerMessage } from './runs/messages'
 import { DatasetStore } from './store/datasets'
@@ -51,8 +51,8 @@ function readCheckpoint(dbPath: string | undefined, runId: string): Checkpoint {
   }
 }
 
-function environment(backend: string): RunEnvironment {
-  return { app: version, tfjs: tf.version.tfjs, backend, node: process.version, platform: `${process.platform}-${process.arch}` }
+function environment(backend: string, threads: number | null): RunEnvironment {
+  return { app: version, tfjs: tf.version.tfjs, backend, node: process.version, platform: `${process.platform}-${process.arch}`, ...(threads ? { threads } : {}) }
 }
 
 async function runOne(input: WorkerInput): Promise<void> {
@@ -63,8 +63,9 @@ async function runOne(input: WorkerInput): Promise<void> {
     const runner = findRunner(input.studyId)
     if (!runner) throw new Error(`no runner for study "${input.studyId}"`)
     await useBackend(input.backend)
+    const threads = setComputeThreads(input.backend, input.threads)
     const resume = input.resume ? readCheckpoint(input.dbPath, input.runId) : undefined
-    post({ type: 'started', backend: input.backend, environment: environment(input.backend) })
+    post({ type: 'started', backend: input.backend, environment: environment(input.backend, threads) })
     const started = performance.now()
     // A resumed run repeats its set-up (data, model): what it logs at or before the checkpoint's step is stored already.
     const after = resume ? resume.step : -1

@@ -121,12 +121,12 @@ export function describeEstimate(e: ResourceEstimate): string {
 }
 
 /**
- * The memory a run may use on a backend: WebAssembly addresses at most 4 GB (tfjs-backend-wasm is 32-bit), with
+ * The memory a run may use on a backend: WebAssembly addresses at most 4 GB (tfjs-backend-wasm is 32-bit; `blas` keeps its tensors there too), with
  * headroom for the heap's own growth; the native and JS backends the machine's memory, with headroom for the
  * engine and the OS. `totalMemory` is the machine's (the engine passes os.totalmem()).
  */
 export function memoryLimit(backend: string, totalMemory: number): number {
-  if (backend === 'wasm') return Math.min(3 * GB, totalMemory * 0.6)
+  if (backend === 'wasm' || backend === 'blas') return Math.min(3 * GB, totalMemory * 0.6)
   return totalMemory * 0.6
 }
 

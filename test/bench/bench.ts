@@ -78,15 +78,15 @@ const BATCH = 64
 const LR = 0.01
 const SEED = 1
 /** Cap per raw measurement, so the slow pure-JS backend cannot take minutes. */
-const RAW_MAX_SECONDS: Record<BackendName, number> = { 'tfjs-node-gpu': 20, 'tfjs-node': 20, wasm: QUICK ? 2 : 20, cpu: QUICK ? 1.5 : 5 }
+const RAW_MAX_SECONDS: Record<BackendName, number> = { 'tfjs-node-gpu': 20, 'tfjs-node': 20, blas: QUICK ? 2 : 20, wasm: QUICK ? 2 : 20, cpu: QUICK ? 1.5 : 5 }
 /** Epochs for the raw 784 model (full passes over the 10 000 samples, unless capped). */
-const RAW_EPOCHS: Record<BackendName, number> = { 'tfjs-node-gpu': 3, 'tfjs-node': 3, wasm: QUICK ? 1 : 2, cpu: 1 }
+const RAW_EPOCHS: Record<BackendName, number> = { 'tfjs-node-gpu': 3, 'tfjs-node': 3, blas: QUICK ? 1 : 3, wasm: QUICK ? 1 : 2, cpu: 1 }
 /** Epochs for the runner comparison (the runner cannot be time-capped, so cpu gets fewer). */
-const RUNNER_EPOCHS: Record<BackendName, number> = { 'tfjs-node-gpu': 4, 'tfjs-node': 4, wasm: QUICK ? 1 : 3, cpu: 1 }
+const RUNNER_EPOCHS: Record<BackendName, number> = { 'tfjs-node-gpu': 4, 'tfjs-node': 4, blas: QUICK ? 1 : 4, wasm: QUICK ? 1 : 3, cpu: 1 }
 
 /** CNN section: synthetic images, time caps (cpu trains this CNN at ≈ 10 samples/s). */
 const CNN_SAMPLES = QUICK ? 640 : 2000
-const CNN_MAX_SECONDS: Record<BackendName, number> = { 'tfjs-node-gpu': 20, 'tfjs-node': 20, wasm: QUICK ? 3 : 15, cpu: QUICK ? 4 : 15 }
+const CNN_MAX_SECONDS: Record<BackendName, number> = { 'tfjs-node-gpu': 20, 'tfjs-node': 20, blas: QUICK ? 3 : 15, wasm: QUICK ? 3 : 15, cpu: QUICK ? 4 : 15 }
 const CNN_LAYERS: Layer[] = [
   { type: 'conv2d', filters: 16, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu' },
   { type: 'maxpool2d', poolSize: 2, strides: 2, padding: 'valid' },

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module'
 import { afterAll, describe, expect, test } from 'vitest'
 import { BACKENDS, type BackendName } from '../../src-shared/records'
 import { parseBackendOverride, resolveBackend, tf } from '../../src-main/engine/compute/backend'
+import { findBlasAddon } from '../../src-main/engine/compute/blasKernels'
 import { IpcEngine, TINY, cleanupTempDirs, openLab, runToEnd, tempDir } from './helpers'
 
 afterAll(cleanupTempDirs)
@@ -21,18 +22,20 @@ const NATIVE: Record<string, boolean> = {
   'tfjs-node': installed('@tensorflow/tfjs-node')
 }
 /** What `auto` must pick on this machine: the first backend in resolver order that can load. */
-const EXPECTED_AUTO: BackendName = NATIVE['tfjs-node-gpu'] ? 'tfjs-node-gpu' : NATIVE['tfjs-node'] ? 'tfjs-node' : 'wasm'
+const EXPECTED_AUTO: BackendName = NATIVE['tfjs-node-gpu'] ? 'tfjs-node-gpu' : NATIVE['tfjs-node'] ? 'tfjs-node' : findBlasAddon() ? 'blas' : 'wasm'
+/** The tfjs backend it runs on (blas is wasm with native GEMM kernels). */
+const EXPECTED_TF = EXPECTED_AUTO === 'wasm' || EXPECTED_AUTO === 'blas' ? 'wasm' : 'tensorflow'
 const UNAVAILABLE = (['tfjs-node-gpu', 'tfjs-node'] as const).find((b) => !NATIVE[b])
 
 describe('backend resolver', () => {
-  test('the resolver order is tfjs-node-gpu → tfjs-node → wasm → cpu', () => {
-    expect(BACKENDS).toEqual(['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'])
+  test('the resolver order is tfjs-node-gpu → tfjs-node → blas → wasm → cpu', () => {
+    expect(BACKENDS).toEqual(['tfjs-node-gpu', 'tfjs-node', 'blas', 'wasm', 'cpu'])
   })
 
   test('auto picks the first available backend and says why the ones before it are not', async () => {
     const r = await resolveBackend('auto')
     expect(r.backend).toBe(EXPECTED_AUTO)
-    expect(tf.getBackend()).toBe(EXPECTED_AUTO === 'wasm' ? 'wasm' : 'tensorflow')
+    expect(tf.getBackend()).toBe(EXPECTED_TF)
     expect(r.probes.map((p) => p.name)).toEqual(BACKENDS)
     const first = r.probes.findIndex((p) => p.available)
     expect(r.probes[first].name).toBe(EXPECTED_AUTO)
@@ -58,7 +61,7 @@ describe('backend resolver', () => {
     expect(parseBackendOverride('')).toBeUndefined()
     expect(parseBackendOverride('auto')).toBe('auto')
     for (const b of BACKENDS) expect(parseBackendOverride(b)).toBe(b)
-    expect(() => parseBackendOverride('gpu')).toThrow('LAB_BACKEND="gpu" is not a backend; use one of auto, tfjs-node-gpu, tfjs-node, wasm, cpu')
+    expect(() => parseBackendOverride('gpu')).toThrow('LAB_BACKEND="gpu" is not a backend; use one of auto, tfjs-node-gpu, tfjs-node, blas, wasm, cpu')
     expect(() => parseBackendOverride('WASM')).toThrow(/not a backend/)
   })
 
@@ -125,7 +128,7 @@ describe('backend in the real engine process (plain Node)', () => {
     const engine = IpcEngine.start(tempDir(), { LAB_BACKEND: 'tpu' })
     await expect(engine.ready).rejects.toThrow(/exited before ready/)
     expect(await engine.exited).toEqual({ code: 1, signal: null })
-    expect(engine.stderr).toContain('engine: LAB_BACKEND="tpu" is not a backend; use one of auto, tfjs-node-gpu, tfjs-node, wasm, cpu')
+    expect(engine.stderr).toContain('engine: LAB_BACKEND="tpu" is not a backend; use one of auto, tfjs-node-gpu, tfjs-node, blas, wasm, cpu')
   })
 
   test.skipIf(!UNAVAILABLE)('a forced unavailable backend stops the engine instead of falling back', async () => {

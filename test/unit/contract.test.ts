@@ -32,7 +32,7 @@ describe('validateCall', () => {
       ['runs.get', 'abc', /^invalid params for runs\.get: params: /],
       ['settings.set', { concurrency: 0 }, /concurrency: .*>=1/],
       ['settings.set', { concurrency: 1.5 }, /concurrency: /],
-      ['settings.set', { backend: 'tpu' }, /backend: .*"auto"\|"tfjs-node-gpu"\|"tfjs-node"\|"wasm"\|"cpu"/],
+      ['settings.set', { backend: 'tpu' }, /backend: .*"auto"\|"tfjs-node-gpu"\|"tfjs-node"\|"blas"\|"wasm"\|"cpu"/],
       ['settings.set', { backend: 'cpu', colour: 'red' }, /Unrecognized key.*"colour"/],
       ['experiments.create', { name: '   ', studyId: 'training', config: {} }, /name: /],
       ['experiments.create', { name: 'x', studyId: 'training', config: {}, tags: ['ok', 3] }, /tags\.1: /],

@@ -8,6 +8,8 @@ export interface WorkerInput {
   config: unknown
   seed: number
   backend: BackendName
+  /** Compute threads this run may use (src-shared/threads.ts); only multi-threaded backends use them. */
+  threads: number
   /** The store's database file: the worker opens it read-only to load library datasets (absent: no library access). */
   dbPath?: string
   /** Int32Array over it: [0] = 1 when the run is cancelled. Shared, so the training loop sees it without yielding. */

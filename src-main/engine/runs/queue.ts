@@ -4,9 +4,11 @@
  * events. Cancel sets a shared flag the training loop reads between steps, and terminates the worker
  * if it has not stopped within `cancelGraceMs`.
  */
+import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import type { EventName, EventPayloads } from '../../../src-shared/contract'
 import { estimateEta } from '../../../src-shared/format'
+import { threadsPerRun } from '../../../src-shared/threads'
 import type { BackendName, QueueEntry, RunStatus } from '../../../src-shared/records'
 import type { LabStore } from '../store'
 import { isBusy } from '../store/database'
@@ -287,6 +289,7 @@ export class JobQueue {
       config: run.config,
       seed: run.seed,
       backend,
+      threads: threadsPerRun(availableParallelism(), job.groupLimit ?? this.concurrency),
       dbPath: store.dbPath,
       abort: job.abort.buffer,
       ...(job.resume ? { resume: true } : {})
