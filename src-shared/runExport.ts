@@ -36,9 +36,16 @@ export const runExportSchema = z.strictObject({
     /** Where it came from (informational: sweeps and experiments are not exported with it). */
     experimentName: z.string().max(200).nullable(),
     sweepName: z.string().max(200).nullable(),
-    /** What it ran with (app, tfjs, backend, Node, platform); absent in exports made before it was recorded. */
+    /** What it ran with (app, tfjs, backend, Node, platform, compute threads); absent in exports made before it was recorded. */
     environment: z
-      .strictObject({ app: z.string().max(100), tfjs: z.string().max(100), backend: z.string().max(100), node: z.string().max(100), platform: z.string().max(100) })
+      .strictObject({
+        app: z.string().max(100),
+        tfjs: z.string().max(100),
+        backend: z.string().max(100),
+        node: z.string().max(100),
+        platform: z.string().max(100),
+        threads: z.number().int().min(1).max(1024).optional()
+      })
       .nullable()
       .optional()
   }),

@@ -34,7 +34,7 @@ describe('the lab in a browser (serve mode)', () => {
   it('creates an experiment, validates inline, runs it live, and finds it again after an engine restart', async () => {
     await page.goto(engine.url)
     await expect.poll(() => page.textContent('[data-testid="connection"]')).toBe('engine connected')
-    expect(await page.textContent('[data-testid="backend"]')).toContain('wasm')
+    expect(await page.textContent('[data-testid="backend"]')).toMatch(/backend: (blas|wasm)/)
 
     await page.click('[data-testid="new-experiment"]')
     await page.fill('[data-testid="experiment-name"]', 'e2e spirals')

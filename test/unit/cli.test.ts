@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { BACKENDS } from '../../src-shared/records'
 import { CLI_JS, TEST_ENV, cleanupTempDirs, tempDir } from './helpers'
 
 afterAll(cleanupTempDirs)
@@ -68,7 +69,7 @@ describe('cli: run, list, show', () => {
     expect(Object.keys(out)).toEqual(expect.arrayContaining(['runId', 'status', 'backend', 'wallSeconds', 'steps', 'samplesPerSecond', 'summary']))
     expect(out.runId).toMatch(/^[0-9a-f-]{36}$/)
     expect(out.status).toBe('completed')
-    expect(['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']).toContain(out.backend)
+    expect(BACKENDS).toContain(out.backend)
     expect(out.wallSeconds).toBeGreaterThan(0)
     expect(out.wallSeconds).toBeLessThan(60)
     expect(out.steps).toBe(880) // 1000 points − 20 % test − 10 % validation = 700 train points: 22 batches of 32 × 40 epochs

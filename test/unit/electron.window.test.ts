@@ -86,7 +86,7 @@ describe('the desktop window in Chromium (file://, window.lab)', () => {
     const { page, electron, websockets } = await openDesktop()
     try {
       await page.getByTestId('connection').filter({ hasText: 'engine connected' }).waitFor({ timeout: 30_000 })
-      await expect.poll(() => page.getByTestId('backend').textContent()).toMatch(/backend: (wasm|cpu|tfjs-node)/)
+      await expect.poll(() => page.getByTestId('backend').textContent()).toMatch(/backend: (blas|wasm|cpu|tfjs-node)/)
       expect(await page.getByTestId('connection-banner').count()).toBe(0)
       if (SHOTS) await page.screenshot({ path: join(SHOTS, 'desktop-connected.png') })
       expect(websockets).toEqual([]) // the desktop window never opens a WebSocket

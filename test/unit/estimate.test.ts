@@ -57,7 +57,7 @@ describe('refusal', () => {
     expect(est.tooLarge).toBe(true)
     expect(est.memory).toMatch(/GB \(the (dataset|evaluation copies) \d/)
     const e = await lab.call('experiments.create', { name: 'huge', studyId: 'training', config: HUGE })
-    await expect(lab.call('runs.start', { experimentId: e.id })).rejects.toThrow(/this run would need about \d+\.\d GB \(.*\) of memory; the wasm backend here can use at most \d/)
+    await expect(lab.call('runs.start', { experimentId: e.id })).rejects.toThrow(/this run would need about \d+\.\d GB \(.*\) of memory; the (blas|wasm) backend here can use at most \d/)
     expect(lab.store.runs.list({ experimentId: e.id })).toEqual([])
   })
 
