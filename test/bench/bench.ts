@@ -22,6 +22,8 @@
  *     probes, with a per-epoch evaluation, and with the five first probes every epoch. `--trainer-only`.
  * 10. Gallery cards (test/bench/cardsBench.ts, `--cards` only): every launchable card's CPU preset timed end to
  *     end — the source of src-shared/gallery/measured.ts, the times the gallery shows.
+ * Peer (test/bench/peer.ts, `--peer` / `--peer-only`): the MLP of section 1 and the CNN of section 4 in PyTorch,
+ *     alternating rounds with the lab's raw loops, as lab ÷ PyTorch time ratios per thread count.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -46,6 +48,7 @@ import { compareFigures, type CompareFigures } from './compareBench'
 import { neurashedFigures, neurashedReport } from './neurashedBench'
 import { trainerFigures, trainerReport } from './trainerBench'
 import { cardTimes } from './cardsBench'
+import { peerComparison, peerReport, peerRoundSeconds, type LabRound, type PeerFigures } from './peer'
 
 const BENCH_OPTIONS = {
   json: { type: 'boolean', default: false, help: 'print one JSON object instead of the report' },
@@ -54,7 +57,9 @@ const BENCH_OPTIONS = {
   'compare-only': { type: 'boolean', default: false, help: 'only the compare section (7): the runs table and the compare view in Chromium' },
   'neurashed-only': { type: 'boolean', default: false, help: 'only the neurashed section (8)' },
   'trainer-only': { type: 'boolean', default: false, help: 'only the trainer section (9): its overhead against the raw loop, and with the probes' },
-  cards: { type: 'boolean', default: false, help: 'only section 10: time every launchable gallery card\'s CPU preset (prints the data of src-shared/gallery/measured.ts)' }
+  cards: { type: 'boolean', default: false, help: 'only section 10: time every launchable gallery card\'s CPU preset (prints the data of src-shared/gallery/measured.ts)' },
+  peer: { type: 'boolean', default: false, help: 'also run the peer section: the MLP and CNN in PyTorch (python3-torch) beside the lab, as lab ÷ PyTorch time ratios' },
+  'peer-only': { type: 'boolean', default: false, help: 'only the peer section (≈ 2 min; ≈ 30 s with --quick)' }
 } as const
 
 function benchArgs() {
@@ -419,7 +424,7 @@ function syntheticImages(n: number, seed: number): { x: Uint8Array; y: Int32Arra
   return { x, y: Int32Array.from({ length: n }, () => rng.int(10)) }
 }
 
-async function rawCnn(backend: BackendName, maxSeconds: number): Promise<RawResult> {
+async function rawCnn(backend: BackendName, maxSeconds: number, epochs = 1): Promise<RawResult> {
   await useBackend(backend)
   const data = syntheticImages(CNN_SAMPLES, SEED)
   const batches: [Tensor, Tensor][] = []
@@ -437,12 +442,14 @@ async function rawCnn(backend: BackendName, maxSeconds: number): Promise<RawResu
     let samples = 0
     let capped = false
     const t0 = performance.now()
-    for (const b of batches) {
-      step(b)
-      samples += b[0].shape[0]
-      if ((performance.now() - t0) / 1000 > maxSeconds) {
-        capped = samples < CNN_SAMPLES
-        break
+    outer: for (let e = 0; e < epochs; e++) {
+      for (const b of batches) {
+        step(b)
+        samples += b[0].shape[0]
+        if ((performance.now() - t0) / 1000 > maxSeconds) {
+          capped = samples < CNN_SAMPLES * epochs
+          break outer
+        }
       }
     }
     const finalLoss = tf.tidy(() => lossOf(tf, 'softmax-cross-entropy', model.predict(batches[0][0]) as Tensor, batches[0][1])).dataSync()[0]
@@ -732,6 +739,29 @@ async function fashionFigures(dataDir: string, withCnn: boolean): Promise<Fashio
   }
 }
 
+// ------------------------------------------------------------------------------------ peer (PyTorch)
+
+/** Sets the lab's compute threads before a peer round; a no-op for now (wasm runs one thread in Node). */
+async function setLabThreads(_threads: number): Promise<void> {}
+
+/** The lab's side of a peer round: section 1's MLP or section 4's CNN loop, epochs until the round's time cap. */
+function peerLab(backend: BackendName): LabRound {
+  return async (workload, threads) => {
+    await setLabThreads(threads)
+    const seconds = peerRoundSeconds(QUICK)
+    return workload === 'mlp' ? rawTrain(backend, [392, 50], 784, 10, Infinity, seconds) : rawCnn(backend, seconds, Infinity)
+  }
+}
+
+const peerLabDescription = (backend: BackendName) => `raw tfjs on ${backend} (auto), the loops of sections 1 and 4`
+
+async function peerSection(backend: BackendName): Promise<PeerFigures> {
+  log(`peer: PyTorch beside raw tfjs on ${backend}`)
+  const peer = await peerComparison({ quick: QUICK, log, lab: peerLab(backend), samples: { mlp: SAMPLES, cnn: CNN_SAMPLES } })
+  if (!peer.available) log(`peer: not measured: ${peer.reason}`)
+  return peer
+}
+
 async function main(): Promise<void> {
   const t0 = performance.now()
   const tmp = mkdtempSync(join(tmpdir(), 'lab-bench-'))
@@ -755,6 +785,13 @@ async function main(): Promise<void> {
       const trainer = await trainerFigures({ quick: QUICK, backend, log })
       if (args.json) console.log(JSON.stringify({ quick: QUICK, trainer }))
       else console.log(trainerReport(trainer).join('\n'))
+      return
+    }
+    if (args['peer-only']) {
+      const backend = (await resolveBackend('auto')).backend
+      const peer = await peerSection(backend)
+      if (args.json) console.log(JSON.stringify({ quick: QUICK, peer }))
+      else console.log(peerReport(peer, peerLabDescription(backend), table).join('\n'))
       return
     }
     if (args['compare-only']) {
@@ -803,6 +840,7 @@ async function main(): Promise<void> {
     const neurashed = await neurashedFigures({ quick: QUICK, log })
     log(`trainer: overhead against the raw loop on ${resolution.backend}`)
     const trainer = await trainerFigures({ quick: QUICK, backend: resolution.backend, log })
+    const peer = args.peer ? await peerSection(resolution.backend) : undefined
 
     const report = {
       machine: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '' },
@@ -818,6 +856,7 @@ async function main(): Promise<void> {
       compare,
       neurashed,
       trainer,
+      peer,
       totalSeconds: round((performance.now() - t0) / 1000, 1)
     }
 
@@ -909,6 +948,7 @@ async function main(): Promise<void> {
     out.push('')
     out.push(...neurashedReport(neurashed))
     out.push('', ...trainerReport(trainer))
+    if (peer) out.push('', ...peerReport(peer, peerLabDescription(resolution.backend), table))
     out.push('')
     out.push(`total ${report.totalSeconds} s`)
     console.log(out.join('\n'))
