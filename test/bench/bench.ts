@@ -383,8 +383,8 @@ async function eventThroughput(dataDir: string): Promise<EventResult[]> {
     const results: EventResult[] = []
     const circles = structuredClone(trainingDefaults)
     Object.assign(circles, {
-      dataset: { kind: 'circles', n: 1000, noise: 0.05, testFraction: 0.2, cells: 8 },
-      network: { layers: [{ type: 'dense', units: 8, activation: 'tanh' }, { type: 'dense', units: 8, activation: 'tanh' }] },
+      dataset: { kind: 'circles', n: 1000, noise: 0.05, testFraction: 0.2, validationFraction: 0 },
+      network: { form: 'layers', layers: [{ type: 'dense', units: 8, activation: 'tanh' }, { type: 'dense', units: 8, activation: 'tanh' }] },
       optimizer: { kind: 'sgd', learningRate: 0.05, momentum: 0.9 },
       epochs: QUICK ? 10 : 40
     })
@@ -392,14 +392,13 @@ async function eventThroughput(dataDir: string): Promise<EventResult[]> {
     results.push(await eventScenario(client, 'typical', 'one circles run (template settings): 1 000 points, 2×8 tanh, 40 epochs', circles, 1, null))
     const heavy = structuredClone(trainingDefaults)
     Object.assign(heavy, {
-      dataset: { kind: 'xor', n: 200, noise: 0, testFraction: 0.2, cells: 8 },
-      network: { layers: [{ type: 'dense', units: 16, activation: 'relu' }] },
-      optimizer: { kind: 'adam', learningRate: 0.01, momentum: 0 },
+      dataset: { kind: 'xor', n: 200, noise: 0, testFraction: 0.2, validationFraction: 0 },
+      network: { form: 'layers', layers: [{ type: 'dense', units: 16, activation: 'relu' }] },
+      optimizer: { kind: 'adam', learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
       batchSize: 8,
       epochs: 100_000,
       logEvery: 1,
-      boundaryEvery: 1,
-      boundaryResolution: 200
+      boundary: { every: 1, resolution: 200 }
     })
     log('events: heavy (2 concurrent runs, a 200×200 boundary every epoch, loss every step)')
     results.push(
@@ -539,9 +538,9 @@ function sweepSpec(epochs: number, seeds: number) {
     base: {
       study: 'training',
       config: {
-        dataset: { kind: 'two-spirals', n: QUICK ? 1000 : 2000, noise: 0, testFraction: 0.2 },
-        network: { layers: [{ type: 'dense', units: 16, activation: 'tanh' }, { type: 'dense', units: 16, activation: 'tanh' }] },
-        optimizer: { kind: 'adam', learningRate: 0.01, momentum: 0 },
+        dataset: { kind: 'two-spirals', n: QUICK ? 1000 : 2000, noise: 0, testFraction: 0.2, validationFraction: 0 },
+        network: { form: 'layers', layers: [{ type: 'dense', units: 16, activation: 'tanh' }, { type: 'dense', units: 16, activation: 'tanh' }] },
+        optimizer: { kind: 'adam', learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
         batchSize: 32,
         epochs,
         logEvery: 25
