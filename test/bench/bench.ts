@@ -22,6 +22,8 @@
  *     probes, with a per-epoch evaluation, and with the five first probes every epoch. `--trainer-only`.
  * 10. Gallery cards (test/bench/cardsBench.ts, `--cards` only): every launchable card's CPU preset timed end to
  *     end — the source of src-shared/gallery/measured.ts, the times the gallery shows.
+ * Peer (test/bench/peer.ts, `--peer` / `--peer-only`): the MLP of section 1 and the CNN of section 4 in PyTorch,
+ *     alternating rounds with the lab's raw loops, as lab ÷ PyTorch time ratios per thread count.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -46,6 +48,7 @@ import { compareFigures, type CompareFigures } from './compareBench'
 import { neurashedFigures, neurashedReport } from './neurashedBench'
 import { trainerFigures, trainerReport } from './trainerBench'
 import { cardTimes } from './cardsBench'
+import { peerComparison, peerReport, peerRoundSeconds, type LabRound, type PeerFigures } from './peer'
 
 const BENCH_OPTIONS = {
   json: { type: 'boolean', default: false, help: 'print one JSON object instead of the report' },
@@ -54,7 +57,9 @@ const BENCH_OPTIONS = {
   'compare-only': { type: 'boolean', default: false, help: 'only the compare section (7): the runs table and the compare view in Chromium' },
   'neurashed-only': { type: 'boolean', default: false, help: 'only the neurashed section (8)' },
   'trainer-only': { type: 'boolean', default: false, help: 'only the trainer section (9): its overhead against the raw loop, and with the probes' },
-  cards: { type: 'boolean', default: false, help: 'only section 10: time every launchable gallery card\'s CPU preset (prints the data of src-shared/gallery/measured.ts)' }
+  cards: { type: 'boolean', default: false, help: 'only section 10: time every launchable gallery card\'s CPU preset (prints the data of src-shared/gallery/measured.ts)' },
+  peer: { type: 'boolean', default: false, help: 'also run the peer section: the MLP and CNN in PyTorch (python3-torch) beside the lab, as lab ÷ PyTorch time ratios' },
+  'peer-only': { type: 'boolean', default: false, help: 'only the peer section (≈ 2 min; ≈ 30 s with --quick)' }
 } as const
 
 function benchArgs() {
@@ -378,8 +383,8 @@ async function eventThroughput(dataDir: string): Promise<EventResult[]> {
     const results: EventResult[] = []
     const circles = structuredClone(trainingDefaults)
     Object.assign(circles, {
-      dataset: { kind: 'circles', n: 1000, noise: 0.05, testFraction: 0.2, cells: 8 },
-      network: { layers: [{ type: 'dense', units: 8, activation: 'tanh' }, { type: 'dense', units: 8, activation: 'tanh' }] },
+      dataset: { kind: 'circles', n: 1000, noise: 0.05, testFraction: 0.2, validationFraction: 0 },
+      network: { form: 'layers', layers: [{ type: 'dense', units: 8, activation: 'tanh' }, { type: 'dense', units: 8, activation: 'tanh' }] },
       optimizer: { kind: 'sgd', learningRate: 0.05, momentum: 0.9 },
       epochs: QUICK ? 10 : 40
     })
@@ -387,14 +392,13 @@ async function eventThroughput(dataDir: string): Promise<EventResult[]> {
     results.push(await eventScenario(client, 'typical', 'one circles run (template settings): 1 000 points, 2×8 tanh, 40 epochs', circles, 1, null))
     const heavy = structuredClone(trainingDefaults)
     Object.assign(heavy, {
-      dataset: { kind: 'xor', n: 200, noise: 0, testFraction: 0.2, cells: 8 },
-      network: { layers: [{ type: 'dense', units: 16, activation: 'relu' }] },
-      optimizer: { kind: 'adam', learningRate: 0.01, momentum: 0 },
+      dataset: { kind: 'xor', n: 200, noise: 0, testFraction: 0.2, validationFraction: 0 },
+      network: { form: 'layers', layers: [{ type: 'dense', units: 16, activation: 'relu' }] },
+      optimizer: { kind: 'adam', learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
       batchSize: 8,
       epochs: 100_000,
       logEvery: 1,
-      boundaryEvery: 1,
-      boundaryResolution: 200
+      boundary: { every: 1, resolution: 200 }
     })
     log('events: heavy (2 concurrent runs, a 200×200 boundary every epoch, loss every step)')
     results.push(
@@ -419,7 +423,7 @@ function syntheticImages(n: number, seed: number): { x: Uint8Array; y: Int32Arra
   return { x, y: Int32Array.from({ length: n }, () => rng.int(10)) }
 }
 
-async function rawCnn(backend: BackendName, maxSeconds: number): Promise<RawResult> {
+async function rawCnn(backend: BackendName, maxSeconds: number, epochs = 1): Promise<RawResult> {
   await useBackend(backend)
   const data = syntheticImages(CNN_SAMPLES, SEED)
   const batches: [Tensor, Tensor][] = []
@@ -437,12 +441,14 @@ async function rawCnn(backend: BackendName, maxSeconds: number): Promise<RawResu
     let samples = 0
     let capped = false
     const t0 = performance.now()
-    for (const b of batches) {
-      step(b)
-      samples += b[0].shape[0]
-      if ((performance.now() - t0) / 1000 > maxSeconds) {
-        capped = samples < CNN_SAMPLES
-        break
+    outer: for (let e = 0; e < epochs; e++) {
+      for (const b of batches) {
+        step(b)
+        samples += b[0].shape[0]
+        if ((performance.now() - t0) / 1000 > maxSeconds) {
+          capped = samples < CNN_SAMPLES * epochs
+          break outer
+        }
       }
     }
     const finalLoss = tf.tidy(() => lossOf(tf, 'softmax-cross-entropy', model.predict(batches[0][0]) as Tensor, batches[0][1])).dataSync()[0]
@@ -532,9 +538,9 @@ function sweepSpec(epochs: number, seeds: number) {
     base: {
       study: 'training',
       config: {
-        dataset: { kind: 'two-spirals', n: QUICK ? 1000 : 2000, noise: 0, testFraction: 0.2 },
-        network: { layers: [{ type: 'dense', units: 16, activation: 'tanh' }, { type: 'dense', units: 16, activation: 'tanh' }] },
-        optimizer: { kind: 'adam', learningRate: 0.01, momentum: 0 },
+        dataset: { kind: 'two-spirals', n: QUICK ? 1000 : 2000, noise: 0, testFraction: 0.2, validationFraction: 0 },
+        network: { form: 'layers', layers: [{ type: 'dense', units: 16, activation: 'tanh' }, { type: 'dense', units: 16, activation: 'tanh' }] },
+        optimizer: { kind: 'adam', learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
         batchSize: 32,
         epochs,
         logEvery: 25
@@ -732,6 +738,29 @@ async function fashionFigures(dataDir: string, withCnn: boolean): Promise<Fashio
   }
 }
 
+// ------------------------------------------------------------------------------------ peer (PyTorch)
+
+/** Sets the lab's compute threads before a peer round; a no-op for now (wasm runs one thread in Node). */
+async function setLabThreads(_threads: number): Promise<void> {}
+
+/** The lab's side of a peer round: section 1's MLP or section 4's CNN loop, epochs until the round's time cap. */
+function peerLab(backend: BackendName): LabRound {
+  return async (workload, threads) => {
+    await setLabThreads(threads)
+    const seconds = peerRoundSeconds(QUICK)
+    return workload === 'mlp' ? rawTrain(backend, [392, 50], 784, 10, Infinity, seconds) : rawCnn(backend, seconds, Infinity)
+  }
+}
+
+const peerLabDescription = (backend: BackendName) => `raw tfjs on ${backend} (auto), the loops of sections 1 and 4`
+
+async function peerSection(backend: BackendName): Promise<PeerFigures> {
+  log(`peer: PyTorch beside raw tfjs on ${backend}`)
+  const peer = await peerComparison({ quick: QUICK, log, lab: peerLab(backend), samples: { mlp: SAMPLES, cnn: CNN_SAMPLES } })
+  if (!peer.available) log(`peer: not measured: ${peer.reason}`)
+  return peer
+}
+
 async function main(): Promise<void> {
   const t0 = performance.now()
   const tmp = mkdtempSync(join(tmpdir(), 'lab-bench-'))
@@ -755,6 +784,13 @@ async function main(): Promise<void> {
       const trainer = await trainerFigures({ quick: QUICK, backend, log })
       if (args.json) console.log(JSON.stringify({ quick: QUICK, trainer }))
       else console.log(trainerReport(trainer).join('\n'))
+      return
+    }
+    if (args['peer-only']) {
+      const backend = (await resolveBackend('auto')).backend
+      const peer = await peerSection(backend)
+      if (args.json) console.log(JSON.stringify({ quick: QUICK, peer }))
+      else console.log(peerReport(peer, peerLabDescription(backend), table).join('\n'))
       return
     }
     if (args['compare-only']) {
@@ -803,6 +839,7 @@ async function main(): Promise<void> {
     const neurashed = await neurashedFigures({ quick: QUICK, log })
     log(`trainer: overhead against the raw loop on ${resolution.backend}`)
     const trainer = await trainerFigures({ quick: QUICK, backend: resolution.backend, log })
+    const peer = args.peer ? await peerSection(resolution.backend) : undefined
 
     const report = {
       machine: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '' },
@@ -818,6 +855,7 @@ async function main(): Promise<void> {
       compare,
       neurashed,
       trainer,
+      peer,
       totalSeconds: round((performance.now() - t0) / 1000, 1)
     }
 
@@ -909,6 +947,7 @@ async function main(): Promise<void> {
     out.push('')
     out.push(...neurashedReport(neurashed))
     out.push('', ...trainerReport(trainer))
+    if (peer) out.push('', ...peerReport(peer, peerLabDescription(resolution.backend), table))
     out.push('')
     out.push(`total ${report.totalSeconds} s`)
     console.log(out.join('\n'))
