@@ -36,7 +36,7 @@ import WebSocket from 'ws'
 import type { BackendName, BackendProbe } from '../../src-shared/records'
 import { trainingDefaults, trainingTemplates, type Layer, type TrainingConfig } from '../../src-shared/studies/training'
 import type { DatasetJob } from '../../src-shared/datasets'
-import { resolveBackend, tf, useBackend } from '../../src-main/engine/compute/backend'
+import { resolveBackend, setComputeThreads, tf, useBackend } from '../../src-main/engine/compute/backend'
 import { buildMlp, lossOf } from '../../src-main/engine/compute/mlp'
 import { createOptimizer } from '../../src-main/engine/training/optimizers'
 import { buildNetwork } from '../../src-main/engine/compute/network'
@@ -59,6 +59,7 @@ const BENCH_OPTIONS = {
   'trainer-only': { type: 'boolean', default: false, help: 'only the trainer section (9): its overhead against the raw loop, and with the probes' },
   cards: { type: 'boolean', default: false, help: 'only section 10: time every launchable gallery card\'s CPU preset (prints the data of src-shared/gallery/measured.ts)' },
   peer: { type: 'boolean', default: false, help: 'also run the peer section: the MLP and CNN in PyTorch (python3-torch) beside the lab, as lab ÷ PyTorch time ratios' },
+  'sweep-only': { type: 'boolean', default: false, help: 'only the sweep section (6): runs in parallel against threads per run' },
   'peer-only': { type: 'boolean', default: false, help: 'only the peer section (≈ 2 min; ≈ 30 s with --quick)' }
 } as const
 
@@ -529,32 +530,48 @@ interface SweepThroughput {
   meanRunSeconds: number
   /** Mean time in the training loop (the runner's own wallSeconds). */
   meanLoopSeconds: number
+  /** Compute threads each run had (as its environment records; 1 on single-threaded backends). */
+  threadsPerRun: number
 }
 
-/** A small two-spirals sweep (2 learning rates × 2 widths × seeds), as `sweeps.create` queues it. */
-function sweepSpec(epochs: number, seeds: number) {
+/**
+ * The bench sweeps, as `sweeps.create` queues them: small two-spirals runs (2 learning rates × 2 widths × seeds;
+ * per-step overhead dominates) and GEMM-bound ones (the section-1 MLP 784-392-50-10 on random labels), where a
+ * multi-threaded backend has something to divide between threads per run and runs in parallel.
+ */
+function sweepSpec(kind: 'spirals' | 'mlp', epochs: number, seeds: number) {
+  const config =
+    kind === 'spirals'
+      ? {
+          dataset: { kind: 'two-spirals', n: QUICK ? 1000 : 2000, noise: 0, testFraction: 0.2, validationFraction: 0 },
+          network: { form: 'layers', layers: [{ type: 'dense', units: 16, activation: 'tanh' }, { type: 'dense', units: 16, activation: 'tanh' }] },
+          optimizer: { kind: 'adam', learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+          batchSize: 32,
+          epochs,
+          logEvery: 25
+        }
+      : {
+          dataset: { kind: 'random-labels', n: QUICK ? 2500 : 5000, dims: 784, classes: 10, testFraction: 0.2, validationFraction: 0 },
+          network: { form: 'layers', layers: [{ type: 'dense', units: 392, activation: 'relu' }, { type: 'dense', units: 50, activation: 'relu' }] },
+          optimizer: { kind: 'sgd', learningRate: 0.01, momentum: 0 },
+          batchSize: BATCH,
+          epochs,
+          logEvery: 25
+        }
   return {
-    name: 'bench sweep',
-    base: {
-      study: 'training',
-      config: {
-        dataset: { kind: 'two-spirals', n: QUICK ? 1000 : 2000, noise: 0, testFraction: 0.2, validationFraction: 0 },
-        network: { form: 'layers', layers: [{ type: 'dense', units: 16, activation: 'tanh' }, { type: 'dense', units: 16, activation: 'tanh' }] },
-        optimizer: { kind: 'adam', learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
-        batchSize: 32,
-        epochs,
-        logEvery: 25
-      }
-    },
+    name: `bench sweep (${kind})`,
+    base: { study: 'training', config },
     params: [
       { path: 'optimizer.learningRate', values: [0.01, 0.03] },
-      { path: 'network.layers.*.units', values: [16, 32] }
+      kind === 'spirals' ? { path: 'network.layers.*.units', values: [16, 32] } : { path: 'batchSize', values: [BATCH, 2 * BATCH] }
     ],
     seeds
   }
 }
 
-const SWEEP_SIZES = QUICK ? [{ size: 'small', epochs: 8, seeds: 1 }] : [{ size: 'small', epochs: 20, seeds: 2 }, { size: 'longer', epochs: 150, seeds: 1 }]
+const SWEEP_SIZES: { size: string; kind: 'spirals' | 'mlp'; epochs: number; seeds: number }[] = QUICK
+  ? [{ size: 'small', kind: 'spirals', epochs: 8, seeds: 1 }, { size: 'mlp', kind: 'mlp', epochs: 1, seeds: 1 }]
+  : [{ size: 'small', kind: 'spirals', epochs: 20, seeds: 2 }, { size: 'longer', kind: 'spirals', epochs: 150, seeds: 1 }, { size: 'mlp', kind: 'mlp', epochs: 3, seeds: 1 }]
 
 /** Wall time of the whole sweep (create → queue idle) at concurrency 1, then 2, on the auto backend. */
 /**
@@ -593,12 +610,12 @@ async function bareTfjsContention(): Promise<{ soloSeconds: number; pairSeconds:
 
 async function sweepThroughput(dataDir: string): Promise<SweepThroughput[]> {
   const out: SweepThroughput[] = []
-  for (const { size, epochs, seeds } of SWEEP_SIZES) {
+  for (const { size, kind, epochs, seeds } of SWEEP_SIZES) {
     for (const concurrency of [1, 2]) {
       const lab = await Lab.open({ dataDir: `${dataDir}-${size}-c${concurrency}`, mode: 'inprocess', workerUrl: here('./worker.js'), concurrency, builtins: false })
       try {
         const t0 = performance.now()
-        const sweep = await lab.call('sweeps.create', sweepSpec(epochs, seeds))
+        const sweep = await lab.call('sweeps.create', sweepSpec(kind, epochs, seeds))
         await lab.queue.idle()
         const seconds = (performance.now() - t0) / 1000
         const done = lab.sweeps.get(sweep.id)
@@ -609,6 +626,7 @@ async function sweepThroughput(dataDir: string): Promise<SweepThroughput[]> {
           size,
           epochs,
           concurrency,
+          threadsPerRun: done.runs[0]?.run.environment?.threads ?? 1,
           runs: done.runs.length,
           seconds: round(seconds, 2),
           runsPerHour: round((done.runs.length / seconds) * 3600),
@@ -624,6 +642,18 @@ async function sweepThroughput(dataDir: string): Promise<SweepThroughput[]> {
 }
 
 /** Runs/hour at concurrency 2 over concurrency 1, per workload. */
+/** Section 6's table: runs in parallel (threads divided) against one run at a time with every thread. */
+function sweepReport(sweeps: SweepThroughput[], speedup: Record<string, number>, backend: string): string[] {
+  return [
+    `6. Sweep throughput on ${backend}, create → all done through the queue: small = two-spirals (${QUICK ? 1000 : 2000} points, 2 lr × 2 widths of 2×16/32 tanh, Adam), mlp = 784-392-50-10 on random labels (SGD, 2 lr × 2 batch sizes)`,
+    table(
+      ['workload', 'epochs', 'runs in parallel', 'threads per run', 'runs', 'seconds', 'runs/hour', 'mean run s', 'mean loop s', 'speed-up'],
+      sweeps.map((r) => [r.size, r.epochs, r.concurrency, r.threadsPerRun, r.runs, r.seconds.toFixed(2), fmt(r.runsPerHour), r.meanRunSeconds.toFixed(2), r.meanLoopSeconds.toFixed(2), r.concurrency === 2 ? `${speedup[r.size]?.toFixed(2)}×` : ''])
+    ),
+    '   each run trains in a worker thread; the cores are divided among the runs at once (blas: 2 runs × 1 thread or 1 run × 2 threads); workers stay warm between runs, so tfjs/wasm compile once per worker.'
+  ]
+}
+
 function sweepSpeedups(rs: SweepThroughput[]): Record<string, number> {
   const out: Record<string, number> = {}
   for (const r of rs.filter((x) => x.concurrency === 2)) {
@@ -740,13 +770,16 @@ async function fashionFigures(dataDir: string, withCnn: boolean): Promise<Fashio
 
 // ------------------------------------------------------------------------------------ peer (PyTorch)
 
-/** Sets the lab's compute threads before a peer round; a no-op for now (wasm runs one thread in Node). */
-async function setLabThreads(_threads: number): Promise<void> {}
+/** The lab's compute threads for a peer round: blas sizes its OpenBLAS pool; wasm and cpu run one thread in Node. */
+async function setLabThreads(backend: BackendName, threads: number): Promise<void> {
+  setComputeThreads(backend, threads)
+}
 
 /** The lab's side of a peer round: section 1's MLP or section 4's CNN loop, epochs until the round's time cap. */
 function peerLab(backend: BackendName): LabRound {
   return async (workload, threads) => {
-    await setLabThreads(threads)
+    await useBackend(backend)
+    await setLabThreads(backend, threads)
     const seconds = peerRoundSeconds(QUICK)
     return workload === 'mlp' ? rawTrain(backend, [392, 50], 784, 10, Infinity, seconds) : rawCnn(backend, seconds, Infinity)
   }
@@ -791,6 +824,14 @@ async function main(): Promise<void> {
       const peer = await peerSection(backend)
       if (args.json) console.log(JSON.stringify({ quick: QUICK, peer }))
       else console.log(peerReport(peer, peerLabDescription(backend), table).join('\n'))
+      return
+    }
+    if (args['sweep-only']) {
+      const backend = (await resolveBackend('auto')).backend
+      log(`sweep throughput on ${backend}: runs in parallel 1 vs 2`)
+      const sweeps = await sweepThroughput(join(tmp, 'sweep'))
+      if (args.json) console.log(JSON.stringify({ quick: QUICK, sweeps: { results: sweeps, speedup: sweepSpeedups(sweeps) } }))
+      else console.log(sweepReport(sweeps, sweepSpeedups(sweeps), backend).join('\n'))
       return
     }
     if (args['compare-only']) {
@@ -932,14 +973,7 @@ async function main(): Promise<void> {
       } else out.push('   CNN template: add --fashion-cnn to train it (≈ 3–4 min)')
     }
     out.push('')
-    out.push(`6. Sweep throughput: two-spirals sweeps (${QUICK ? 1000 : 2000} points, 2 lr × 2 widths of 2×16/32 tanh, Adam), create → all done through the queue, ${report.auto}`)
-    out.push(
-      table(
-        ['workload', 'epochs', 'concurrency', 'runs', 'seconds', 'runs/hour', 'mean run s', 'mean loop s', 'speed-up'],
-        sweeps.map((r) => [r.size, r.epochs, r.concurrency, r.runs, r.seconds.toFixed(2), fmt(r.runsPerHour), r.meanRunSeconds.toFixed(2), r.meanLoopSeconds.toFixed(2), r.concurrency === 2 ? `${report.sweeps.speedup[r.size]?.toFixed(2)}×` : ''])
-      )
-    )
-    out.push('   each run trains in a worker thread (one core on wasm); workers stay warm between runs, so tfjs/wasm compile once per worker.')
+    out.push(...sweepReport(sweeps, report.sweeps.speedup, report.auto))
     out.push(`   control, no lab code: a bare tfjs training loop takes ${contention.soloSeconds} s alone and ${contention.pairSeconds} s when two run at once —`)
     out.push(`   two concurrent wasm trainings can reach at most ${contention.ceiling}× on this machine (plain JS loops scale 2×).`)
     out.push('')

@@ -2,6 +2,7 @@
  * End to end: launch a small sweep from the GUI (an experiment, two learning rates × two seeds), watch
  * its results table fill live, find its runs in the runs list filtered by the sweep.
  */
+import { availableParallelism } from 'node:os'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort, launchChromium, startEngine, stopEngine, tempDataDir, type ServedEngine } from './harness'
@@ -53,8 +54,15 @@ describe('sweeps in a browser (serve mode)', () => {
     await expect.poll(() => page.textContent('[data-testid="sweep-problems"]')).toMatch(/optimizer\.learningRate: run "lr=30 seed=0"/)
     expect(await page.isDisabled('[data-testid="launch-sweep"]')).toBe(true)
     await page.fill('[data-testid="sweep-values-optimizer.learningRate"]', '0.01, 0.03')
+    // A sweep starts at one run per core (each with its share of the cores: one thread here on 2 cores); one at a
+    // time gives that run every core.
+    const cores = Math.min(8, availableParallelism())
+    expect(await page.inputValue('[data-testid="sweep-concurrency"]')).toBe(String(cores))
+    await page.selectOption('[data-testid="sweep-concurrency"]', '1')
+    await expect.poll(() => page.textContent('[data-testid="sweep-threads"]')).toMatch(new RegExp(`^${availableParallelism()} compute threads? each on blas`))
     // This sweep's own runs in parallel (the global setting is 1 and stays 1).
     await page.selectOption('[data-testid="sweep-concurrency"]', '2')
+    await expect.poll(() => page.textContent('[data-testid="sweep-threads"]')).toMatch(new RegExp(`^${Math.max(1, Math.floor(availableParallelism() / 2))} compute threads? each`))
     if (shots) await page.screenshot({ path: `${shots}/sweep-new.png`, fullPage: true })
     await page.click('[data-testid="launch-sweep"]')
     await page.waitForURL(/#\/sweeps\/[0-9a-f-]{36}$/)
