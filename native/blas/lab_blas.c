@@ -202,6 +202,21 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * Convolution GEMMs run on one thread. In the bench CNN's training step on 2 cores, OpenBLAS's second thread made
+ * Conv2D 2.7 → 5.1 ms and its filter gradient 2.9 → 5.0 ms (tall, narrow products between wasm kernels, the pool
+ * waking for each), so two threads trained the CNN slower than one (≈ 3 500–3 800 against ≈ 4 800 samples/s); with
+ * this the two are level (≈ 4 100 against ≈ 3 900, the same hour). The MLP's wide GEMMs keep the pool: they gain
+ * from it (≈ 30 000 against ≈ 26 000). The count is restored after the call.
+ */
+static napi_value one_thread(napi_env env, napi_callback_info info, napi_value (*body)(napi_env, napi_callback_info)) {
+  const int threads = lab_get_threads();
+  if (threads > 1) lab_set_threads(1);
+  napi_value out = body(env, info);
+  if (threads > 1) lab_set_threads(threads);
+  return out;
+}
+
 /* Convolution geometry, NHWC input [B, H, W, Ci], filter [kh, kw, Ci, Co], output [B, oH, oW, Co]. */
 typedef struct {
   size_t b, h, w, ci, oh, ow, co, kh, kw, sh, sw, dh, dw, pt, pl;
@@ -292,7 +307,11 @@ static bool conv_sizes_ok(napi_env env, const conv_t *g, size_t lx, size_t lw, s
 }
 
 /* conv2d(dims, x, filter, y): y = x ⊛ filter. */
+static napi_value conv2d_body(napi_env env, napi_callback_info info);
 static napi_value conv2d(napi_env env, napi_callback_info info) {
+  return one_thread(env, info, conv2d_body);
+}
+static napi_value conv2d_body(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   if (!get_args(env, info, 4, argv)) return NULL;
   conv_t g;
@@ -326,7 +345,11 @@ static napi_value conv2d(napi_env env, napi_callback_info info) {
 }
 
 /* conv2dBackpropFilter(dims, x, dy, dw): dw = Σ over samples of im2col(x)ᵀ · dy. */
+static napi_value conv2d_backprop_filter_body(napi_env env, napi_callback_info info);
 static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) {
+  return one_thread(env, info, conv2d_backprop_filter_body);
+}
+static napi_value conv2d_backprop_filter_body(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   if (!get_args(env, info, 4, argv)) return NULL;
   conv_t g;
@@ -358,7 +381,11 @@ static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) 
 }
 
 /* conv2dBackpropInput(dims, dy, filter, dx): dx = col2im(dy · filterᵀ). */
+static napi_value conv2d_backprop_input_body(napi_env env, napi_callback_info info);
 static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
+  return one_thread(env, info, conv2d_backprop_input_body);
+}
+static napi_value conv2d_backprop_input_body(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   if (!get_args(env, info, 4, argv)) return NULL;
   conv_t g;

@@ -36,7 +36,7 @@ import WebSocket from 'ws'
 import type { BackendName, BackendProbe } from '../../src-shared/records'
 import { trainingDefaults, trainingTemplates, type Layer, type TrainingConfig } from '../../src-shared/studies/training'
 import type { DatasetJob } from '../../src-shared/datasets'
-import { resolveBackend, setComputeThreads, tf, useBackend } from '../../src-main/engine/compute/backend'
+import { parseBackendOverride, resolveBackend, setComputeThreads, tf, useBackend } from '../../src-main/engine/compute/backend'
 import { buildMlp, lossOf } from '../../src-main/engine/compute/mlp'
 import { createOptimizer } from '../../src-main/engine/training/optimizers'
 import { buildNetwork } from '../../src-main/engine/compute/network'
@@ -770,6 +770,9 @@ async function fashionFigures(dataDir: string, withCnn: boolean): Promise<Fashio
 
 // ------------------------------------------------------------------------------------ peer (PyTorch)
 
+/** The single-section modes measure `LAB_BACKEND` when it is set (e.g. wasm beside blas), the auto choice otherwise. */
+const benchBackend = () => parseBackendOverride(process.env.LAB_BACKEND) ?? 'auto'
+
 /** The lab's compute threads for a peer round: blas sizes its OpenBLAS pool; wasm and cpu run one thread in Node. */
 async function setLabThreads(backend: BackendName, threads: number): Promise<void> {
   setComputeThreads(backend, threads)
@@ -785,7 +788,7 @@ function peerLab(backend: BackendName): LabRound {
   }
 }
 
-const peerLabDescription = (backend: BackendName) => `raw tfjs on ${backend} (auto), the loops of sections 1 and 4`
+const peerLabDescription = (backend: BackendName) => `raw tfjs on ${backend}, the loops of sections 1 and 4`
 
 async function peerSection(backend: BackendName): Promise<PeerFigures> {
   log(`peer: PyTorch beside raw tfjs on ${backend}`)
@@ -820,14 +823,14 @@ async function main(): Promise<void> {
       return
     }
     if (args['peer-only']) {
-      const backend = (await resolveBackend('auto')).backend
+      const backend = (await resolveBackend(benchBackend())).backend
       const peer = await peerSection(backend)
       if (args.json) console.log(JSON.stringify({ quick: QUICK, peer }))
       else console.log(peerReport(peer, peerLabDescription(backend), table).join('\n'))
       return
     }
     if (args['sweep-only']) {
-      const backend = (await resolveBackend('auto')).backend
+      const backend = (await resolveBackend(benchBackend())).backend
       log(`sweep throughput on ${backend}: runs in parallel 1 vs 2`)
       const sweeps = await sweepThroughput(join(tmp, 'sweep'))
       if (args.json) console.log(JSON.stringify({ quick: QUICK, sweeps: { results: sweeps, speedup: sweepSpeedups(sweeps) } }))

@@ -230,6 +230,13 @@ describe('the blas backend', () => {
     expect(() => blas.conv2d(Int32Array.of(1, 4, 4, 1, 2, 2, 1, 3, 3, 1, 1, 1, 1, 0, 0), new Float32Array(15), new Float32Array(9), new Float32Array(4))).toThrow('a convolution array is smaller than its shape')
     expect(() => blas.conv2d(Int32Array.of(1, 4, 4, 1, 2, 2, 1, 3, 3, 0, 1, 1, 1, 0, 0), new Float32Array(16), new Float32Array(9), new Float32Array(4))).toThrow('strides and dilations must be at least 1')
     expect(() => blas.setThreads(0)).toThrow('n must be between 1 and 1024')
+    // Convolutions run their GEMMs on one thread and give the pool its size back, also when they throw.
+    blas.setThreads(2)
+    blas.conv2d(Int32Array.of(1, 4, 4, 1, 2, 2, 1, 3, 3, 1, 1, 1, 1, 0, 0), new Float32Array(16), new Float32Array(9), new Float32Array(4))
+    expect(blas.threads()).toBe(2)
+    expect(() => blas.conv2dBackpropFilter(Int32Array.of(1, 4, 4, 1, 2, 2, 1, 3, 3, 1, 1, 1, 1, 0, 0), new Float32Array(15), new Float32Array(4), new Float32Array(9))).toThrow('smaller than its shape')
+    expect(blas.threads()).toBe(2)
+    blas.setThreads(1)
     expect(() => (blas.gemm as any)()).toThrow('expected 4 arguments, got 0')
   })
 })
