@@ -141,6 +141,9 @@ async function sendRunExport(lab: Lab, id: string, res: ServerResponse): Promise
   })
   const stream = createReadStream(file)
   stream.on('error', () => res.destroy())
+  // Gone from the folder before the first byte leaves (POSIX keeps an open file readable), so a client that has
+  // the whole download never finds it there; Windows cannot unlink an open file, so it goes when the response ends.
+  if (process.platform !== 'win32') stream.on('open', remove)
   res.on('close', remove)
   stream.pipe(res)
 }
