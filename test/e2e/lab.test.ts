@@ -2,6 +2,7 @@
  * End to end, as a researcher: create an experiment in the real renderer served by the real engine,
  * launch it, watch the curve grow live, restart the engine, and find the run with its curve again.
  */
+import { availableParallelism } from 'node:os'
 import { readFile } from 'node:fs/promises'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -65,6 +66,8 @@ describe('the lab in a browser (serve mode)', () => {
     expect(finalPoints).toBeGreaterThan(early)
     const accuracy = await page.textContent('[data-testid="metric-test/accuracy"]')
     expect(parseFloat(accuracy!)).toBeGreaterThan(90)
+    // What it ran with, threads included (one run alone gets every core on blas).
+    await expect.poll(() => page.textContent('[data-testid="run-environment"]')).toMatch(new RegExp(`^lab \\S+ · tfjs \\S+ · ${availableParallelism()} compute threads?$`))
 
     // The trained model is kept with the run.
     await expect.poll(() => page.locator('[data-testid="artifacts"] tr', { hasText: 'model.json' }).count(), { timeout: 10_000 }).toBe(1)
