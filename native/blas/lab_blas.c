@@ -54,9 +54,13 @@ static const char *lab_load(void) {
       setenv("OPENBLAS_CORETYPE", "Haswell", 0);
   }
 #endif
+  // LAB_BLAS_LIBRARY names another build (a path or a soname), e.g. one with its own kernels or threading.
+  const char *forced = getenv("LAB_BLAS_LIBRARY");
   const char *names[] = {"libopenblas.so.0", "libopenblas.so", "libopenblas.dylib"};
   void *lib = NULL;
-  for (size_t i = 0; i < sizeof names / sizeof names[0] && !lib; i++) lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+  if (forced && *forced) lib = dlopen(forced, RTLD_NOW | RTLD_LOCAL);
+  else
+    for (size_t i = 0; i < sizeof names / sizeof names[0] && !lib; i++) lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
   if (!lib) {
     snprintf(load_error, sizeof load_error, "OpenBLAS cannot be opened (%s); install it (Debian: libopenblas0-pthread)", dlerror());
     return load_error;

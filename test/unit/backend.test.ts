@@ -124,6 +124,23 @@ describe('backend in the real engine process (plain Node)', () => {
     }
   })
 
+  test('blas without its OpenBLAS is unavailable with the reason: auto goes on to wasm, forcing it stops the engine', async () => {
+    const missing = { LAB_BACKEND: '', LAB_BLAS_LIBRARY: 'libopenblas-not-here.so.0' }
+    const engine = IpcEngine.start(tempDir(), missing)
+    try {
+      const fallback = EXPECTED_AUTO === 'blas' ? 'wasm' : EXPECTED_AUTO
+      expect((await engine.ready).backend).toBe(fallback)
+      const info = await engine.call('engine.info')
+      expect(info.backends.find((p: any) => p.name === 'blas')).toMatchObject({ available: false, detail: expect.stringMatching(/^OpenBLAS cannot be opened \(libopenblas-not-here\.so\.0: cannot open shared object file/) })
+      expect(info.backendReason).toContain('blas: OpenBLAS cannot be opened')
+    } finally {
+      await engine.kill('SIGTERM')
+    }
+    const forced = IpcEngine.start(tempDir(), { ...missing, LAB_BACKEND: 'blas' })
+    await expect(forced.ready).rejects.toThrow(/exited before ready/)
+    expect(forced.stderr).toContain('engine: backend blas was requested but is not available: OpenBLAS cannot be opened')
+  })
+
   test('an invalid LAB_BACKEND stops the engine with a message listing the valid names', async () => {
     const engine = IpcEngine.start(tempDir(), { LAB_BACKEND: 'tpu' })
     await expect(engine.ready).rejects.toThrow(/exited before ready/)
