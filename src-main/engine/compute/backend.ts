@@ -80,9 +80,10 @@ export async function useBackend(name: BackendName): Promise<void> {
 }
 
 /**
- * Give the active backend `n` compute threads (the native BLAS pool is per process: every run of this engine
- * shares it, so the queue hands all of them the same count). Returns the count in use, or null for a backend
- * that is single-threaded here (wasm, cpu) or manages its own threads (libtensorflow).
+ * Give the active backend `n` compute threads. The native BLAS pool is per process and every run of this engine
+ * shares it, so the queue gives the runs that train together their share of the cores (src-shared/threads.ts); when
+ * runs with different shares overlap, the last one started sets the pool. Returns the count in use, or null for a
+ * backend that is single-threaded here (wasm, cpu) or manages its own threads (libtensorflow).
  */
 export function setComputeThreads(name: BackendName, n: number): number | null {
   if (name !== 'blas') return null
