@@ -17,7 +17,7 @@ import { LOSSES, lossParamsProblems, lossParamsSchema } from './outputs'
 
 export { ACTIVATIONS, LAYER_TYPES, layerSchema, type Activation, type Layer } from '../../network/layers'
 export { OPTIMIZER_KINDS } from '../../training/optimizer'
-export { GA_LOSSES, LOSSES, LOSS_PARAMS_DEFAULTS, PLAIN_LOSSES, isGaLoss, type LossKind, type LossParams } from './outputs'
+export { GA_LOSSES, LOSSES, LOSS_PARAMS_DEFAULTS, PLAIN_LOSSES, isGaLoss, type GaLoss, type LossKind, type LossParams } from './outputs'
 
 export const PLANAR_DATASETS = ['two-spirals', 'checkerboard', 'circles', 'xor', 'gaussian'] as const
 export const TOY_DATASETS = [...PLANAR_DATASETS, 'random-labels'] as const
