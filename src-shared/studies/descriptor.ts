@@ -41,6 +41,11 @@ export interface FieldMeta {
    */
   variants?: Record<string, object>
   /**
+   * For a choice that brings its own block elsewhere in the config (the loss and its `lossParams`): the block at
+   * `path` each value starts with; a value without an entry has no block. Choosing a value sets the block.
+   */
+  companion?: { path: string; values: Record<string, object> }
+  /**
    * For an optional block (an object field the config may leave out, such as early stopping): what it holds when
    * switched on. The form shows the block's heading as a switch.
    */
@@ -272,6 +277,13 @@ export function fieldVisible(meta: FieldMeta, config: unknown, schema?: z.ZodTyp
   if (meta.when.in && !meta.when.in.includes(v)) return false
   if (meta.when.notIn && meta.when.notIn.includes(v)) return false
   return true
+}
+
+/** Set the companion block of a choice (`meta.companion`) for `value`: its starting block, or none. */
+export function setCompanion(config: any, meta: FieldMeta, value: unknown): void {
+  if (!meta.companion) return
+  const block = typeof value === 'string' && Object.hasOwn(meta.companion.values, value) ? meta.companion.values[value] : undefined
+  setPath(config, meta.companion.path, block === undefined ? undefined : JSON.parse(JSON.stringify(block)))
 }
 
 /**

@@ -14,7 +14,7 @@ import { neurashedStudy } from './neurashed'
 import { trainingStudy } from './training'
 
 export type { StudyDescriptor, Template, OutputDecl, FieldMeta, FieldSpec, Preset } from './descriptor'
-export { fieldSpec, schemaAt, describeRange, getPath, setPath, sameValue, fieldVisible, switchVariant } from './descriptor'
+export { fieldSpec, schemaAt, describeRange, getPath, setPath, sameValue, fieldVisible, switchVariant, setCompanion } from './descriptor'
 
 export const STUDY_LIST: readonly StudyDescriptor<any>[] = [
   trainingStudy,
@@ -83,6 +83,11 @@ export function completeConfig(studyId: string, partial: unknown): unknown {
   // that variant's own defaults.
   if (upgraded && typeof upgraded === 'object') {
     for (const [path, meta] of Object.entries(study.fields)) {
+      if (meta.companion) {
+        // A choice's companion block (a GA loss's targets) starts from that choice's values where left out.
+        const chosen = getPath(upgraded, path)
+        if (typeof chosen === 'string' && Object.hasOwn(meta.companion.values, chosen)) setPath(upgraded, meta.companion.path, withDefaults(meta.companion.values[chosen], getPath(upgraded, meta.companion.path)))
+      }
       if (!meta.variants) continue
       const parentPath = path.split('.').slice(0, -1).join('.')
       const key = path.split('.').at(-1)!

@@ -86,7 +86,7 @@ describe('ranges are read from the schema, not repeated', () => {
     expect(fieldSpec(schema, 'dataset.dims', { dataset: { kind: 'two-spirals' } })).toBeUndefined()
     expect(fieldSpec(schema, 'dataset.kind')).toMatchObject({ kind: 'enum', options: ['two-spirals', 'checkerboard', 'circles', 'xor', 'gaussian', 'random-labels', 'stored'] })
     expect(fieldSpec(schema, 'earlyStopping')).toMatchObject({ kind: 'object', optional: true })
-    expect(fieldSpec(schema, 'loss')).toMatchObject({ kind: 'enum', options: ['softmax-cross-entropy', 'mse'] })
+    expect(fieldSpec(schema, 'loss')).toMatchObject({ kind: 'enum', options: ['softmax-cross-entropy', 'mse', 'sigmoid-mse', 'tanh-mse', 'linear-mse', 'exp-ga', 'pow3-ga'] })
     expect(fieldSpec(schema, 'dataset.nope')).toBeUndefined()
   })
   test('as the form says them', () => {

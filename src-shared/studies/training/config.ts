@@ -13,16 +13,17 @@ import { checkpointEverySchema, earlyStoppingSchema, validationFractionSchema, w
 import { optimizerSchema, upgradeOptimizer } from '../../training/optimizer'
 import { CONSTANT_SCHEDULE, scheduleSchema } from '../../training/schedule'
 import { inferNetworkShapes } from '../networkShapes'
+import { LOSSES, lossParamsProblems, lossParamsSchema } from './outputs'
 
 export { ACTIVATIONS, LAYER_TYPES, layerSchema, type Activation, type Layer } from '../../network/layers'
 export { OPTIMIZER_KINDS } from '../../training/optimizer'
+export { GA_LOSSES, LOSSES, LOSS_PARAMS_DEFAULTS, PLAIN_LOSSES, isGaLoss, type GaLoss, type LossKind, type LossParams } from './outputs'
 
 export const PLANAR_DATASETS = ['two-spirals', 'checkerboard', 'circles', 'xor', 'gaussian'] as const
 export const TOY_DATASETS = [...PLANAR_DATASETS, 'random-labels'] as const
 /** `stored`: a dataset of the library (generated, imported or transformed), named by `datasetId`. */
 export const DATASET_KINDS = [...TOY_DATASETS, 'stored'] as const
 export type DatasetKind = (typeof DATASET_KINDS)[number]
-export const LOSSES = ['softmax-cross-entropy', 'mse'] as const
 
 const split = {
   /** Fraction of the samples held out as the test set. */
@@ -76,7 +77,10 @@ export const trainingConfigSchema = z
   .strictObject({
     dataset: datasetSchema,
     network: networkSchema,
+    /** The output layer and loss (./outputs.ts): the lab's softmax CE and MSE, or a variant of thesis ch. 4. */
     loss: z.enum(LOSSES),
+    /** Targets (and α, β) of the thesis ch. 4 variants; present exactly for them. */
+    lossParams: lossParamsSchema.optional(),
     optimizer: optimizerSchema,
     schedule: scheduleSchema,
     weightDecay: weightDecaySchema,
@@ -92,6 +96,7 @@ export const trainingConfigSchema = z
     probes: probesSchema.optional()
   })
   .superRefine((c, ctx) => {
+    for (const p of lossParamsProblems(c.loss, c.lossParams)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message })
     if (c.earlyStopping && !(c.dataset.validationFraction > 0)) {
       ctx.addIssue({ code: 'custom', path: ['earlyStopping'], message: 'early stopping watches the validation split: set a validation fraction above 0' })
     }

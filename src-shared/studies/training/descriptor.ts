@@ -6,7 +6,7 @@ import { trainingBasicsFields } from '../../training/basics'
 import { adam, optimizerFields, sgd } from '../../training/optimizer'
 import { scheduleFields } from '../../training/schedule'
 import type { FieldMeta, OutputDecl, Preset, StudyDescriptor, Template } from '../descriptor'
-import { DATASET_VARIANTS, layers, trainingConfigSchema, trainingDefaults, type DatasetSpec, type TrainingConfig } from './config'
+import { DATASET_VARIANTS, LOSS_PARAMS_DEFAULTS, layers, trainingConfigSchema, trainingDefaults, type DatasetSpec, type TrainingConfig } from './config'
 
 export interface TrainingTemplate extends Template<TrainingConfig> {
   datasetHint?: DatasetHint
@@ -136,7 +136,39 @@ export const trainingFields: Record<string, FieldMeta> = {
   'dataset.testFraction': { label: 'Test fraction', help: 'Fraction of the samples held out as the test set (reported, never used to choose anything).', unit: 'of n', group: 'Data', step: 0.05 },
   // The network's own fields (layers, graph) are described and edited by the network editor (NetworkSection).
   network: { label: 'Network', help: 'Hidden layers in order (or a layer graph); the output layer (one unit per class) is added from the loss.', group: 'Network', custom: true },
-  loss: { label: 'Loss', help: 'Softmax cross-entropy, or squared error on the one-hot targets (the thesis\'s MLPs use MSE, ch. 3–5).', group: 'Training', choices: { 'softmax-cross-entropy': 'softmax cross-entropy', mse: 'mean squared error' } },
+  loss: {
+    label: 'Output and loss',
+    help: 'The output layer y(x) on the last pre-activation x and its loss. Softmax cross-entropy and mean squared error on one-hot targets (the thesis\'s MLPs, ch. 3–5) are the lab\'s originals; the gradient-amplification variants of thesis ch. 4 all give the delta ∂ℒ/∂x = y − t with the targets below: sigmoid, tanh or linear + MSE, exp-GA (y = α eˣ, sparse cross-entropy) and pow3-GA (y = α x³ + β, negative-correlation loss). Prediction is argmax x.',
+    group: 'Training',
+    choices: {
+      'softmax-cross-entropy': 'softmax cross-entropy',
+      mse: 'mean squared error (one-hot)',
+      'sigmoid-mse': 'sigmoid + MSE (ch. 4)',
+      'tanh-mse': 'tanh + MSE (ch. 4)',
+      'linear-mse': 'linear + MSE (ch. 4)',
+      'exp-ga': 'exp-GA: α eˣ + sparse cross-entropy (ch. 4)',
+      'pow3-ga': 'pow3-GA: α x³ + β + negative correlation (ch. 4)'
+    },
+    companion: { path: 'lossParams', values: LOSS_PARAMS_DEFAULTS }
+  },
+  lossParams: { label: 'Targets and output parameters', help: 'The targets t (and α, β) of the chosen thesis ch. 4 variant.', group: 'Training' },
+  'lossParams.trueTarget': {
+    label: 'Target of the true class',
+    help: 't for the true class. Larger targets amplify the output deltas y − t (thesis ch. 4: exp-GA 16 for the CNN, 6 for the 10-layer net, 2 for VGG; pow3-GA 10; sigmoid, tanh and linear 1).',
+    group: 'Training'
+  },
+  'lossParams.otherTarget': {
+    label: 'Target of the other classes',
+    help: 't for every other class (thesis ch. 4: 0 for sigmoid, exp-GA and pow3-GA; −1 for tanh; −1 or 0 for linear; pow3-GA also −2).',
+    group: 'Training'
+  },
+  'lossParams.alpha': {
+    label: 'Output scale α',
+    help: 'α in exp-GA\'s y = α eˣ (thesis ch. 4: 0.1) or pow3-GA\'s y = α x³ + β (0.001).',
+    group: 'Training',
+    when: { path: 'loss', in: ['exp-ga', 'pow3-ga'] }
+  },
+  'lossParams.beta': { label: 'Output offset β', help: 'β in pow3-GA\'s y = α x³ + β (thesis ch. 4: 0.4).', group: 'Training', step: 0.1, when: { path: 'loss', in: ['pow3-ga'] } },
   ...optimizerFields('optimizer', 'Training', { learningRate: 'Step size (thesis §7.6 SGD baseline: 0.01; Table 6.1: 0.05); the base rate of the schedule.', momentum: 'SGD momentum; 0 = plain SGD (thesis §7.6: 0.9).' }),
   batchSize: { label: 'Batch size', help: 'Examples per step (thesis §7.6: 32; Table 6.1: 128).', unit: 'examples', group: 'Training' },
   epochs: { label: 'Epochs', help: 'Passes over the training set (thesis §7.6: 75).', group: 'Training' },

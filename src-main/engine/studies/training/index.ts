@@ -9,8 +9,9 @@ import type { Tensor, Tensor2D } from '@tensorflow/tfjs'
 import { createRng, deriveSeed } from '../../../../src-shared/rng'
 import { EVAL_CHUNK, TRAIN_EVAL_MAX, estimateTraining, type DatasetSpec, type TrainingConfig } from '../../../../src-shared/studies/training'
 import { buildGraphNetwork } from '../../compute/graphNetwork'
-import { lossOf, serializeModel } from '../../compute/mlp'
+import { serializeModel } from '../../compute/mlp'
 import { buildNetwork, NetworkError } from '../../compute/network'
+import { trainingLoss } from '../../compute/outputs'
 import { generateToy } from '../../datasets/toy'
 import { loadStored, splitRows, type Source, type Split } from '../../training/data'
 import { checkMemory } from '../../training/resources'
@@ -75,7 +76,10 @@ export const runTraining: StudyRunner = async (ctx: RunContext) => {
   const { extent, grid } = planarX ? boundaryGrid(planarX, boundary.resolution) : { extent: [0, 0, 0, 0] as [number, number, number, number], grid: null }
   const gridTensor = grid ? tf.tensor2d(grid, [boundary.resolution ** 2, 2]) : null
   const infer = (x: Tensor) => model.apply(x, { training: false }) as Tensor2D
-  const probabilities = (x: Tensor2D) => (cfg.loss === 'mse' ? tf.softmax(infer(x).mul(4)) : tf.softmax(infer(x))) as Tensor2D
+  // Shown confidence: softmax of x (for exp-GA that is y / Σy); squared-error outputs near {0, 1} or {−1, 1} sharpened.
+  const sharpen = cfg.loss === 'mse' || cfg.loss === 'linear-mse' || cfg.loss === 'sigmoid-mse' || cfg.loss === 'tanh-mse'
+  const probabilities = (x: Tensor2D) => (sharpen ? tf.softmax(infer(x).mul(4)) : tf.softmax(infer(x))) as Tensor2D
+  const lossName = cfg.loss === 'mse' || cfg.loss === 'softmax-cross-entropy' ? cfg.loss : undefined
 
   const chunk = data.stored ? EVAL_CHUNK : null
   const trainEvalRows =
@@ -92,7 +96,7 @@ export const runTraining: StudyRunner = async (ctx: RunContext) => {
       source: data,
       trainRows: split.train,
       evalSets,
-      members: [{ prefix: '', name: '', model, optimizer: cfg.optimizer, loss: (out, y) => lossOf(tf, cfg.loss, out, y), lossName: cfg.loss, accuracy: 'argmax', infer }],
+      members: [{ prefix: '', name: '', model, optimizer: cfg.optimizer, loss: (out, y) => trainingLoss(tf, cfg.loss, cfg.lossParams, out, y), lossName, accuracy: 'argmax', infer }],
       epochs: cfg.epochs,
       batchSize: cfg.batchSize,
       shuffleSeed: deriveSeed(ctx.seed, 'shuffle'),
