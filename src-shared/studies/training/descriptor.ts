@@ -138,7 +138,7 @@ export const trainingFields: Record<string, FieldMeta> = {
   network: { label: 'Network', help: 'Hidden layers in order (or a layer graph); the output layer (one unit per class) is added from the loss.', group: 'Network', custom: true },
   loss: {
     label: 'Output and loss',
-    help: 'The output layer y(x) on the last pre-activation x and its loss. Softmax cross-entropy and mean squared error on one-hot targets (the thesis\'s MLPs, ch. 3–5) are the lab\'s originals; the gradient-amplification variants of thesis ch. 4 all give the delta ∂ℒ/∂x = y − t with the targets below: sigmoid, tanh or linear + MSE, exp-GA (y = α eˣ, sparse cross-entropy) and pow3-GA (y = α x³ + β, negative-correlation loss). Prediction is argmax x.',
+    help: 'The output layer y(x) on the last pre-activation x and its loss. Softmax cross-entropy and mean squared error on one-hot targets (the thesis\'s MLPs, ch. 3–5) are the lab\'s originals; the gradient-amplification variants of thesis ch. 4 all give the delta ∂ℒ/∂x = y − t with the targets below: sigmoid, tanh or linear + MSE (for sigmoid and tanh the lab minimises the matching loss, Σ softplus(x) − t·x and Σ ln cosh x − t·x, whose delta is y − t as the thesis states — a literal ½‖y − t‖² would multiply it by σ′(x) or 1 − y², so their logged loss is that matching loss), exp-GA (y = α eˣ, sparse cross-entropy) and pow3-GA (y = α x³ + β, negative-correlation loss). Prediction is argmax x.',
     group: 'Training',
     choices: {
       'softmax-cross-entropy': 'softmax cross-entropy',
