@@ -109,16 +109,45 @@ export function bitsPerSymbol(h: Histogram, book: Codebook): number {
   return total ? bits / total : 0
 }
 
-/**
- * Position of each bin id in the codebook: a dense table when the bins fit one (≤ 2^16 of them in range), else
- * null and a binary search over the ascending symbols.
- */
-function rankTable(symbols: Uint32Array): Int32Array | null {
-  const last = symbols.length ? symbols[symbols.length - 1] : 0
-  if (last >= 1 << 16) return null
-  const table = new Int32Array(last + 1).fill(-1)
-  for (let r = 0; r < symbols.length; r++) table[symbols[r]] = r
-  return table
+/** Encode indices (every one a symbol of the codebook) into a packed MSB-first bit stream of exactly `bitLength` bits. */
+export function huffmanEncode(indices: Uint32Array, book: Codebook): { bytes: Uint8Array; bitLength: number } {
+  const { symbols, lengths, codes, maxLength } = book
+  const n = indices.length
+  if (maxLength === 0) {
+    // One bin (or none): every index must be it, and costs no bits.
+    for (let i = 0; i < n; i++) if (indices[i] !== symbols[0]) throw new Error(`index ${indices[i]} at ${i} is not in the codebook`)
+    return { bytes: new Uint8Array(0), bitLength: 0 }
+  }
+  // Per bin id: code << 5 | length (0: not in the codebook), densely up to 2^16 ids, else by binary search.
+  const last = symbols[symbols.length - 1]
+  const dense = last < 1 << 16 ? new Uint32Array(last + 1) : null
+  if (dense) for (let r = 0; r < symbols.length; r++) dense[symbols[r]] = (codes[r] << 5) | lengths[r]
+  const entryOf = (s: number): number => {
+    const r = searchRank(symbols, s)
+    return r < 0 ? 0 : (codes[r] << 5) | lengths[r]
+  }
+  // Written into a buffer for the longest codes, returned trimmed to the bytes used.
+  const buffer = new Uint8Array(Math.ceil((n * maxLength) / 8))
+  // acc keeps the < 8 pending bits in its low end; at most 7 + MAX_CODE_LENGTH = 31 bits are live at once.
+  let acc = 0
+  let accBits = 0
+  let pos = 0
+  let bitLength = 0
+  for (let i = 0; i < n; i++) {
+    const s = indices[i]
+    const entry = dense ? (s <= last ? dense[s] : 0) : entryOf(s)
+    if (entry === 0) throw new Error(`index ${s} at ${i} is not in the codebook`)
+    const len = entry & 31
+    acc = (acc << len) | (entry >>> 5)
+    accBits += len
+    bitLength += len
+    while (accBits >= 8) {
+      accBits -= 8
+      buffer[pos++] = acc >>> accBits
+    }
+  }
+  if (accBits > 0) buffer[pos++] = acc << (8 - accBits)
+  return { bytes: buffer.slice(0, pos), bitLength }
 }
 
 function searchRank(symbols: Uint32Array, s: number): number {
@@ -134,50 +163,34 @@ function searchRank(symbols: Uint32Array, s: number): number {
   return -1
 }
 
-/** Encode indices (every one a symbol of the codebook) into a packed MSB-first bit stream of exactly `bitLength` bits. */
-export function huffmanEncode(indices: Uint32Array, book: Codebook): { bytes: Uint8Array; bitLength: number } {
-  const { symbols, lengths, codes } = book
-  const table = rankTable(symbols)
-  let bitLength = 0
-  const rankOf = (s: number, i: number): number => {
-    const r = table ? (s < table.length ? table[s] : -1) : searchRank(symbols, s)
-    if (r < 0) throw new Error(`index ${s} at ${i} is not in the codebook`)
-    return r
-  }
-  for (let i = 0; i < indices.length; i++) bitLength += lengths[rankOf(indices[i], i)]
-  const bytes = new Uint8Array(Math.ceil(bitLength / 8))
-  if (bitLength === 0) return { bytes, bitLength }
-  // acc keeps the < 8 pending bits in its low end; at most 7 + MAX_CODE_LENGTH = 31 bits are live at once.
-  let acc = 0
-  let accBits = 0
-  let pos = 0
-  for (let i = 0; i < indices.length; i++) {
-    const r = rankOf(indices[i], i)
-    const len = lengths[r]
-    acc = (acc << len) | codes[r]
-    accBits += len
-    while (accBits >= 8) {
-      accBits -= 8
-      bytes[pos++] = acc >>> accBits
-    }
-  }
-  if (accBits > 0) bytes[pos] = acc << (8 - accBits)
-  return { bytes, bitLength }
-}
-
 /** Decode `count` indices from a stream written by huffmanEncode with the same codebook (into `out` when given). */
 export function huffmanDecode(bytes: Uint8Array, bitLength: number, count: number, book: Codebook, out?: Uint32Array): Uint32Array {
-  const { symbols, lengths, codes, maxLength } = book
   const result = out ?? new Uint32Array(count)
-  if (result.length !== count) throw new Error(`index buffer holds ${result.length} values, the package ${count}`)
+  decodeInto(bytes, bitLength, count, book, book.symbols, result)
+  return result
+}
+
+/**
+ * Decode straight to values: the i-th decoded symbol's rank r writes `valueOfRank[r]` (the bin centres of
+ * Algorithm 2, one table lookup instead of an index array and a second pass).
+ */
+export function huffmanDecodeValues<T extends Float32Array | Float64Array>(bytes: Uint8Array, bitLength: number, book: Codebook, valueOfRank: ArrayLike<number>, out: T): T {
+  decodeInto(bytes, bitLength, out.length, book, valueOfRank, out)
+  return out
+}
+
+function decodeInto(bytes: Uint8Array, bitLength: number, count: number, book: Codebook, valueOfRank: ArrayLike<number>, result: { length: number; [i: number]: number }): void {
+  const { symbols, lengths, codes, maxLength } = book
+  if (result.length !== count) throw new Error(`output buffer holds ${result.length} values, the package ${count}`)
   if (symbols.length === 0) {
     if (count > 0) throw new Error('an empty codebook cannot decode any value')
-    return result
+    return
   }
   if (maxLength === 0) {
     // One bin: no bits at all.
-    result.fill(symbols[0])
-    return result
+    if (bitLength !== 0) throw new Error(`a one-bin package has no stream, this one says ${bitLength} bits`)
+    for (let i = 0; i < count; i++) result[i] = valueOfRank[0]
+    return
   }
   if (bytes.length * 8 < bitLength) throw new Error(`the stream has ${bytes.length * 8} bits, the package says ${bitLength}`)
   const primary = Math.min(PRIMARY_BITS, maxLength)
@@ -238,8 +251,7 @@ export function huffmanDecode(bytes: Uint8Array, bitLength: number, count: numbe
     }
     bufBits -= len
     consumed += len
-    result[i] = symbols[rank]
+    result[i] = valueOfRank[rank]
   }
   if (consumed !== bitLength) throw new Error(`decoding ${count} values read ${consumed} bits, the package says ${bitLength}`)
-  return result
 }

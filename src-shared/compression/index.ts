@@ -5,7 +5,7 @@
  * back to bin centres.
  */
 import { allocateBits, histogramOf, sampledEntropy, type Histogram } from './entropy'
-import { bitsPerSymbol, codebookOf, huffmanDecode, huffmanEncode } from './huffman'
+import { bitsPerSymbol, codebookOf, huffmanDecodeValues, huffmanEncode } from './huffman'
 import { dequantise, quantiseIndices, weightRange } from './quantise'
 
 export * from './quantise'
@@ -55,18 +55,25 @@ export function compressLayer(weights: ArrayLike<number>, opts: CompressOptions)
   if (!range) throw new Error(weights.length ? 'cannot compress a layer with a non-finite weight (NaN or ±∞)' : 'cannot compress a layer with no weights')
   const entropy = sampledEntropy(weights, { M: opts.M, F: opts.F, seed: opts.seed, range })
   const bits = allocateBits(entropy, opts.c, opts.M)
+  const { package: pkg, huffmanBits } = encodeLayer(weights, bits, range)
+  return { package: pkg, decoded: decompressLayer(pkg), entropy, rawBits: bits, huffmanBits }
+}
+
+/** The second half of Algorithm 1 at given bits: quantise, histogram P, codebook, encode. */
+export function encodeLayer(weights: ArrayLike<number>, bits: number, range = weightRange(weights)): { package: LayerPackage; huffmanBits: number } {
+  if (!range) throw new Error(weights.length ? 'cannot compress a layer with a non-finite weight (NaN or ±∞)' : 'cannot compress a layer with no weights')
   const indices = quantiseIndices(weights, bits, range.min, range.max)
   const histogram = histogramOf(indices, bits)
   const book = codebookOf(histogram)
   const { bytes, bitLength } = huffmanEncode(indices, book)
-  const pkg: LayerPackage = { bits, min: range.min, max: range.max, count: weights.length, histogram, bitLength, bytes }
-  return { package: pkg, decoded: decompressLayer(pkg), entropy, rawBits: bits, huffmanBits: bitsPerSymbol(histogram, book) }
+  return { package: { bits, min: range.min, max: range.max, count: weights.length, histogram, bitLength, bytes }, huffmanBits: bitsPerSymbol(histogram, book) }
 }
 
-/** Algorithm 2: codebook from P, decode the stream, bin centres (into `out` when given). */
+/** Algorithm 2: codebook from P, decode the stream straight to bin centres (into `out` when given). */
 export function decompressLayer(pkg: LayerPackage, out?: Float32Array): Float32Array {
-  const indices = huffmanDecode(pkg.bytes, pkg.bitLength, pkg.count, codebookOf(pkg.histogram))
-  return dequantise(indices, pkg.bits, pkg.min, pkg.max, out)
+  const book = codebookOf(pkg.histogram)
+  const centres = dequantise(pkg.histogram.symbols, pkg.bits, pkg.min, pkg.max, new Float64Array(pkg.histogram.symbols.length))
+  return huffmanDecodeValues(pkg.bytes, pkg.bitLength, book, centres, out ?? new Float32Array(pkg.count))
 }
 
 /** Compression ratio of 32-bit floats sent as `bits` per parameter. */

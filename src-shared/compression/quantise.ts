@@ -39,9 +39,11 @@ export function quantiseIndices(weights: ArrayLike<number>, bits: number, min: n
   }
   const levels = 2 ** bits
   const top = levels - 1
+  // A multiplication by 2^N / range instead of the division (≈ 2× faster): the index can differ only for a weight
+  // within an ulp of a bin edge, and the endpoints still map to 0 and 2^N − 1 through the clamp.
+  const scale = levels / range
   for (let i = 0; i < weights.length; i++) {
-    // (w − w_min)·2^N is exact (a power of two), so the one rounding is the division, as in the formula.
-    const q = Math.floor(((weights[i] - min) * levels) / range)
+    const q = Math.floor((weights[i] - min) * scale)
     indices[i] = q < 0 ? 0 : q > top ? top : q
   }
   return indices
