@@ -10,12 +10,13 @@ import { activationStatsProbe } from './activation-stats'
 import { confusionProbe } from './confusion'
 import { gradientRmsProbe } from './gradient-rms'
 import { localElasticityProbe } from './local-elasticity'
+import { weightEntropyProbe } from './weight-entropy'
 import { weightHistogramProbe } from './weight-histogram'
 
 export type { ProbeDescriptor } from './descriptor'
 export { defineProbe } from './descriptor'
 
-export const PROBES: readonly ProbeDescriptor[] = [weightHistogramProbe, gradientRmsProbe, activationStatsProbe, confusionProbe, localElasticityProbe]
+export const PROBES: readonly ProbeDescriptor[] = [weightHistogramProbe, gradientRmsProbe, activationStatsProbe, confusionProbe, localElasticityProbe, weightEntropyProbe]
 
 const BY_ID = new Map(PROBES.map((p) => [p.id, p]))
 

@@ -22,6 +22,8 @@
  *     probes, with a per-epoch evaluation, and with the five first probes every epoch. `--trainer-only`.
  * 10. Gallery cards (test/bench/cardsBench.ts, `--cards` only): every launchable card's CPU preset timed end to
  *     end — the source of src-shared/gallery/measured.ts, the times the gallery shows.
+ * 11. Weight compression (test/bench/compressionBench.ts, `--compression-only`): encode/decode ms and bits/param
+ *     of Algorithms 1–2 (thesis ch. 3) on 330 k Gaussian weights at N = 6…10 and the c/M presets.
  * Peer (test/bench/peer.ts, `--peer` / `--peer-only`): the MLP of section 1 and the CNN of section 4 in PyTorch,
  *     alternating rounds with the lab's raw loops, as lab ÷ PyTorch time ratios per thread count.
  */
@@ -48,6 +50,7 @@ import { compareFigures, type CompareFigures } from './compareBench'
 import { neurashedFigures, neurashedReport } from './neurashedBench'
 import { trainerFigures, trainerReport } from './trainerBench'
 import { cardTimes } from './cardsBench'
+import { compressionFigures, compressionReport } from './compressionBench'
 import { peerComparison, peerReport, peerRoundSeconds, type LabRound, type PeerFigures } from './peer'
 
 const BENCH_OPTIONS = {
@@ -60,6 +63,7 @@ const BENCH_OPTIONS = {
   cards: { type: 'boolean', default: false, help: 'only section 10: time every launchable gallery card\'s CPU preset (prints the data of src-shared/gallery/measured.ts)' },
   peer: { type: 'boolean', default: false, help: 'also run the peer section: the MLP and CNN in PyTorch (python3-torch) beside the lab, as lab ÷ PyTorch time ratios' },
   'sweep-only': { type: 'boolean', default: false, help: 'only the sweep section (6): runs in parallel against threads per run' },
+  'compression-only': { type: 'boolean', default: false, help: 'only the weight-compression section (11): Huffman encode/decode of 330 k weights' },
   'peer-only': { type: 'boolean', default: false, help: 'only the peer section (≈ 2 min; ≈ 30 s with --quick)' }
 } as const
 
@@ -806,6 +810,12 @@ async function main(): Promise<void> {
       const neurashed = await neurashedFigures({ quick: QUICK, log })
       if (args.json) console.log(JSON.stringify({ quick: QUICK, neurashed }))
       else console.log(neurashedReport(neurashed).join('\n'))
+      return
+    }
+    if (args['compression-only']) {
+      const compression = compressionFigures({ quick: QUICK, log })
+      if (args.json) console.log(JSON.stringify({ quick: QUICK, compression }))
+      else console.log(compressionReport(compression).join('\n'))
       return
     }
     if (args.cards) {

@@ -1,5 +1,5 @@
 /**
- * The four registry probes (weight-histogram, gradient-rms, activation-stats, confusion) driven through the real
+ * The registry probes (weight-histogram, gradient-rms, activation-stats, confusion, weight-entropy) driven through the real
  * trainer on real tfjs (wasm): their values against ones computed by hand in plain JS from weights set
  * explicitly, when they log (epoch 0, every N, the last), that they never change a run's numbers (dropout and
  * batch-norm included), that they leave no tensor behind, and that each skip says why in 'warnings/probes'.
@@ -137,7 +137,8 @@ const ALL_PROBES = (every: number): ProbeEntry[] => [
   probe('weight-histogram', every, { bins: 8, biases: true }),
   probe('gradient-rms', every, { samples: 16 }),
   probe('activation-stats', every, { samples: 16 }),
-  probe('confusion', every, { split: 'test', maxImages: 4 })
+  probe('confusion', every, { split: 'test', maxImages: 4 }),
+  probe('weight-entropy', every, { bits: 4, fraction: 0.5 })
 ]
 
 /** The value logged at a step (the last one logged there). */
@@ -279,6 +280,70 @@ describe('gradient-rms', () => {
       expect(at(r.scalars['gradient-rms/output'], 0), `${samples} samples`).toBeCloseTo(g2, 6)
       model.dispose()
     }
+  })
+})
+
+// ── weight-entropy ──
+
+/** H of the values quantised to M bits by the thesis's formula, counted here independently of src-shared/compression. */
+function entropyByHand(values: number[], bits: number): number {
+  const min = Math.min(...values)
+  const max = Math.max(...values)
+  const bins = 2 ** bits
+  const counts = new Array(bins).fill(0)
+  for (const w of values) counts[max > min ? Math.min(bins - 1, Math.max(0, Math.floor((bins * (w - min)) / (max - min)))) : 0]++
+  return -counts.filter((c) => c > 0).reduce((h, c) => h + (c / values.length) * Math.log2(c / values.length), 0)
+}
+
+describe('weight-entropy', () => {
+  test('F = 1: the entropy of every kernel quantised to M bits, at epoch 0 and after the last step, within [0, M]', async () => {
+    const src = flatSource(30, 20, 3, 21)
+    const model = buildNetwork(tf, [dense(40, 'tanh')], [20], 3, 1)
+    const [k1, , k2] = weightsOf(model)
+    const r = await run({ source: src, model, probes: [probe('weight-entropy', 1, { bits: 3, fraction: 1 })], trainRows: range(0, 20), testRows: range(20, 30) })
+    expect(Object.keys(r.scalars).filter((k) => k.startsWith('weight-entropy/')).sort()).toEqual(['weight-entropy/dense1', 'weight-entropy/output'])
+    const last = 2 * r.stepsPerEpoch
+    const [f1, , f2] = weightsOf(model)
+    expect(at(r.scalars['weight-entropy/dense1'], 0)).toBeCloseTo(entropyByHand(k1, 3), 12)
+    expect(at(r.scalars['weight-entropy/output'], 0)).toBeCloseTo(entropyByHand(k2, 3), 12)
+    expect(at(r.scalars['weight-entropy/dense1'], last)).toBeCloseTo(entropyByHand(f1, 3), 12)
+    expect(at(r.scalars['weight-entropy/output'], last)).toBeCloseTo(entropyByHand(f2, 3), 12)
+    for (const label of ['dense1', 'output']) {
+      for (const [, h] of r.scalars[`weight-entropy/${label}`]) expect(h).toBeGreaterThan(0.5), expect(h).toBeLessThanOrEqual(3)
+    }
+    model.dispose()
+  })
+
+  test('defaults (M = 4, F = 3 %): the probe\'s seeded sample of each kernel, only at due epochs, none for batch-norm', async () => {
+    const src = flatSource(30, 20, 3, 22)
+    const model = buildNetwork(tf, [dense(40, 'relu'), { type: 'batchnorm', activation: 'linear' }], [20], 3, 1)
+    const r = await run({ source: src, model, probes: [probe('weight-entropy', 2, PROBES.find((p) => p.id === 'weight-entropy')!.defaults)], trainRows: range(0, 20), testRows: range(20, 30), epochs: 5 })
+    const keys = Object.keys(r.scalars).filter((k) => k.startsWith('weight-entropy/')).sort()
+    expect(keys).toEqual(['weight-entropy/dense1', 'weight-entropy/output'])
+    const s = r.stepsPerEpoch
+    for (const k of keys) {
+      expect(r.scalars[k].map(([step]) => step)).toEqual([0, 2 * s, 4 * s, 5 * s])
+      for (const [, h] of r.scalars[k]) expect(h).toBeGreaterThanOrEqual(0), expect(h).toBeLessThanOrEqual(4)
+    }
+    // 3 % of the 800 weights of dense1 (24 of them, at positions seeded by the probe and the layer), by hand.
+    const kernel = weightsOf(model)[0]
+    const probeSeed = deriveSeed(RUN_SEED, 'probe/weight-entropy/')
+    const layerSeed = deriveSeed(probeSeed, 'dense1')
+    const rng = createRng(layerSeed)
+    const order = range(0, kernel.length)
+    const sample: number[] = []
+    for (let i = 0; i < 24; i++) {
+      const j = i + rng.int(kernel.length - i)
+      ;[order[i], order[j]] = [order[j], order[i]]
+      sample.push(kernel[order[i]])
+    }
+    const min = Math.min(...kernel)
+    const max = Math.max(...kernel)
+    const counts = new Array(16).fill(0)
+    for (const w of sample) counts[Math.min(15, Math.floor((16 * (w - min)) / (max - min)))]++
+    const expected = -counts.filter((c) => c > 0).reduce((h, c) => h + (c / 24) * Math.log2(c / 24), 0)
+    expect(at(r.scalars['weight-entropy/dense1'], 5 * s)).toBeCloseTo(expected, 12)
+    model.dispose()
   })
 })
 
@@ -495,16 +560,20 @@ describe('skipped probes say why', () => {
       messages: [
         'Weight histograms probe skipped: the network has no layers with trainable weights',
         'Gradient RMS per layer probe skipped: the network has no layers with a kernel',
-        'Activation statistics probe skipped: the network has no layers to measure'
+        'Activation statistics probe skipped: the network has no layers to measure',
+        'Weight entropy per layer probe skipped: the network has no layers with a kernel'
       ]
     })
     // Batch-norm only: no kernel; 3 outputs for 3 classes.
     const norm = tf.sequential({ layers: [tf.layers.batchNormalization({ inputShape: [3] })] })
-    expect(warnings(norm)).toEqual({ measuring: 3, messages: ['Gradient RMS per layer probe skipped: the network has no layers with a kernel'] })
+    expect(warnings(norm)).toEqual({
+      measuring: 3,
+      messages: ['Gradient RMS per layer probe skipped: the network has no layers with a kernel', 'Weight entropy per layer probe skipped: the network has no layers with a kernel']
+    })
     // Outputs that are not one per class; no training rows.
     const wide = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [3] })] })
     expect(warnings(wide, [])).toEqual({
-      measuring: 1,
+      measuring: 2,
       messages: [
         'Gradient RMS per layer probe skipped: the training split is empty',
         'Activation statistics probe skipped: the training split is empty',
@@ -525,7 +594,7 @@ const NETWORKS: { name: string; source: () => Source; layers: Layer[]; sample: n
 
 describe('probes leave the run alone', () => {
   for (const n of NETWORKS) {
-    test(`${n.name}: the same numbers and weights with and without all four probes, no tensor left behind, logs only when due`, async () => {
+    test(`${n.name}: the same numbers and weights with and without all five probes, no tensor left behind, logs only when due`, async () => {
       const src = n.source()
       const outcome = async (probes: ProbeEntry[]) => {
         const model = buildNetwork(tf, n.layers, n.sample, n.classes, 3)
