@@ -310,20 +310,31 @@ static bool conv_sizes_ok(napi_env env, const conv_t *g, size_t lx, size_t lw, s
   return true;
 }
 
+/*
+ * The arguments of a convolution entry point: dims, then three Float32Arrays in the call's order; xi, fi and yi say
+ * which of them is input-, filter- and output-shaped, for the size check.
+ */
+static bool conv_args(napi_env env, napi_callback_info info, const char *const names[3], int xi, int fi, int yi, conv_t *g, float *a[3]) {
+  napi_value argv[4];
+  size_t len[3];
+  if (!get_args(env, info, 4, argv) || !conv_dims(env, argv[0], g)) return false;
+  for (int i = 0; i < 3; i++)
+    if (!float_array(env, argv[i + 1], &a[i], &len[i], names[i])) return false;
+  return conv_sizes_ok(env, g, len[xi], len[fi], len[yi]);
+}
+
 /* conv2d(dims, x, filter, y): y = x ⊛ filter. */
 static napi_value conv2d_body(napi_env env, napi_callback_info info);
 static napi_value conv2d(napi_env env, napi_callback_info info) {
   return one_thread(env, info, conv2d_body);
 }
 static napi_value conv2d_body(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  if (!get_args(env, info, 4, argv)) return NULL;
+  static const char *const names[3] = {"x", "filter", "y"};
   conv_t g;
-  float *x, *f, *y;
-  size_t lx, lf, ly;
-  if (!conv_dims(env, argv[0], &g) || !float_array(env, argv[1], &x, &lx, "x") || !float_array(env, argv[2], &f, &lf, "filter") ||
-      !float_array(env, argv[3], &y, &ly, "y") || !conv_sizes_ok(env, &g, lx, lf, ly))
-    return NULL;
+  float *a[3];
+  if (!conv_args(env, info, names, 0, 1, 2, &g, a)) return NULL;
+  const float *x = a[0], *f = a[1];
+  float *y = a[2];
   const size_t pixels = g.oh * g.ow, row_len = g.kh * g.kw * g.ci;
   if (g.b == 0 || pixels == 0 || g.co == 0) return NULL;
   if (row_len == 0) {
@@ -354,14 +365,12 @@ static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) 
   return one_thread(env, info, conv2d_backprop_filter_body);
 }
 static napi_value conv2d_backprop_filter_body(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  if (!get_args(env, info, 4, argv)) return NULL;
+  static const char *const names[3] = {"x", "dy", "dw"};
   conv_t g;
-  float *x, *dy, *dw;
-  size_t lx, ldy, ldw;
-  if (!conv_dims(env, argv[0], &g) || !float_array(env, argv[1], &x, &lx, "x") || !float_array(env, argv[2], &dy, &ldy, "dy") ||
-      !float_array(env, argv[3], &dw, &ldw, "dw") || !conv_sizes_ok(env, &g, lx, ldw, ldy))
-    return NULL;
+  float *a[3];
+  if (!conv_args(env, info, names, 0, 2, 1, &g, a)) return NULL;
+  const float *x = a[0], *dy = a[1];
+  float *dw = a[2];
   const size_t pixels = g.oh * g.ow, row_len = g.kh * g.kw * g.ci;
   if (row_len == 0 || g.co == 0) return NULL;
   memset(dw, 0, row_len * g.co * sizeof(float));
@@ -390,14 +399,12 @@ static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
   return one_thread(env, info, conv2d_backprop_input_body);
 }
 static napi_value conv2d_backprop_input_body(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  if (!get_args(env, info, 4, argv)) return NULL;
+  static const char *const names[3] = {"dy", "filter", "dx"};
   conv_t g;
-  float *dy, *f, *dx;
-  size_t ldy, lf, ldx;
-  if (!conv_dims(env, argv[0], &g) || !float_array(env, argv[1], &dy, &ldy, "dy") || !float_array(env, argv[2], &f, &lf, "filter") ||
-      !float_array(env, argv[3], &dx, &ldx, "dx") || !conv_sizes_ok(env, &g, ldx, lf, ldy))
-    return NULL;
+  float *a[3];
+  if (!conv_args(env, info, names, 2, 1, 0, &g, a)) return NULL;
+  const float *dy = a[0], *f = a[1];
+  float *dx = a[2];
   const size_t pixels = g.oh * g.ow, row_len = g.kh * g.kw * g.ci;
   memset(dx, 0, g.b * g.h * g.w * g.ci * sizeof(float));
   if (g.b == 0 || pixels == 0 || row_len == 0 || g.co == 0) return NULL;
