@@ -39,9 +39,11 @@ export interface BoundaryOutput extends OutputBase {
  *  - image-grid: ImageGridPayload (misclassified examples)
  *  - table: TablePayload
  *  - vector: VectorPayload, drawn as bars at the step and as a matrix over steps
+ *  - boxplot: BoxPlotPayload, one box per group (values over seeds) with reference lines
+ *  - curves: CurvesPayload, lines over an x axis of their own (not the step)
  */
 export interface SeriesOutput extends OutputBase {
-  kind: 'heatmap' | 'histogram' | 'image-grid' | 'table' | 'vector'
+  kind: 'heatmap' | 'histogram' | 'image-grid' | 'table' | 'vector' | 'boxplot' | 'curves'
   key: string
 }
 

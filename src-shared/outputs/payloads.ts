@@ -57,3 +57,27 @@ export interface VectorPayload {
   /** What the entries are ("class", "unit"). */
   axis?: string
 }
+
+/** Groups of values drawn as box plots over a category axis (accuracy vs bits over seeds, thesis Fig. 3.1). */
+export interface BoxPlotPayload {
+  /** The category axis ("bits per weight") and the value axis ("test accuracy"). */
+  xLabel: string
+  yLabel: string
+  /** One box per group, in axis order; `values` are the raw observations (one per seed). */
+  groups: { label: string; values: number[] }[]
+  /** Horizontal reference lines across the plot (the uncompressed baseline's median). */
+  lines?: { label: string; value: number }[]
+  /** Values are fractions shown as percentages. */
+  percent?: boolean
+}
+
+/** Curves y(x) over a shared numeric x axis that is not the training step (curvature vs x, accuracy vs floor c). */
+export interface CurvesPayload {
+  xLabel: string
+  yLabel: string
+  x: number[]
+  series: { name: string; y: (number | null)[] }[]
+  /** Draw the y axis on a log scale by default (the view offers the switch whenever every value is > 0). */
+  logY?: boolean
+  percent?: boolean
+}
