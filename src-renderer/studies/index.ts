@@ -9,11 +9,12 @@ import { elasticityClusteringView } from './elasticity-clustering'
 import { elasticityManifoldView } from './elasticity-manifold'
 import { neurashedView } from './neurashed'
 import { trainingView } from './training'
+import { weightCompressionView } from './weight-compression'
 import type { StudyView } from './types'
 
 export type { StudyView } from './types'
 
-export const STUDY_VIEWS: readonly StudyView[] = [trainingView, elasticityManifoldView, elasticityClassesView, elasticityClusteringView, neurashedView]
+export const STUDY_VIEWS: readonly StudyView[] = [trainingView, elasticityManifoldView, elasticityClassesView, elasticityClusteringView, neurashedView, weightCompressionView]
 
 const BY_ID = new Map(STUDY_VIEWS.map((s) => [s.id, s]))
 

@@ -2,18 +2,6 @@
 import { plannedCard, type GalleryCard } from './cards'
 
 export const PLANNED_CARDS: GalleryCard[] = [
-  plannedCard('weight-compression', 'fixed-quantisation', 'Accuracy vs quantisation bits', {
-    figure: 'Thesis Fig. 3.1',
-    expected: 'Fixed quantisation recovers the baseline at 8 bits; nothing gained above 6–7 bits.',
-    cpu: 'MNIST MLP 784-392-50-10 tanh, MSE, 10 trials, bits 2–12.',
-    paper: '~1 500 trials, 100 epochs, bits 2–30 (box plot).'
-  }),
-  plannedCard('weight-compression', 'dynamic-compression', 'Dynamic entropy compression', {
-    figure: 'Thesis §3.6 and §3.8',
-    expected: 'c = 5, M = 4: 3.55 bits/param after Huffman (×9.01); c = 6, M = 4: 3.78 bits/param (×8.47), ≈ ×10.3 effective.',
-    cpu: 'MNIST MLP 784-392-50-10, F = 3 %, M = 4, c = 6, 20 epochs.',
-    paper: '100 epochs, c = 5 and c = 6, several trials; correlation of log(G + 1) with H (> 0.75).'
-  }),
   // ── gradient amplification ──
   plannedCard('gradient-amplification', 'mnist-mlp', 'Non-squashing outputs on MNIST', {
     figure: 'Thesis Table 4.1',

@@ -78,9 +78,10 @@ export interface StudyDescriptor<C = unknown> {
   trainsNetwork?: boolean
   /**
    * The networks it trains side by side, when more than one (the probes' keys carry the name:
-   * `gradient-rms/neural/dense1`); absent for a study with one network.
+   * `gradient-rms/neural/dense1`); absent for a study with one network. A function when the config decides
+   * them (one net per arm and trial): the names of the nets its probes measure.
    */
-  members?: string[]
+  members?: string[] | ((config: C) => string[])
   /** The gallery cards of its templates (src-shared/studies/<id>/gallery.ts). */
   cards?: GalleryCard[]
   /**

@@ -12,6 +12,7 @@ import { elasticityClusteringStudy } from './elasticity-clustering'
 import { elasticityManifoldStudy } from './elasticity-manifold'
 import { neurashedStudy } from './neurashed'
 import { trainingStudy } from './training'
+import { weightCompressionStudy } from './weight-compression'
 
 export type { StudyDescriptor, Template, OutputDecl, FieldMeta, FieldSpec, Preset } from './descriptor'
 export { fieldSpec, schemaAt, describeRange, getPath, setPath, sameValue, fieldVisible, switchVariant, setCompanion } from './descriptor'
@@ -21,7 +22,8 @@ export const STUDY_LIST: readonly StudyDescriptor<any>[] = [
   elasticityManifoldStudy,
   elasticityClassesStudy,
   elasticityClusteringStudy,
-  neurashedStudy
+  neurashedStudy,
+  weightCompressionStudy
 ]
 
 const BY_ID = new Map(STUDY_LIST.map((s) => [s.id, s]))
@@ -124,7 +126,7 @@ export function runOutputs(studyId: string, config: unknown): OutputDecl[] {
   const study = findStudy(studyId)
   const probes = config && typeof config === 'object' && Array.isArray((config as any).probes) ? (config as any).probes : []
   const own = probeOutputs(probes)
-  const members = study?.members
+  const members = typeof study?.members === 'function' ? study.members(config) : study?.members
   if (!members?.length) return [...(study?.outputs ?? []), ...own]
   // Several networks: each probe output once per network, its keys `<probe>/<network>/…`.
   const at = (key: string, m: string) => key.replace(/^([^/]+)\//, `$1/${m}/`)

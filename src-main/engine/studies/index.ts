@@ -8,6 +8,7 @@ import { runElasticityClustering } from './elasticity-clustering'
 import { runElasticityManifold } from './elasticity-manifold'
 import { runNeurashed } from './neurashed'
 import { runTraining } from './training'
+import { runWeightCompression } from './weight-compression'
 
 export interface StudyEngine {
   id: string
@@ -19,7 +20,8 @@ export const STUDY_ENGINES: readonly StudyEngine[] = [
   { id: 'elasticity-manifold', run: runElasticityManifold },
   { id: 'elasticity-classes', run: runElasticityClasses },
   { id: 'elasticity-clustering', run: runElasticityClustering },
-  { id: 'neurashed', run: runNeurashed }
+  { id: 'neurashed', run: runNeurashed },
+  { id: 'weight-compression', run: runWeightCompression }
 ]
 
 const BY_ID = new Map(STUDY_ENGINES.map((s) => [s.id, s.run]))

@@ -51,6 +51,8 @@ export interface Member {
   frozen?: (layer: Layer, index: number) => boolean
   /** Per-layer optimisers: the first group a layer matches trains it; layers in no group use `optimizer`. */
   groups?: OptimizerGroup[]
+  /** The run's probes measure it (default true; a study with dozens of seeds probes the first trial's nets only). */
+  probed?: boolean
 }
 
 /** An evaluation set: rows of the source, evaluated whole (one tensor kept for the run) or in chunks. */
@@ -319,7 +321,7 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
     ? setupProbes(
         ctx,
         o.probes,
-        runtimes.map((rt) => ({ name: rt.member.name, model: rt.member.model, loss: rt.member.loss, lossName: rt.member.lossName, infer: rt.infer, accuracy: rt.member.accuracy })),
+        runtimes.filter((rt) => rt.member.probed !== false).map((rt) => ({ name: rt.member.name, model: rt.member.model, loss: rt.member.loss, lossName: rt.member.lossName, infer: rt.infer, accuracy: rt.member.accuracy })),
         probeData,
         o.epochs,
         (key, at, value) => {

@@ -1,0 +1,8 @@
+/** `weight-compression` in the renderer: the generic form with the library's dataset picker; outputs drawn by kind. */
+import { defineAsyncComponent } from 'vue'
+import type { StudyView } from '../types'
+
+export const weightCompressionView: StudyView = {
+  id: 'weight-compression',
+  fields: { 'dataset.datasetId': defineAsyncComponent(() => import('../training/StoredDatasetPicker.vue')) }
+}
