@@ -4,6 +4,7 @@
  */
 import type { Component } from 'vue'
 import { keyMatches } from '../../src-shared/outputs/decl'
+import { gradientAmplificationView } from './gradient-amplification'
 import { elasticityClassesView } from './elasticity-classes'
 import { elasticityClusteringView } from './elasticity-clustering'
 import { elasticityManifoldView } from './elasticity-manifold'
@@ -14,7 +15,7 @@ import type { StudyView } from './types'
 
 export type { StudyView } from './types'
 
-export const STUDY_VIEWS: readonly StudyView[] = [trainingView, elasticityManifoldView, elasticityClassesView, elasticityClusteringView, neurashedView, weightCompressionView]
+export const STUDY_VIEWS: readonly StudyView[] = [trainingView, elasticityManifoldView, elasticityClassesView, elasticityClusteringView, neurashedView, weightCompressionView, gradientAmplificationView]
 
 const BY_ID = new Map(STUDY_VIEWS.map((s) => [s.id, s]))
 

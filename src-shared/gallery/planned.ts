@@ -2,19 +2,6 @@
 import { plannedCard, type GalleryCard } from './cards'
 
 export const PLANNED_CARDS: GalleryCard[] = [
-  // ── gradient amplification ──
-  plannedCard('gradient-amplification', 'mnist-mlp', 'Non-squashing outputs on MNIST', {
-    figure: 'Thesis Table 4.1',
-    expected: 'Error / epochs to best: sigmoid 1.8 % / 98.5, tanh 1.7 / 95.0, linear 1.7 / 73.5 (≈ 25 % faster).',
-    cpu: 'MNIST MLP 784-392-50-10 ReLU, 3 trials per output variant, 20 epochs.',
-    paper: '20 trials (median), 100 epochs, tuned fixed LR, no regularisation.'
-  }),
-  plannedCard('gradient-amplification', 'vgg-cifar', 'Gradient amplification on VGG', {
-    figure: 'Thesis Table 4.2',
-    expected: 'CIFAR-10 error, VGG-13: softmax 5.68 %, exp-GA 5.61 %, pow3-GA 5.55 %, linear + MSE 5.47 %.',
-    cpu: 'A small CNN on Fashion-MNIST with the four output variants.',
-    paper: 'VGG-13 / VGG-19 on CIFAR-10, median of 8 — GPU-scale.'
-  }),
   // ── representations ──
   plannedCard('representations', 'lsd-per-layer', 'Least-squares distance per layer', {
     figure: 'Thesis Fig. 5.6',

@@ -10,6 +10,7 @@ import { getPath, setPath, type Preset, type StudyDescriptor, type Template } fr
 import { elasticityClassesStudy } from './elasticity-classes'
 import { elasticityClusteringStudy } from './elasticity-clustering'
 import { elasticityManifoldStudy } from './elasticity-manifold'
+import { gradientAmplificationStudy } from './gradient-amplification'
 import { neurashedStudy } from './neurashed'
 import { trainingStudy } from './training'
 import { weightCompressionStudy } from './weight-compression'
@@ -23,7 +24,8 @@ export const STUDY_LIST: readonly StudyDescriptor<any>[] = [
   elasticityClassesStudy,
   elasticityClusteringStudy,
   neurashedStudy,
-  weightCompressionStudy
+  weightCompressionStudy,
+  gradientAmplificationStudy
 ]
 
 const BY_ID = new Map(STUDY_LIST.map((s) => [s.id, s]))

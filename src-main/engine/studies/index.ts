@@ -6,6 +6,7 @@ import type { StudyRunner } from './context'
 import { runElasticityClasses } from './elasticity-classes'
 import { runElasticityClustering } from './elasticity-clustering'
 import { runElasticityManifold } from './elasticity-manifold'
+import { runGradientAmplification } from './gradient-amplification'
 import { runNeurashed } from './neurashed'
 import { runTraining } from './training'
 import { runWeightCompression } from './weight-compression'
@@ -21,7 +22,8 @@ export const STUDY_ENGINES: readonly StudyEngine[] = [
   { id: 'elasticity-classes', run: runElasticityClasses },
   { id: 'elasticity-clustering', run: runElasticityClustering },
   { id: 'neurashed', run: runNeurashed },
-  { id: 'weight-compression', run: runWeightCompression }
+  { id: 'weight-compression', run: runWeightCompression },
+  { id: 'gradient-amplification', run: runGradientAmplification }
 ]
 
 const BY_ID = new Map(STUDY_ENGINES.map((s) => [s.id, s.run]))
