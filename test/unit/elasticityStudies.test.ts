@@ -4,49 +4,17 @@
  * digits, and the elasticity probe of the training study. Plus: their templates validate.
  */
 import { beforeAll, describe, expect, test } from 'vitest'
-import { tf, useBackend } from '../../src-main/engine/compute/backend'
-import { loadMnistPackage } from '../../src-main/engine/datasets/builtin'
+import { useBackend } from '../../src-main/engine/compute/backend'
 import { runElasticityClasses } from '../../src-main/engine/studies/elasticity-classes'
 import { runElasticityManifold } from '../../src-main/engine/studies/elasticity-manifold'
 import { runTraining } from '../../src-main/engine/studies/training'
-import type { RunContext, StudyRunner } from '../../src-main/engine/studies/context'
-import { createRng } from '../../src-shared/rng'
 import { STUDIES, validateConfig, withDefaults } from '../../src-shared/studies'
 import { elasticityClassesDefaults, elasticityClassesStudy } from '../../src-shared/studies/elasticity-classes'
 import { elasticityManifoldDefaults, elasticityManifoldStudy } from '../../src-shared/studies/elasticity-manifold'
 import type { ClassHistogramsPayload, ElasticityMatrixPayload, ManifoldPointsPayload } from '../../src-shared/studies/elasticityPayloads'
 import { TINY, trainingConfig } from './helpers'
 import { unloggedOutputKeys } from './loggedOutputs'
-
-interface Recorded {
-  scalars: Record<string, { step: number; value: number }[]>
-  series: Record<string, { step: number; payload: any }[]>
-  summary: Awaited<ReturnType<StudyRunner>>
-}
-
-/** Run a study's runner as the worker would, recording what it logs. */
-async function record(runner: StudyRunner, config: any, extra: Partial<RunContext> = {}): Promise<Recorded> {
-  const scalars: Recorded['scalars'] = {}
-  const series: Recorded['series'] = {}
-  const ctx: RunContext = {
-    tf,
-    runId: 'test',
-    config,
-    seed: config.seed,
-    rng: createRng(config.seed),
-    backend: 'wasm',
-    log: (key, step, value) => void (scalars[key] ??= []).push({ step, value }),
-    logSeries: (key, step, payload) => void (series[key] ??= []).push({ step, payload: JSON.parse(JSON.stringify(payload)) }),
-    artifact: () => {},
-    progress: () => {},
-    aborted: false,
-    ...extra
-  }
-  const before = tf.memory().numTensors
-  const summary = await runner(ctx)
-  expect(tf.memory().numTensors, 'tensors left behind').toBe(before)
-  return { scalars, series, summary }
-}
+import { mnistLibrary, record } from './recordRun'
 
 const decode = (b64: string) => {
   const bytes = Buffer.from(b64, 'base64')
@@ -116,13 +84,7 @@ describe('elasticity-manifold', () => {
 })
 
 describe('elasticity-classes', () => {
-  const mnist = loadMnistPackage()
-  const datasets = {
-    load: (id: string) => {
-      if (id !== 'builtin-mnist') throw new Error(`dataset ${id} not found`)
-      return { ...mnist.arrays, info: { id, name: mnist.name, shape: mnist.shape, classNames: mnist.classNames } as any }
-    }
-  }
+  const datasets = mnistLibrary()
 
   test('histograms per (base class, test class) count every pair of two different examples, on shared edges', async () => {
     const config = withDefaults(elasticityClassesDefaults, {
@@ -138,7 +100,7 @@ describe('elasticity-classes', () => {
     const h = entries[0].payload as ClassHistogramsPayload
     expect(h.baseClasses).toEqual([4, 9])
     expect(h.testClasses).toEqual([4, 9, 1])
-    expect(h.classNames[4]).toBe(mnist.classNames![4])
+    expect(h.classNames[4]).toBe(datasets.load('builtin-mnist').info.classNames![4])
     expect(h.edges).toHaveLength(21)
     expect(h.edges[0]).toBe(0)
     h.baseClasses.forEach((b, bi) =>

@@ -7,7 +7,7 @@
  * and of that epoch, laid out like Table 4.1 / 4.2 with the thesis's numbers beside; the curvature explainer.
  */
 import { z } from 'zod'
-import { templateCard, type GalleryCard } from '../../gallery/cards'
+import { templateCard, type DatasetHint, type GalleryCard } from '../../gallery/cards'
 import { conv2d, dense, maxpool2d, type Layer } from '../../network/layers'
 import { probesSchema } from '../../probes'
 import { optimizerFields, optimizerSchema, sgd } from '../../training/optimizer'
@@ -105,6 +105,15 @@ export const VGG13: Layer[] = [
   maxpool2d(2),
   dense(512)
 ]
+
+/** What the VGG card's paper preset trains on; its CPU preset uses the built-in digits. */
+export const CIFAR10_HINT: DatasetHint = {
+  title: 'CIFAR-10 (paper preset only)',
+  help: 'the CPU preset runs on the built-in digits; for the paper preset import CIFAR-10 (32×32×3, 10 classes) into the dataset library — the lab never downloads data.',
+  namePattern: 'cifar',
+  sample: [32, 32, 3],
+  classes: 10
+}
 
 export const gradientAmplificationDefaults: GradientAmplificationConfig = {
   dataset: { datasetId: BUILTIN_MNIST_ID, testFraction: 0.2, validationFraction: 0.1 },
@@ -211,7 +220,7 @@ export const gradientAmplificationCards: GalleryCard[] = [
   ),
   templateCard(
     'gradient-amplification',
-    gradientAmplificationTemplates[1],
+    { ...gradientAmplificationTemplates[1], datasetHint: CIFAR10_HINT },
     {
       figure: 'Thesis Table 4.2',
       expected: 'CIFAR-10 error, VGG-13: softmax 5.68 %, exp-GA 5.61 %, pow3-GA 5.55 %, linear + MSE 5.47 % (GPU-scale; the CPU stand-in compares the variants on a small CNN).',
