@@ -61,6 +61,7 @@ const BENCH_OPTIONS = {
   'neurashed-only': { type: 'boolean', default: false, help: 'only the neurashed section (8)' },
   'trainer-only': { type: 'boolean', default: false, help: 'only the trainer section (9): its overhead against the raw loop, and with the probes' },
   cards: { type: 'boolean', default: false, help: 'only section 10: time every launchable gallery card\'s CPU preset (prints the data of src-shared/gallery/measured.ts)' },
+  'cards-prefix': { type: 'string', help: 'with --cards: only the cards whose id starts with this (e.g. weight-compression/)' },
   peer: { type: 'boolean', default: false, help: 'also run the peer section: the MLP and CNN in PyTorch (python3-torch) beside the lab, as lab ÷ PyTorch time ratios' },
   'sweep-only': { type: 'boolean', default: false, help: 'only the sweep section (6): runs in parallel against threads per run' },
   'compression-only': { type: 'boolean', default: false, help: 'only the weight-compression section (11): Huffman encode/decode of 330 k weights' },
@@ -820,7 +821,7 @@ async function main(): Promise<void> {
     }
     if (args.cards) {
       log('gallery cards: every CPU preset, end to end')
-      const times = await cardTimes(join(tmp, 'cards'), here('./worker.js'), log)
+      const times = await cardTimes(join(tmp, 'cards'), here('./worker.js'), log, args['cards-prefix'])
       console.log(JSON.stringify(times, null, 2))
       return
     }
