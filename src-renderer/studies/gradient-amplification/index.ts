@@ -1,8 +1,4 @@
-/** `gradient-amplification` in the renderer: the generic form with the library's dataset picker; outputs drawn by kind. */
-import { defineAsyncComponent } from 'vue'
+/** `gradient-amplification` in the renderer: nothing of its own — the generic form (its dataset field gets the library picker) and outputs drawn by kind. */
 import type { StudyView } from '../types'
 
-export const gradientAmplificationView: StudyView = {
-  id: 'gradient-amplification',
-  fields: { 'dataset.datasetId': defineAsyncComponent(() => import('../training/StoredDatasetPicker.vue')) }
-}
+export const gradientAmplificationView: StudyView = { id: 'gradient-amplification' }

@@ -1,8 +1,4 @@
-/** `weight-compression` in the renderer: the generic form with the library's dataset picker; outputs drawn by kind. */
-import { defineAsyncComponent } from 'vue'
+/** `weight-compression` in the renderer: nothing of its own — the generic form (its dataset field gets the library picker) and outputs drawn by kind. */
 import type { StudyView } from '../types'
 
-export const weightCompressionView: StudyView = {
-  id: 'weight-compression',
-  fields: { 'dataset.datasetId': defineAsyncComponent(() => import('../training/StoredDatasetPicker.vue')) }
-}
+export const weightCompressionView: StudyView = { id: 'weight-compression' }
