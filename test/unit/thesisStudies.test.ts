@@ -9,7 +9,7 @@ import { useBackend } from '../../src-main/engine/compute/backend'
 import { curvaturePayload, runGradientAmplification } from '../../src-main/engine/studies/gradient-amplification'
 import { pearson, runWeightCompression } from '../../src-main/engine/studies/weight-compression'
 import { dense } from '../../src-shared/network/layers'
-import { validateConfig, withDefaults } from '../../src-shared/studies'
+import { completeConfig, validateConfig, withDefaults } from '../../src-shared/studies'
 import { median } from '../../src-shared/studies/arms'
 import { gradientAmplificationDefaults, gradientAmplificationStudy, variant } from '../../src-shared/studies/gradient-amplification'
 import { curvatureCurves } from '../../src-shared/studies/training/outputs'
@@ -37,6 +37,15 @@ function bestFromLog(r: Recorded, prefix: string, stepsPerEpoch: number): { epoc
   return { epoch: best.step / stepsPerEpoch, test: test.find((p) => p.step === best.step)!.value }
 }
 
+test('every template and preset of both studies is complete as it stands: completing it (what the CLI and a config file get) changes nothing', () => {
+  for (const study of [weightCompressionStudy, gradientAmplificationStudy]) {
+    const configs = [...study.templates.map((t) => t.config), ...study.presets.map((p) => p.config), ...(study.cards ?? []).flatMap((c) => [c.presets.cpu.config, c.presets.paper.config])]
+    for (const c of configs) expect(completeConfig(study.id, c)).toEqual(c)
+  }
+  // A partial config naming the other compression kind gets that kind's fields, not the defaults' (fixed has no floors).
+  expect((completeConfig('weight-compression', { compression: { kind: 'fixed', bits: [3] } }) as any).compression).toEqual({ kind: 'fixed', bits: [3] })
+})
+
 describe('weight-compression', () => {
   test('dynamic: bits N = ⌈H + c⌉ per layer, Huffman below raw, same-seed baseline, G and H per layer, every declared output', async () => {
     const config = withDefaults(weightCompressionDefaults, {
@@ -44,7 +53,7 @@ describe('weight-compression', () => {
       epochs: 3,
       trials: 2,
       batchSize: 128,
-      compression: { mode: 'dynamic', entropyBits: 4, fraction: 0.5, floors: [6, 2] },
+      compression: { kind: 'dynamic', entropyBits: 4, fraction: 0.5, floors: [6, 2] },
       gradientSamples: 128
     })
     expect(validateConfig('weight-compression', config).ok).toBe(true)
@@ -116,7 +125,7 @@ describe('weight-compression', () => {
       trials: 1,
       batchSize: 128,
       optimizer: adam(0.003),
-      compression: { mode: 'fixed', bits: [2, 12] },
+      compression: { kind: 'fixed', bits: [2, 12] },
       gradientSamples: 0
     })
     const r = await record(runWeightCompression, config, { datasets })
@@ -142,12 +151,12 @@ describe('weight-compression', () => {
       const v = validateConfig('weight-compression', withDefaults(weightCompressionDefaults, patch))
       return v.ok ? [] : v.problems.map((p) => `${p.path}: ${p.message}`)
     }
-    expect(bad({ compression: { mode: 'dynamic', entropyBits: 4, fraction: 0.03, floors: [28] } }).join()).toMatch(/compression\.floors\.0: c \+ M may reach 32/)
-    expect(bad({ compression: { mode: 'fixed', bits: [4, 4] } }).join()).toMatch(/compression\.bits: each value once/)
-    expect(bad({ compression: { mode: 'fixed', bits: [31] } }).join()).toMatch(/compression\.bits\.0/)
-    expect(bad({ trials: 100, compression: { mode: 'fixed', bits: [2, 3, 4] } }).join()).toMatch(/trials: 400 networks/)
+    expect(bad({ compression: { kind: 'dynamic', entropyBits: 4, fraction: 0.03, floors: [28] } }).join()).toMatch(/compression\.floors\.0: c \+ M may reach 32/)
+    expect(bad({ compression: { kind: 'fixed', bits: [4, 4] } }).join()).toMatch(/compression\.bits: each value once/)
+    expect(bad({ compression: { kind: 'fixed', bits: [31] } }).join()).toMatch(/compression\.bits\.0/)
+    expect(bad({ trials: 100, compression: { kind: 'fixed', bits: [2, 3, 4] } }).join()).toMatch(/trials: 400 networks/)
     expect(bad({ dataset: { validationFraction: 0 } }).join()).toMatch(/dataset\.validationFraction: each net is judged/)
-    expect(bad({ compression: { mode: 'dynamic', bits: [4] } }).length).toBeGreaterThan(0)
+    expect(bad({ compression: { kind: 'dynamic', bits: [4] } }).length).toBeGreaterThan(0)
   })
 
   test('an unknown dataset and a network that does not fit fail with readable messages', async () => {

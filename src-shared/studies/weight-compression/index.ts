@@ -19,17 +19,17 @@ import { BUILTIN_MNIST_ID } from '../training/descriptor'
 
 const bitsSchema = z.number().int().min(1).max(MAX_BITS)
 
-export const compressionSchema = z.discriminatedUnion('mode', [
+export const compressionSchema = z.discriminatedUnion('kind', [
   /** Every layer quantised to N bits at every sync point; one arm per entry. */
-  z.strictObject({ mode: z.literal('fixed'), bits: z.array(bitsSchema).min(1).max(30) }),
+  z.strictObject({ kind: z.literal('fixed'), bits: z.array(bitsSchema).min(1).max(30) }),
   /** Algorithm 1 with entropy bits M, sampled fraction F and one arm per floor c (the first is the headline arm). */
-  z.strictObject({ mode: z.literal('dynamic'), entropyBits: z.number().int().min(1).max(16), fraction: z.number().gt(0).max(1), floors: z.array(z.number().int().min(1).max(MAX_BITS)).min(1).max(16) })
+  z.strictObject({ kind: z.literal('dynamic'), entropyBits: z.number().int().min(1).max(16), fraction: z.number().gt(0).max(1), floors: z.array(z.number().int().min(1).max(MAX_BITS)).min(1).max(16) })
 ])
 export type CompressionConfig = z.infer<typeof compressionSchema>
 
-export const COMPRESSION_VARIANTS: Record<CompressionConfig['mode'], CompressionConfig> = {
-  fixed: { mode: 'fixed', bits: [2, 3, 4, 5, 6, 8, 12] },
-  dynamic: { mode: 'dynamic', entropyBits: 4, fraction: 0.03, floors: [6, 5] }
+export const COMPRESSION_VARIANTS: Record<CompressionConfig['kind'], CompressionConfig> = {
+  fixed: { kind: 'fixed', bits: [2, 3, 4, 5, 6, 8, 12] },
+  dynamic: { kind: 'dynamic', entropyBits: 4, fraction: 0.03, floors: [6, 5] }
 }
 
 export const WC_LOSSES = ['mse', 'softmax-cross-entropy'] as const
@@ -56,8 +56,8 @@ export const weightCompressionConfigSchema = z
   })
   .superRefine((c, ctx) => {
     const arms = compressionArms(c.compression)
-    if (new Set(arms).size !== arms.length) ctx.addIssue({ code: 'custom', path: ['compression', c.compression.mode === 'fixed' ? 'bits' : 'floors'], message: 'each value once' })
-    if (c.compression.mode === 'dynamic') {
+    if (new Set(arms).size !== arms.length) ctx.addIssue({ code: 'custom', path: ['compression', c.compression.kind === 'fixed' ? 'bits' : 'floors'], message: 'each value once' })
+    if (c.compression.kind === 'dynamic') {
       const M = c.compression.entropyBits
       c.compression.floors.forEach((f, i) => {
         if (f + M > MAX_BITS) ctx.addIssue({ code: 'custom', path: ['compression', 'floors', i], message: `c + M may reach ${f + M} bits; at most ${MAX_BITS}` })
@@ -71,7 +71,7 @@ export type WeightCompressionConfig = z.infer<typeof weightCompressionConfigSche
 
 /** The arms of a run, in order: `bits<N>` (fixed) or `c<c>` (dynamic); the baseline is `baseline`. */
 export function compressionArms(c: CompressionConfig): string[] {
-  return c.mode === 'fixed' ? c.bits.map((b) => `bits${b}`) : c.floors.map((f) => `c${f}`)
+  return c.kind === 'fixed' ? c.bits.map((b) => `bits${b}`) : c.floors.map((f) => `c${f}`)
 }
 
 export function allArms(c: Pick<WeightCompressionConfig, 'compression' | 'baseline'>): string[] {
@@ -150,7 +150,7 @@ export const weightCompressionFields: Record<string, FieldMeta> = {
   trials: { label: 'Trials', help: 'Independent initialisations; each arm of trial k starts from trial k\'s initial weights, like its baseline. Figures are medians over trials.', group: 'Training' },
   seed: { label: 'Seed', help: 'Seeds the split, the batch order, every trial\'s initial weights and the entropy samples.', group: 'Training' },
   compression: { label: 'Compression', help: 'What every synchronisation point does to the weights.', group: 'Compression' },
-  'compression.mode': {
+  'compression.kind': {
     label: 'Mode',
     help: 'Fixed: every layer quantised to N bits (Fig. 3.1). Dynamic: Algorithm 1 — N = ⌈H + c⌉ from the layer\'s M-bit entropy, then Huffman coding (§3.6).',
     group: 'Compression',
@@ -196,7 +196,7 @@ export const weightCompressionCards: GalleryCard[] = [
     },
     {
       patch: (c) => {
-        c.compression = { mode: 'fixed', bits: FIXED_PAPER_BITS }
+        c.compression = { kind: 'fixed', bits: FIXED_PAPER_BITS }
         c.epochs = 100
         c.trials = 10
       }

@@ -108,7 +108,7 @@ export const runWeightCompression: StudyRunner = async (ctx: RunContext) => {
   let syncIndex = 0
   let lastEntropy: Record<string, number> = {}
 
-  const measureGradients = comp.mode === 'dynamic' && cfg.gradientSamples > 0
+  const measureGradients = comp.kind === 'dynamic' && cfg.gradientSamples > 0
   const gradChunks = measureGradients ? chunkTensors(tf, source, seededSubset(data.split.train, cfg.gradientSamples, deriveSeed(ctx.seed, 'gradient-rms')), true) : []
   const headKernels = tensors.get(headNet)!.filter((t) => t.kernel)
   const headInfer = (x: Tensor) => headNet.model.apply(x, { training: false }) as Tensor
@@ -125,7 +125,7 @@ export const runWeightCompression: StudyRunner = async (ctx: RunContext) => {
         let rawBits: number
         let huffmanBits: number
         try {
-          if (comp.mode === 'fixed') {
+          if (comp.kind === 'fixed') {
             const enc = encodeLayer(values, bitsOf(m.arm))
             decoded = decompressLayer(enc.package)
             rawBits = enc.package.bits
@@ -174,9 +174,9 @@ export const runWeightCompression: StudyRunner = async (ctx: RunContext) => {
   const boxPlot = (): BoxPlotPayload => {
     const base = best.testAccuracies('baseline')
     return {
-      xLabel: comp.mode === 'fixed' ? 'bits per weight N' : 'floor c (N = ⌈H + c⌉)',
+      xLabel: comp.kind === 'fixed' ? 'bits per weight N' : 'floor c (N = ⌈H + c⌉)',
       yLabel: 'test accuracy at the best validation epoch',
-      groups: compressed.map((arm) => ({ label: comp.mode === 'fixed' ? String(bitsOf(arm)) : `c = ${bitsOf(arm)}`, values: best.testAccuracies(arm) })),
+      groups: compressed.map((arm) => ({ label: comp.kind === 'fixed' ? String(bitsOf(arm)) : `c = ${bitsOf(arm)}`, values: best.testAccuracies(arm) })),
       ...(base.length ? { lines: [{ label: 'uncompressed baseline (median)', value: median(base) }] } : {}),
       percent: true
     }
@@ -243,8 +243,8 @@ export const runWeightCompression: StudyRunner = async (ctx: RunContext) => {
     for (const arm of compressed) {
       const m = best.medians(arm)
       const bits = meanBits(arm)
-      summary[`${comp.mode === 'fixed' ? 'fixed' : 'floor'}/${arm}/accuracy`] = m.accuracy
-      summary[`${comp.mode === 'fixed' ? 'fixed' : 'floor'}/${arm}/epoch`] = m.epoch
+      summary[`${comp.kind === 'fixed' ? 'fixed' : 'floor'}/${arm}/accuracy`] = m.accuracy
+      summary[`${comp.kind === 'fixed' ? 'fixed' : 'floor'}/${arm}/epoch`] = m.epoch
       summary[`${arm}/bits/raw`] = bits.raw
       summary[`${arm}/bits/huffman`] = bits.huffman
     }
@@ -255,7 +255,7 @@ export const runWeightCompression: StudyRunner = async (ctx: RunContext) => {
     summary['bits/huffman'] = headBits.huffman
     summary['compression/ratio'] = compressionRatio(headBits.huffman)
     summary['compression/ratio_raw'] = compressionRatio(headBits.raw)
-    if (comp.mode === 'fixed' && baseline) {
+    if (comp.kind === 'fixed' && baseline) {
       // The smallest width whose median accuracy is within half a percentage point of the baseline's (Fig. 3.1's "recovers the baseline").
       const recovered = compressed.map(bitsOf).sort((a, b) => a - b).find((b) => best.medians(`bits${b}`).accuracy >= baseline.accuracy - 0.005)
       if (recovered !== undefined) summary['fixed/recovery_bits'] = recovered
@@ -279,7 +279,7 @@ export const runWeightCompression: StudyRunner = async (ctx: RunContext) => {
 
     const at = r.steps
     ctx.logSeries('compression/accuracy', at, boxPlot())
-    if (comp.mode === 'dynamic') {
+    if (comp.kind === 'dynamic') {
       const floors = compressed.map(bitsOf)
       const base = (v: number | undefined) => floors.map(() => (v === undefined || !Number.isFinite(v) ? null : v))
       const accuracy: CurvesPayload = {
@@ -314,7 +314,7 @@ function comparisonTable(cfg: WeightCompressionConfig, s: Record<string, number>
   const row = (figure: string, lab: number | undefined, thesis: number | null, note: string) => rows.push({ figure, lab: lab !== undefined && Number.isFinite(lab) ? +lab.toFixed(4) : null, thesis, note })
   const c = cfg.compression
   const setting = `${cfg.epochs} epochs, ${cfg.trials} trial(s), sync ${cfg.syncEvery > 0 ? `every ${cfg.syncEvery} steps` : 'per epoch'}`
-  if (c.mode === 'fixed') {
+  if (c.kind === 'fixed') {
     row('bits at which the baseline is recovered', s['fixed/recovery_bits'], PUBLISHED_COMPRESSION.fixedRecoveryBits, `median within 0.5 pp of the baseline; ${setting}`)
     for (const b of c.bits) row(`accuracy at ${b} bits`, s[`fixed/bits${b}/accuracy`], null, 'median test accuracy at the best validation epoch')
     row('baseline accuracy', s['baseline/test/accuracy'], null, 'uncompressed, same seeds')
