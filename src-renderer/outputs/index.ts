@@ -31,7 +31,9 @@ const GENERIC: Record<SeriesKind, Component> = {
   histogram: defineAsyncComponent(() => import('./views/HistogramView.vue')),
   'image-grid': defineAsyncComponent(() => import('./views/ImageGridView.vue')),
   table: defineAsyncComponent(() => import('./views/TableView.vue')),
-  vector: defineAsyncComponent(() => import('./views/VectorView.vue'))
+  vector: defineAsyncComponent(() => import('./views/VectorView.vue')),
+  boxplot: defineAsyncComponent(() => import('./views/BoxPlotView.vue')),
+  curves: defineAsyncComponent(() => import('./views/CurvesView.vue'))
 }
 
 /** Kinds whose view also draws every step (the page loads their history). */

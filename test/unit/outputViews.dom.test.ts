@@ -9,7 +9,7 @@
 import { mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { defineComponent, h, nextTick } from 'vue'
-import type { HeatmapPayload, HistogramPayload, ImageGridPayload, TablePayload, VectorPayload } from '../../src-shared/outputs/payloads'
+import type { BoxPlotPayload, CurvesPayload, HeatmapPayload, HistogramPayload, ImageGridPayload, TablePayload, VectorPayload } from '../../src-shared/outputs/payloads'
 import { toCsv } from '../../src-renderer/lib/download'
 import { imageRgba } from '../../src-renderer/lib/images'
 import HeatmapView from '../../src-renderer/outputs/views/HeatmapView.vue'
@@ -17,8 +17,14 @@ import HistogramView from '../../src-renderer/outputs/views/HistogramView.vue'
 import ImageGridView from '../../src-renderer/outputs/views/ImageGridView.vue'
 import TableView from '../../src-renderer/outputs/views/TableView.vue'
 import VectorView from '../../src-renderer/outputs/views/VectorView.vue'
+import BoxPlotView from '../../src-renderer/outputs/views/BoxPlotView.vue'
+import CurvesView from '../../src-renderer/outputs/views/CurvesView.vue'
 import {
   binCentres,
+  boxPlotProblem,
+  curvesProblem,
+  fiveNumbers,
+  quantile,
   cellText,
   colourAt,
   columnFormatter,
@@ -491,5 +497,89 @@ describe('VectorView', () => {
     const w = mount(VectorView, { props: { payload: at(1), step: 100, title: 'run 1', run: { id: 'r1' } } as any, global: { stubs } })
     expect(w.html()).not.toContain('[object Object]')
     expect(optionOf(w).series).toHaveLength(1)
+  })
+})
+
+describe('BoxPlotView', () => {
+  const payload: BoxPlotPayload = {
+    xLabel: 'bits',
+    yLabel: 'accuracy',
+    groups: [
+      { label: '2', values: [0.5, 0.1, 0.3] },
+      { label: '4', values: [] },
+      { label: '8', values: [0.9, 0.95, 0.92, 0.97] }
+    ],
+    lines: [{ label: 'baseline', value: 0.94 }],
+    percent: true
+  }
+
+  it('quantiles interpolate linearly between order statistics (numpy\'s default)', () => {
+    expect(quantile([1, 2, 3, 4], 0.5)).toBe(2.5)
+    expect(quantile([1, 2, 3, 4], 0.25)).toBeCloseTo(1.75, 12)
+    expect(quantile([7], 0.75)).toBe(7)
+    expect(quantile([], 0.5)).toBeNaN()
+    expect(fiveNumbers([0.5, 0.1, 0.3])).toEqual([0.1, 0.2, 0.3, 0.4, 0.5])
+    expect(fiveNumbers([])).toBeNull()
+  })
+
+  it('draws one box per group from its values, the values as dots, an empty group as a gap, the reference line', () => {
+    const w = mount(BoxPlotView, { props: { payload, step: 40, title: 'Accuracy vs bits' }, global: { stubs } })
+    const o = optionOf(w)
+    expect(o.xAxis.data).toEqual(['2', '4', '8'])
+    expect(o.series[0].type).toBe('boxplot')
+    expect(o.series[0].data[0]).toEqual([0.1, 0.2, 0.3, 0.4, 0.5])
+    expect(o.series[0].data[1]).toEqual([])
+    expect(o.series[0].data[2][2]).toBeCloseTo(0.935, 12)
+    expect(o.series[0].markLine.data).toEqual([{ name: 'baseline', yAxis: 0.94 }])
+    expect(o.series[1].data).toHaveLength(7)
+    expect(o.series[1].data[3]).toEqual([2, 0.9])
+    const csv = csvOf(w)
+    expect(csv.header).toEqual(['row', 'group', 'n', 'min', 'q1', 'median', 'q3', 'max'])
+    expect(csv.rows[0]).toEqual(['box', '2', 3, 0.1, 0.2, 0.3, 0.4, 0.5])
+    expect(csv.rows[1]).toEqual(['box', '4', 0, null, null, null, null, null])
+    expect(csv.rows.filter((r) => r[0] === 'value')).toHaveLength(7)
+    expect(csv.text).toContain('line,baseline,,0.94')
+  })
+
+  it('says what is wrong with a malformed payload', async () => {
+    expect(boxPlotProblem({ groups: [{ label: 'a', values: [1, 'x'] }] })).toBe('value 1 of group a is "x", not a number')
+    expect(boxPlotProblem({ groups: [] })).toMatch(/groups is missing or empty/)
+    const w = mount(BoxPlotView, { props: { payload: null, step: null, title: 'B' }, global: { stubs } })
+    expect(w.find('[data-testid="view-empty"]').exists()).toBe(true)
+    await w.setProps({ payload: { groups: [{ values: [1] }] } })
+    await nextTick()
+    expect(w.find('[role="alert"]').text()).toBe('This box plot cannot be drawn: group 0 has no label.')
+  })
+})
+
+describe('CurvesView', () => {
+  const payload: CurvesPayload = { xLabel: 'x', yLabel: 'H', x: [-1, 0, 1], series: [{ name: 'flat', y: [1, 1, 1] }, { name: 'gap', y: [2, null, 8] }] }
+
+  it('draws each curve over its own x axis with gaps for nulls; CSV is x and one column per curve', () => {
+    const w = mount(CurvesView, { props: { payload, step: 0, title: 'Curvature' }, global: { stubs } })
+    const o = optionOf(w)
+    expect(o.xAxis.type).toBe('value')
+    expect(o.series.map((s: any) => s.name)).toEqual(['flat', 'gap'])
+    expect(o.series[1].data).toEqual([[-1, 2], [0, null], [1, 8]])
+    expect(o.yAxis.type).toBe('value')
+    expect(csvOf(w).text).toBe('x,flat,gap\n-1,1,2\n0,1,\n1,1,8\n')
+  })
+
+  it('offers log y only when every value is positive, and starts there when the payload asks', async () => {
+    const w = mount(CurvesView, { props: { payload: { ...payload, logY: true }, step: 0, title: 'C' }, global: { stubs } })
+    expect(optionOf(w).yAxis.type).toBe('log')
+    await w.find('[data-testid="curves-log-y"]').setValue(false)
+    expect(optionOf(w).yAxis.type).toBe('value')
+    await w.setProps({ payload: { ...payload, logY: true, series: [{ name: 'neg', y: [-1, 0, 1] }] } })
+    await nextTick()
+    expect(w.find('[data-testid="curves-log-y"]').exists()).toBe(false)
+    expect(optionOf(w).yAxis.type).toBe('value')
+  })
+
+  it('says what is wrong with a malformed payload', async () => {
+    expect(curvesProblem({ x: [1, 2], series: [{ name: 'a', y: [1] }] })).toBe('series a has 1 values for 2 x values')
+    expect(curvesProblem({ x: [1, 'b'], series: [] })).toBe('x 1 is "b", not a number')
+    const w = mount(CurvesView, { props: { payload: { x: [] }, step: 0, title: 'C' }, global: { stubs } })
+    expect(w.find('[role="alert"]').text()).toBe('This chart cannot be drawn: x is missing or empty.')
   })
 })

@@ -3,7 +3,7 @@
  * histograms onto one grid, matrices over steps, row normalisation, table sorting, number formats and colour
  * scales. No DOM here, so the DOM tests check the numbers directly.
  */
-import type { HeatmapPayload, HistogramPayload, ImageGridPayload, TableColumn, VectorPayload } from '../../../src-shared/outputs/payloads'
+import type { CurvesPayload, HeatmapPayload, HistogramPayload, ImageGridPayload, TableColumn, VectorPayload } from '../../../src-shared/outputs/payloads'
 import { decodeBase64 } from '../../lib/boundary'
 import type { DecodedImages } from '../../lib/images'
 
@@ -480,3 +480,65 @@ export function valueScale(min: number, max: number, dark: boolean): ColourScale
   }
   return { min, max: max > min ? max : min + 1, stops: VIRIDIS }
 }
+
+// ---------------------------------------------------------------- box plots and curves
+
+/** What is wrong with a box-plot payload, or null when it can be drawn (a group with no values is a gap, not a problem). */
+export function boxPlotProblem(p: unknown): string | null {
+  if (!isObject(p)) return 'the payload is not an object with groups'
+  const { groups, lines } = p
+  if (!Array.isArray(groups) || groups.length === 0) return 'groups is missing or empty (expected { label, values } per box)'
+  for (let g = 0; g < groups.length; g++) {
+    const grp = groups[g]
+    if (!isObject(grp) || typeof grp.label !== 'string') return `group ${g} has no label`
+    if (!Array.isArray(grp.values)) return `group ${g} (${grp.label}) has no values list`
+    const i = firstBad(grp.values, isFiniteNumber)
+    if (i >= 0) return `value ${i} of group ${grp.label} is ${show(grp.values[i])}, not a number`
+  }
+  if (lines !== undefined) {
+    if (!Array.isArray(lines)) return 'lines is not a list'
+    const i = firstBad(lines, (l) => isObject(l) && typeof l.label === 'string' && isFiniteNumber(l.value))
+    if (i >= 0) return `line ${i} is not { label, value }`
+  }
+  return null
+}
+
+/** Quantile q ∈ [0, 1] of ascending values, linear between order statistics (numpy's default); NaN when empty. */
+export function quantile(sorted: readonly number[], q: number): number {
+  if (!sorted.length) return NaN
+  const at = (sorted.length - 1) * Math.min(1, Math.max(0, q))
+  const lo = Math.floor(at)
+  const hi = Math.ceil(at)
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo)
+}
+
+/** min, Q1, median, Q3, max of a group's values (null for an empty group). */
+export function fiveNumbers(values: readonly number[]): [number, number, number, number, number] | null {
+  if (!values.length) return null
+  const s = values.slice().sort((a, b) => a - b)
+  return [s[0], quantile(s, 0.25), quantile(s, 0.5), quantile(s, 0.75), s[s.length - 1]]
+}
+
+/** What is wrong with a curves payload, or null. */
+export function curvesProblem(p: unknown): string | null {
+  if (!isObject(p)) return 'the payload is not an object with x and series'
+  const { x, series } = p
+  if (!Array.isArray(x) || x.length === 0) return 'x is missing or empty'
+  let i = firstBad(x, isFiniteNumber)
+  if (i >= 0) return `x ${i} is ${show(x[i])}, not a number`
+  if (!Array.isArray(series) || series.length === 0) return 'series is missing or empty (expected { name, y } per curve)'
+  for (let k = 0; k < series.length; k++) {
+    const s = series[k]
+    if (!isObject(s) || typeof s.name !== 'string') return `series ${k} has no name`
+    if (!Array.isArray(s.y) || s.y.length !== x.length) return `series ${s.name} has ${Array.isArray(s.y) ? s.y.length : 'no'} values for ${x.length} x values`
+    i = firstBad(s.y, isCell)
+    if (i >= 0) return `value ${i} of ${s.name} is ${show(s.y[i])}, not a number or null`
+  }
+  return null
+}
+
+/** Can a curves payload be drawn on a log y axis (every value present is > 0)? */
+export function curvesLogAllowed(p: CurvesPayload): boolean {
+  return p.series.every((s) => s.y.every((v) => v === null || v > 0))
+}
+
