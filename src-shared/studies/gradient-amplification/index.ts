@@ -246,7 +246,9 @@ const descriptor: StudyDescriptor<GradientAmplificationConfig> = {
     { id: 'errors', kind: 'boxplot', key: 'ga/errors', title: 'Test error per variant (box over seeds)', help: 'Each net\'s test error at its best validation epoch so far.' },
     { id: 'error-curves', kind: 'scalars', keys: ['*/test/error'], title: 'Median test error per variant', logScale: true, percent: true, yLabel: 'test error' },
     { id: 'curvature', kind: 'curves', key: 'ga/curvature', title: 'Curvature explainer', help: '∂²/∂x² of ½(y − t)² for y = x, eˣ and x³ (thesis ch. 4): flat for the linear output, exploding for the amplifying ones — why exp-GA and pow3-GA pair them with losses whose delta is y − t.' },
-    { id: 'val-accuracy', kind: 'scalars', keys: ['*/*/val/accuracy'], title: 'Validation accuracy of every net', percent: true, yLabel: 'accuracy' }
+    { id: 'val-accuracy', kind: 'scalars', keys: ['*/*/val/accuracy'], title: 'Validation accuracy of every net', percent: true, yLabel: 'accuracy' },
+    { id: 'test-accuracy', kind: 'scalars', keys: ['*/*/test/accuracy'], title: 'Test accuracy of every net', percent: true, yLabel: 'accuracy' },
+    { id: 'loss', kind: 'scalars', keys: ['*/*/val/loss', '*/*/test/loss'], title: 'Loss of every net (each variant\'s own loss)', yLabel: 'loss', help: 'Each variant minimises its own loss (the matching losses of sigmoid and tanh go below zero), so compare losses within a variant, errors across them.' }
   ],
   trainsNetwork: true,
   members: (c) => (Array.isArray(c?.variants) ? probedMembers(c.variants.map((v) => v.name)) : []),

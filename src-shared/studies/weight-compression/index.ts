@@ -235,6 +235,8 @@ const descriptor: StudyDescriptor<WeightCompressionConfig> = {
     { id: 'floors-accuracy', kind: 'curves', key: 'floors/accuracy', title: 'Accuracy vs floor c', help: 'Median test accuracy at the best validation epoch per floor c, with the baseline\'s (dynamic mode, written at the end).' },
     { id: 'floors-epoch', kind: 'curves', key: 'floors/epoch', title: 'Convergence epoch vs floor c', help: 'Median epoch of the best validation accuracy per floor c, with the baseline\'s (dynamic mode, written at the end).' },
     { id: 'test-accuracy', kind: 'scalars', keys: ['*/*/test/accuracy'], title: 'Test accuracy of every net', percent: true, yLabel: 'accuracy' },
+    { id: 'val-accuracy', kind: 'scalars', keys: ['*/*/val/accuracy'], title: 'Validation accuracy of every net', percent: true, yLabel: 'accuracy', help: 'Each net\'s best epoch is chosen on it.' },
+    { id: 'loss', kind: 'scalars', keys: ['*/*/val/loss', '*/*/test/loss'], title: 'Loss of every net', logScale: true, yLabel: 'loss' },
     { id: 'table', kind: 'table', key: 'compression/table', title: 'Lab vs thesis', help: 'The run\'s figures beside the thesis\'s (written at the end).' }
   ],
   trainsNetwork: true,
