@@ -10,13 +10,15 @@ import { activationStatsProbe } from './activation-stats'
 import { confusionProbe } from './confusion'
 import { gradientRmsProbe } from './gradient-rms'
 import { localElasticityProbe } from './local-elasticity'
+import { outputDeltaProbe } from './output-delta'
+import { softmaxNormaliserProbe } from './softmax-normaliser'
 import { weightEntropyProbe } from './weight-entropy'
 import { weightHistogramProbe } from './weight-histogram'
 
 export type { ProbeDescriptor } from './descriptor'
 export { defineProbe } from './descriptor'
 
-export const PROBES: readonly ProbeDescriptor[] = [weightHistogramProbe, gradientRmsProbe, activationStatsProbe, confusionProbe, localElasticityProbe, weightEntropyProbe]
+export const PROBES: readonly ProbeDescriptor[] = [weightHistogramProbe, gradientRmsProbe, activationStatsProbe, confusionProbe, localElasticityProbe, weightEntropyProbe, outputDeltaProbe, softmaxNormaliserProbe]
 
 const BY_ID = new Map(PROBES.map((p) => [p.id, p]))
 

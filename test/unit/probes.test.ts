@@ -138,7 +138,9 @@ const ALL_PROBES = (every: number): ProbeEntry[] => [
   probe('gradient-rms', every, { samples: 16 }),
   probe('activation-stats', every, { samples: 16 }),
   probe('confusion', every, { split: 'test', maxImages: 4 }),
-  probe('weight-entropy', every, { bits: 4, fraction: 0.5 })
+  probe('weight-entropy', every, { bits: 4, fraction: 0.5 }),
+  probe('output-delta', every, { samples: 16, bins: 8 }),
+  probe('softmax-normaliser', every, { samples: 16 })
 ]
 
 /** The value logged at a step (the last one logged there). */
@@ -556,7 +558,7 @@ describe('skipped probes say why', () => {
     // No weights at all, nothing but a dropout (3 outputs for 3 classes, so confusion still applies).
     const bare = tf.sequential({ layers: [tf.layers.dropout({ rate: 0.1, inputShape: [3] })] })
     expect(warnings(bare)).toEqual({
-      measuring: 1,
+      measuring: 3,
       messages: [
         'Weight histograms probe skipped: the network has no layers with trainable weights',
         'Gradient RMS per layer probe skipped: the network has no layers with a kernel',
@@ -567,7 +569,7 @@ describe('skipped probes say why', () => {
     // Batch-norm only: no kernel; 3 outputs for 3 classes.
     const norm = tf.sequential({ layers: [tf.layers.batchNormalization({ inputShape: [3] })] })
     expect(warnings(norm)).toEqual({
-      measuring: 3,
+      measuring: 5,
       messages: ['Gradient RMS per layer probe skipped: the network has no layers with a kernel', 'Weight entropy per layer probe skipped: the network has no layers with a kernel']
     })
     // Outputs that are not one per class; no training rows.
@@ -577,9 +579,13 @@ describe('skipped probes say why', () => {
       messages: [
         'Gradient RMS per layer probe skipped: the training split is empty',
         'Activation statistics probe skipped: the training split is empty',
-        'Confusion matrix probe skipped: the network has 4 outputs for 3 classes'
+        'Confusion matrix probe skipped: the network has 4 outputs for 3 classes',
+        'Output deltas probe skipped: the training split is empty',
+        'Softmax normaliser probe skipped: the training split is empty'
       ]
     })
+    // Training rows, but 4 outputs for 3 one-hot targets: no loss to differentiate.
+    expect(warnings(wide).messages).toContain('Output deltas probe skipped: the network has 4 outputs for 3 targets')
     for (const m of [bare, norm, wide]) m.dispose()
   })
 })
@@ -594,7 +600,7 @@ const NETWORKS: { name: string; source: () => Source; layers: Layer[]; sample: n
 
 describe('probes leave the run alone', () => {
   for (const n of NETWORKS) {
-    test(`${n.name}: the same numbers and weights with and without all five probes, no tensor left behind, logs only when due`, async () => {
+    test(`${n.name}: the same numbers and weights with and without all the probes, no tensor left behind, logs only when due`, async () => {
       const src = n.source()
       const outcome = async (probes: ProbeEntry[]) => {
         const model = buildNetwork(tf, n.layers, n.sample, n.classes, 3)

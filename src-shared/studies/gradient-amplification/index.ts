@@ -126,7 +126,11 @@ export const gradientAmplificationDefaults: GradientAmplificationConfig = {
   seed: 1,
   explainerTarget: 1,
   reference: 'table-4.1',
-  probes: [{ id: 'gradient-rms', every: 1, params: { samples: 256 } }]
+  // The chapter's instruments on the first trial's nets: Fig. 4.3 (gradient RMS per layer) and Fig. 4.2 (output deltas).
+  probes: [
+    { id: 'gradient-rms', every: 1, params: { samples: 256 } },
+    { id: 'output-delta', every: 1, params: { samples: 256, bins: 40 } }
+  ]
 }
 
 function configWith(base: GradientAmplificationConfig, patch: (c: GradientAmplificationConfig) => void): GradientAmplificationConfig {
@@ -148,6 +152,8 @@ const cnnStandIn = (c: GradientAmplificationConfig) => {
   c.epochs = 3
   c.trials = 2
   c.reference = 'table-4.2'
+  // Fig. 4.5: the softmax normaliser, beside the deltas.
+  c.probes = [...(c.probes ?? []), { id: 'softmax-normaliser', every: 1, params: { samples: 256 } }]
 }
 
 export const gradientAmplificationTemplates: Template<GradientAmplificationConfig>[] = [
