@@ -121,7 +121,7 @@ export const gradientAmplificationDefaults: GradientAmplificationConfig = {
   variants: [variant('sigmoid-mse', { params: { trueTarget: 1, otherTarget: 0 }, learningRate: 0.1 }), variant('tanh-mse', { learningRate: 0.05 }), variant('linear-mse', { learningRate: 0.03 })],
   optimizer: sgd(0.05, 0.9),
   batchSize: 64,
-  epochs: 10,
+  epochs: 30,
   trials: 3,
   seed: 1,
   explainerTarget: 1,
@@ -149,7 +149,7 @@ const cnnStandIn = (c: GradientAmplificationConfig) => {
     variant('pow3-ga', { learningRate: 0.001 }),
     variant('linear-mse', { learningRate: 0.03 })
   ]
-  c.epochs = 3
+  c.epochs = 6
   c.trials = 2
   c.reference = 'table-4.2'
   // Fig. 4.5: the softmax normaliser, beside the deltas.
@@ -208,7 +208,7 @@ const paperVgg = (c: GradientAmplificationConfig) => {
 }
 
 export const gradientAmplificationPresets: Preset<GradientAmplificationConfig>[] = [
-  { id: 'cpu', title: 'CPU-sized (default)', description: 'Built-in digits, 784-392-50-10 ReLU, sigmoid / tanh / linear + MSE, SGD momentum 0.9 with a fixed rate per variant, 10 epochs, three trials (9 nets side by side).', config: structuredClone(gradientAmplificationDefaults) },
+  { id: 'cpu', title: 'CPU-sized (default)', description: 'Built-in digits, 784-392-50-10 ReLU, sigmoid / tanh / linear + MSE, SGD momentum 0.9 with a fixed rate per variant, 30 epochs, three trials (9 nets side by side).', config: structuredClone(gradientAmplificationDefaults) },
   { id: 'paper', title: 'Paper scale (Table 4.1)', description: '100 epochs, 20 trials per variant (60 nets); import all 60 000 MNIST digits for the thesis\'s data — hours on 2 cores.', config: configWith(gradientAmplificationDefaults, paperMlp) }
 ]
 
@@ -219,7 +219,7 @@ export const gradientAmplificationCards: GalleryCard[] = [
     {
       figure: 'Thesis Table 4.1',
       expected: 'Error / epochs to best: sigmoid 1.8 % / 98.5, tanh 1.7 / 95.0, linear 1.7 / 73.5 (≈ 25 % faster).',
-      cpu: 'Built-in digits, MLP 784-392-50-10 ReLU, sigmoid / tanh / linear + MSE × 3 seeds, SGD (momentum 0.9, LR 0.1 / 0.05 / 0.03), 10 epochs.',
+      cpu: 'Built-in digits, MLP 784-392-50-10 ReLU, sigmoid / tanh / linear + MSE × 3 seeds, SGD (momentum 0.9, LR 0.1 / 0.05 / 0.03), 30 epochs.',
       paper: '20 trials (median), 100 epochs; import the 60 000 MNIST digits — hours on 2 cores.'
     },
     { patch: paperMlp }
@@ -230,7 +230,7 @@ export const gradientAmplificationCards: GalleryCard[] = [
     {
       figure: 'Thesis Table 4.2',
       expected: 'CIFAR-10 error, VGG-13: softmax 5.68 %, exp-GA 5.61 %, pow3-GA 5.55 %, linear + MSE 5.47 % (GPU-scale; the CPU stand-in compares the variants on a small CNN).',
-      cpu: 'Small CNN (conv 16 → pool → conv 32 → pool → dense 64) on the built-in digits, softmax / exp-GA (t ∈ {0, 2}) / pow3-GA / linear + MSE × 2 seeds, SGD momentum 0.9 (LR 0.05 / 0.02 / 0.001 / 0.03), 3 epochs.',
+      cpu: 'Small CNN (conv 16 → pool → conv 32 → pool → dense 64) on the built-in digits, softmax / exp-GA (t ∈ {0, 2}) / pow3-GA / linear + MSE × 2 seeds, SGD momentum 0.9 (LR 0.05 / 0.02 / 0.001 / 0.03), 6 epochs.',
       paper: 'VGG-13 on CIFAR-10 (import it), 8 trials, 200 epochs, batch 128 — GPU-scale: days on 2 cores.'
     },
     { patch: paperVgg }
