@@ -8,6 +8,7 @@ import type { OutputDecl } from '../outputs/decl'
 import type { ProbeDescriptor } from './descriptor'
 import { activationStatsProbe } from './activation-stats'
 import { confusionProbe } from './confusion'
+import { entropyGradientProbe } from './entropy-gradient'
 import { gradientRmsProbe } from './gradient-rms'
 import { localElasticityProbe } from './local-elasticity'
 import { outputDeltaProbe } from './output-delta'
@@ -18,7 +19,7 @@ import { weightHistogramProbe } from './weight-histogram'
 export type { ProbeDescriptor } from './descriptor'
 export { defineProbe } from './descriptor'
 
-export const PROBES: readonly ProbeDescriptor[] = [weightHistogramProbe, gradientRmsProbe, activationStatsProbe, confusionProbe, localElasticityProbe, weightEntropyProbe, outputDeltaProbe, softmaxNormaliserProbe]
+export const PROBES: readonly ProbeDescriptor[] = [weightHistogramProbe, gradientRmsProbe, activationStatsProbe, confusionProbe, localElasticityProbe, weightEntropyProbe, outputDeltaProbe, softmaxNormaliserProbe, entropyGradientProbe]
 
 const BY_ID = new Map(PROBES.map((p) => [p.id, p]))
 

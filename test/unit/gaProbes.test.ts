@@ -16,6 +16,7 @@ import { train } from '../../src-main/engine/training/trainer'
 import { dense } from '../../src-shared/network/layers'
 import { probesSchema, type ProbeEntry } from '../../src-shared/probes'
 import { createRng } from '../../src-shared/rng'
+import { pearson } from '../../src-shared/stats'
 import { validateConfig, withDefaults } from '../../src-shared/studies'
 import { LOSS_PARAMS_DEFAULTS, trainingDefaults, type LossKind, type LossParams } from '../../src-shared/studies/training'
 
@@ -33,7 +34,7 @@ function source(seed: number): Source {
 }
 
 /** Train one epoch with the probes, every epoch; returns what was logged. */
-async function run(model: LayersModel, loss: LossKind, params: LossParams | undefined, probes: ProbeEntry[], src = source(3)) {
+async function run(model: LayersModel, loss: LossKind, params: LossParams | undefined, probes: ProbeEntry[], src = source(3), epochs = 1) {
   const scalars: Record<string, [number, number][]> = {}
   const series: Record<string, [number, any][]> = {}
   const ctx: RunContext = {
@@ -57,7 +58,7 @@ async function run(model: LayersModel, loss: LossKind, params: LossParams | unde
     trainRows: rows,
     evalSets: [{ split: 'train', rows, chunk: null }],
     members: [{ prefix: '', name: '', model, optimizer: { kind: 'sgd', learningRate: 0.01, momentum: 0 }, loss: (o, y) => trainingLoss(tf, loss, params, o, y), accuracy: 'argmax' }],
-    epochs: 1,
+    epochs,
     batchSize: 8,
     shuffleSeed: 1,
     probes
@@ -144,6 +145,28 @@ describe('softmax-normaliser', () => {
     // Far past float64: the mean overflows to ∞ (left out by the run's log), the log mean does not.
     expect(normaliserStats([800, 801]).mean).toBe(Infinity)
     expect(normaliserStats([NaN])).toEqual({ logMean: NaN, median: NaN, mean: NaN })
+    model.dispose()
+  })
+})
+
+describe('entropy-gradient', () => {
+  test('the correlation of log(G + 1) with H over the epochs so far, from the gradient-RMS and weight-entropy probes\' own values', async () => {
+    const model = buildNetwork(tf, [dense(8, 'tanh')], [DIMS], K, 5)
+    const probes: ProbeEntry[] = [
+      { id: 'entropy-gradient', every: 1, params: { bits: 4, fraction: 1, samples: 1000 } },
+      { id: 'gradient-rms', every: 1, params: { samples: 1000 } },
+      { id: 'weight-entropy', every: 1, params: { bits: 4, fraction: 1 } }
+    ]
+    const r = await run(model, 'linear-mse', LOSS_PARAMS_DEFAULTS['linear-mse'], probes, source(3), 5)
+    for (const layer of ['dense1', 'output']) {
+      const g = r.scalars[`gradient-rms/${layer}`].map(([, v]) => Math.log(v + 1))
+      const h = r.scalars[`weight-entropy/${layer}`].map(([, v]) => v)
+      const logged = r.scalars[`entropy-gradient/${layer}`]
+      // Epochs 0 … 5 measured; a correlation from the third on.
+      expect(g).toHaveLength(6)
+      expect(logged.map(([s]) => s)).toEqual(r.scalars[`gradient-rms/${layer}`].slice(2).map(([s]) => s))
+      logged.forEach(([, v], i) => expect(v).toBeCloseTo(pearson(g.slice(0, i + 3), h.slice(0, i + 3)), 4))
+    }
     model.dispose()
   })
 })

@@ -140,7 +140,8 @@ const ALL_PROBES = (every: number): ProbeEntry[] => [
   probe('confusion', every, { split: 'test', maxImages: 4 }),
   probe('weight-entropy', every, { bits: 4, fraction: 0.5 }),
   probe('output-delta', every, { samples: 16, bins: 8 }),
-  probe('softmax-normaliser', every, { samples: 16 })
+  probe('softmax-normaliser', every, { samples: 16 }),
+  probe('entropy-gradient', every, { bits: 4, fraction: 0.5, samples: 16 })
 ]
 
 /** The value logged at a step (the last one logged there). */
@@ -563,14 +564,19 @@ describe('skipped probes say why', () => {
         'Weight histograms probe skipped: the network has no layers with trainable weights',
         'Gradient RMS per layer probe skipped: the network has no layers with a kernel',
         'Activation statistics probe skipped: the network has no layers to measure',
-        'Weight entropy per layer probe skipped: the network has no layers with a kernel'
+        'Weight entropy per layer probe skipped: the network has no layers with a kernel',
+        'Correlation of log(G + 1) with H probe skipped: the network has no layers with a kernel'
       ]
     })
     // Batch-norm only: no kernel; 3 outputs for 3 classes.
     const norm = tf.sequential({ layers: [tf.layers.batchNormalization({ inputShape: [3] })] })
     expect(warnings(norm)).toEqual({
       measuring: 5,
-      messages: ['Gradient RMS per layer probe skipped: the network has no layers with a kernel', 'Weight entropy per layer probe skipped: the network has no layers with a kernel']
+      messages: [
+        'Gradient RMS per layer probe skipped: the network has no layers with a kernel',
+        'Weight entropy per layer probe skipped: the network has no layers with a kernel',
+        'Correlation of log(G + 1) with H probe skipped: the network has no layers with a kernel'
+      ]
     })
     // Outputs that are not one per class; no training rows.
     const wide = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [3] })] })
@@ -581,7 +587,8 @@ describe('skipped probes say why', () => {
         'Activation statistics probe skipped: the training split is empty',
         'Confusion matrix probe skipped: the network has 4 outputs for 3 classes',
         'Output deltas probe skipped: the training split is empty',
-        'Softmax normaliser probe skipped: the training split is empty'
+        'Softmax normaliser probe skipped: the training split is empty',
+        'Correlation of log(G + 1) with H probe skipped: the training split is empty'
       ]
     })
     // Training rows, but 4 outputs for 3 one-hot targets: no loss to differentiate.
@@ -625,7 +632,9 @@ describe('probes leave the run alone', () => {
       for (const p of PROBES.filter((p) => p.id !== 'local-elasticity')) {
         const keys = [...Object.keys(probed.r.scalars), ...Object.keys(probed.r.series)].filter((k) => k.startsWith(`${p.id}/`))
         expect(keys.length, p.id).toBeGreaterThan(0)
-        for (const k of keys) expect((probed.r.scalars[k] ?? probed.r.series[k]).map(([step]: [number, unknown]) => step), k).toEqual(due)
+        // A correlation needs three measurements: entropy-gradient logs from the third due epoch on.
+        const expected = p.id === 'entropy-gradient' ? due.slice(2) : due
+        for (const k of keys) expect((probed.r.scalars[k] ?? probed.r.series[k]).map(([step]: [number, unknown]) => step), k).toEqual(expected)
       }
       expect(probed.r.series['warnings/probes']).toBeUndefined()
     })

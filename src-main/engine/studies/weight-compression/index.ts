@@ -14,6 +14,7 @@ import { compressLayer, compressionRatio, decompressLayer, encodeLayer } from '.
 import type { BoxPlotPayload, CurvesPayload, TablePayload } from '../../../../src-shared/outputs/payloads'
 import { deriveSeed } from '../../../../src-shared/rng'
 import { median } from '../../../../src-shared/studies/arms'
+import { pearson } from '../../../../src-shared/stats'
 import { allArms, compressionArms, memberCount, PUBLISHED_COMPRESSION, type WeightCompressionConfig } from '../../../../src-shared/studies/weight-compression'
 import { estimateArms, memberName } from '../../../../src-shared/studies/arms'
 import { lossOf, serializeModel } from '../../compute/mlp'
@@ -40,27 +41,6 @@ function tensorsOf(m: ArmMember): Tensorial[] {
   return weightedLayers(m.model).flatMap(({ label, layer }) =>
     layer.trainableWeights.map((w) => ({ label: isKernel(w) ? label : `${label}/${w.name.split('/').at(-1)}`, layer: label, kernel: isKernel(w), weight: w }))
   )
-}
-
-/** Pearson correlation (NaN with fewer than 3 pairs or no spread). */
-export function pearson(a: readonly number[], b: readonly number[]): number {
-  const n = Math.min(a.length, b.length)
-  if (n < 3) return NaN
-  let ma = 0
-  let mb = 0
-  for (let i = 0; i < n; i++) {
-    ma += a[i] / n
-    mb += b[i] / n
-  }
-  let sab = 0
-  let saa = 0
-  let sbb = 0
-  for (let i = 0; i < n; i++) {
-    sab += (a[i] - ma) * (b[i] - mb)
-    saa += (a[i] - ma) ** 2
-    sbb += (b[i] - mb) ** 2
-  }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : NaN
 }
 
 interface SyncTotals {
