@@ -1,5 +1,5 @@
 /**
- * End to end, the platform in a browser: a training run built in the form with all six probes and
+ * End to end, the platform in a browser: a training run built in the form with all nine probes and
  * checkpoints shows every probe's output live on its run page (drawn from the declared outputs) and in Compare;
  * cancelled, it resumes from its checkpoint with the Resume button and completes. New experiment offers every
  * study, and the JSON view blocks saving while it is invalid.
@@ -16,7 +16,7 @@ let page: Page
 let engine: ServedEngine
 const pageErrors: string[] = []
 const shots = process.env.LAB_E2E_SCREENSHOTS
-const PROBE_IDS = ['weight-histogram', 'gradient-rms', 'activation-stats', 'confusion', 'local-elasticity', 'weight-entropy']
+const PROBE_IDS = ['weight-histogram', 'gradient-rms', 'activation-stats', 'confusion', 'local-elasticity', 'weight-entropy', 'output-delta', 'softmax-normaliser', 'entropy-gradient']
 
 beforeAll(async () => {
   engine = await startEngine({ dataDir: tempDataDir(), port: await freePort(), token: TOKEN })
@@ -57,7 +57,7 @@ describe('probes, outputs and resume in a browser (serve mode)', () => {
     expect(await page.locator('[data-testid="save-run"]').isDisabled()).toBe(false)
   })
 
-  it('a run with the six probes shows each of them live on its run page', async () => {
+  it('a run with the nine probes shows each of them live on its run page', async () => {
     await page.goto(`${engine.url}#/experiments/new?template=training/xor`)
     await page.click('[data-testid="view-form"]')
     await page.waitForSelector('[data-testid="probes-section"]')
@@ -83,6 +83,9 @@ describe('probes, outputs and resume in a browser (serve mode)', () => {
     await expect.poll(() => panel('local-elasticity:locality').count()).toBe(1)
     await expect.poll(() => panel('local-elasticity:matrix:local-elasticity/matrix').count()).toBe(1)
     await expect.poll(() => panel('weight-entropy:entropy').count()).toBe(1)
+    await expect.poll(() => panel('output-delta:histograms:output-delta/true').count()).toBe(1)
+    await expect.poll(() => panel('softmax-normaliser:normaliser').count()).toBe(1)
+    await expect.poll(() => panel('entropy-gradient:correlation').count(), { timeout: 30_000 }).toBe(1)
     expect(await status()).toBe('running')
     // The gradient RMS chart has one line per weighted layer (two hidden dense layers and the output).
     expect(await panel('gradient-rms:rms').getAttribute('data-title')).toBe('Gradient RMS per layer')
