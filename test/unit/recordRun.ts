@@ -28,9 +28,10 @@ export async function record(runner: StudyRunner, config: any, extra: Partial<Ru
     logSeries: (key, step, payload) => void (series[key] ??= []).push({ step, payload: JSON.parse(JSON.stringify(payload)) }),
     artifact: (name, _kind, bytes) => void (artifacts[name] = bytes),
     progress: () => {},
-    aborted: false,
-    ...extra
+    aborted: false
   }
+  // Descriptors, not values: a getter (an `aborted` that turns true part-way) stays a getter.
+  Object.defineProperties(ctx, Object.getOwnPropertyDescriptors(extra))
   const before = tf.memory().numTensors
   const summary = await runner(ctx)
   expect(tf.memory().numTensors, 'tensors left behind').toBe(before)

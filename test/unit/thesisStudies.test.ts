@@ -17,6 +17,7 @@ import { curvatureCurves } from '../../src-shared/studies/training/outputs'
 import { weightCompressionDefaults, weightCompressionStudy } from '../../src-shared/studies/weight-compression'
 import { adam } from '../../src-shared/training/optimizer'
 import { unloggedOutputKeys } from './loggedOutputs'
+import { decodeCheckpoint } from '../../src-main/engine/training/checkpoint'
 import { mnistLibrary, modelWeights, record, type Recorded } from './recordRun'
 
 const datasets = mnistLibrary()
@@ -145,6 +146,38 @@ describe('weight-compression', () => {
     }
     expect(r.summary.final['fixed/bits2/accuracy']).toBeLessThan(r.summary.final['fixed/bits12/accuracy'])
     expect(r.series['floors/accuracy']).toBeUndefined()
+  }, 120_000)
+
+  test('cancelled after a checkpoint and resumed, it ends with the uninterrupted run\'s figures (bits, entropies, best epochs)', async () => {
+    const config = withDefaults(weightCompressionDefaults, {
+      layers: SMALL,
+      epochs: 4,
+      trials: 2,
+      batchSize: 256,
+      checkpointEvery: 1,
+      compression: { kind: 'dynamic', entropyBits: 4, fraction: 0.2, floors: [3] },
+      gradientSamples: 64
+    })
+    const straight = await record(runWeightCompression, config, { datasets })
+    // Cancel once the epoch-2 checkpoint is written (the trainer stops at the next step), then resume from it.
+    let checkpoints = 0
+    let last: Uint8Array | null = null
+    const cut = await record(runWeightCompression, config, {
+      datasets,
+      artifact: (name, _kind, bytes) => {
+        if (name !== 'checkpoint') return
+        checkpoints++
+        last = bytes
+      },
+      get aborted() {
+        return checkpoints >= 2
+      }
+    })
+    expect(cut.summary.epochs).toBe(2)
+    const resumed = await record(runWeightCompression, config, { datasets, resume: decodeCheckpoint(last!) })
+    const figures = (f: Record<string, number>) => Object.fromEntries(Object.entries(f).filter(([k]) => !k.includes('/t')).sort())
+    expect(figures(resumed.summary.final)).toEqual(figures(straight.summary.final))
+    expect(resumed.scalars['bits/huffman'].map((p) => p.value)).toEqual(straight.scalars['bits/huffman'].slice(2).map((p) => p.value))
   }, 120_000)
 
   test('bad configs are refused with the field named', () => {

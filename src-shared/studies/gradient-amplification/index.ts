@@ -10,6 +10,7 @@ import { z } from 'zod'
 import { templateCard, type DatasetHint, type GalleryCard } from '../../gallery/cards'
 import { conv2d, dense, maxpool2d, type Layer } from '../../network/layers'
 import { probesSchema } from '../../probes'
+import { checkpointEverySchema } from '../../training/basics'
 import { optimizerFields, optimizerSchema, sgd } from '../../training/optimizer'
 import { armsDatasetSchema, armsLayersSchema, estimateArms, MAX_MEMBERS, probedMembers, trialsSchema } from '../arms'
 import type { FieldMeta, Preset, StudyDescriptor, Template } from '../descriptor'
@@ -43,6 +44,8 @@ export const gradientAmplificationConfigSchema = z
     epochs: z.number().int().min(1).max(10_000),
     trials: trialsSchema,
     seed: z.number().int().min(0).max(2 ** 31 - 1),
+    /** Keep a resumable checkpoint of every net every N epochs (0 = none). */
+    checkpointEvery: checkpointEverySchema,
     /** Target t of the curvature explainer's curves. */
     explainerTarget: z.number().min(-100).max(100),
     reference: z.enum(GA_REFERENCES),
@@ -124,6 +127,7 @@ export const gradientAmplificationDefaults: GradientAmplificationConfig = {
   epochs: 30,
   trials: 3,
   seed: 1,
+  checkpointEvery: 0,
   explainerTarget: 1,
   reference: 'table-4.1',
   // The chapter's instruments on the first trial's nets: Fig. 4.3 (gradient RMS per layer) and Fig. 4.2 (output deltas).
@@ -189,6 +193,7 @@ export const gradientAmplificationFields: Record<string, FieldMeta> = {
   epochs: { label: 'Epochs', help: 'Passes over the training split (Table 4.1: 100).', group: 'Training' },
   trials: { label: 'Trials', help: 'Independent initialisations; every variant of trial k starts from the same hidden weights. Figures are medians over trials (Table 4.1: 20).', group: 'Training' },
   seed: { label: 'Seed', help: 'Seeds the split, the batch order and every trial\'s initial weights.', group: 'Training' },
+  checkpointEvery: { label: 'Checkpoint every N epochs', help: 'A resumable checkpoint of every net (weights and optimiser state) and of the study\'s bookkeeping; 0 = none. It holds all the nets: tens of MB for tens of MLPs.', unit: 'epochs', group: 'Training' },
   explainerTarget: { label: 'Explainer target t', help: 'The target of the curvature explainer: H_linear = 1, H_exp = e^{2x} − eˣ(t − eˣ), H_pow3 = 9x⁴ − 6x(−x³ + t) against x.', group: 'Logging' },
   reference: { label: 'Published numbers beside', help: 'Which of the thesis\'s tables the summary table shows next to the lab\'s numbers (matched by loss).', group: 'Logging', choices: { 'table-4.1': 'Table 4.1 (MNIST MLP)', 'table-4.2': 'Table 4.2 (VGG-13, CIFAR-10)', none: 'none' } }
 }

@@ -12,6 +12,7 @@ import { templateCard, type GalleryCard } from '../../gallery/cards'
 import { dense, type Layer } from '../../network/layers'
 import { probesSchema } from '../../probes'
 import { MAX_BITS } from '../../compression/quantise'
+import { checkpointEverySchema } from '../../training/basics'
 import { adam, optimizerFields, optimizerSchema } from '../../training/optimizer'
 import { armsDatasetSchema, armsLayersSchema, estimateArms, MAX_MEMBERS, probedMembers, trialsSchema } from '../arms'
 import type { FieldMeta, Preset, StudyDescriptor, Template } from '../descriptor'
@@ -45,6 +46,8 @@ export const weightCompressionConfigSchema = z
     /** Independent initialisations; every arm of trial k starts from the same weights as trial k's baseline. */
     trials: trialsSchema,
     seed: z.number().int().min(0).max(2 ** 31 - 1),
+    /** Keep a resumable checkpoint of every net every N epochs (0 = none). */
+    checkpointEvery: checkpointEverySchema,
     compression: compressionSchema,
     /** Quantise-and-decode every N optimisation steps; 0 = once per epoch (the thesis's simulation). */
     syncEvery: z.number().int().min(0).max(1_000_000),
@@ -94,6 +97,7 @@ export const weightCompressionDefaults: WeightCompressionConfig = {
   epochs: 30,
   trials: 3,
   seed: 1,
+  checkpointEvery: 0,
   compression: structuredClone(COMPRESSION_VARIANTS.dynamic),
   syncEvery: 0,
   baseline: true,
@@ -149,6 +153,7 @@ export const weightCompressionFields: Record<string, FieldMeta> = {
   epochs: { label: 'Epochs', help: 'Passes over the training split (thesis: 100).', group: 'Training' },
   trials: { label: 'Trials', help: 'Independent initialisations; each arm of trial k starts from trial k\'s initial weights, like its baseline. Figures are medians over trials.', group: 'Training' },
   seed: { label: 'Seed', help: 'Seeds the split, the batch order, every trial\'s initial weights and the entropy samples.', group: 'Training' },
+  checkpointEvery: { label: 'Checkpoint every N epochs', help: 'A resumable checkpoint of every net (weights and optimiser state) and of the study\'s bookkeeping; 0 = none. It holds all the nets: tens of MB for tens of MLPs.', unit: 'epochs', group: 'Training' },
   compression: { label: 'Compression', help: 'What every synchronisation point does to the weights.', group: 'Compression' },
   'compression.kind': {
     label: 'Mode',

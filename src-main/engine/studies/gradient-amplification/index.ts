@@ -128,6 +128,7 @@ export const runGradientAmplification: StudyRunner = async (ctx: RunContext) => 
       shuffleSeed: deriveSeed(ctx.seed, 'shuffle'),
       logEvery: 0,
       probes: cfg.probes,
+      checkpointEvery: cfg.checkpointEvery,
       resume: ctx.resume,
       progress: (step, total, epoch) => ctx.progress(step, total, `epoch ${epoch}/${cfg.epochs} · ${members.length} nets`),
       nanAdvice: 'try a lower learning rate for that variant',
