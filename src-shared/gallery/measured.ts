@@ -39,7 +39,12 @@ export const MEASURED: MeasuredTimes = {
     'neurashed/information-bottleneck': 0.1,
     'neurashed/local-elasticity-5-2': 0,
     'neurashed/theorem-1': 0,
-    'neurashed/theorem-2': 0.1
+    'neurashed/theorem-2': 0.1,
+    // The thesis ch. 3–4 cards: each run's own wall time from `npm run lab -- run --template <id> --json` (blas, 2026-12-03).
+    'weight-compression/fixed-quantisation': 198,
+    'weight-compression/dynamic-compression': 186.5,
+    'gradient-amplification/mnist-mlp': 80.6,
+    'gradient-amplification/vgg-cifar': 94.1
   }
 }
 
