@@ -31,8 +31,16 @@ export const outputDeltaProbe = defineProbe({
       kind: 'histogram',
       key: 'output-delta/*',
       title: 'Output deltas',
-      help: 'n · ∂(mean loss)/∂x per sample and class: y − t for softmax + CE and the thesis variants (sigmoid / tanh / linear + MSE, exp-GA, pow3-GA); 2(x − t)/K for the plain mean squared error. `all`, `true` (the label\'s class), `other`.'
+      help: 'Thesis Fig. 4.2: n · ∂(mean loss)/∂x per sample and class (n examples): y − t for softmax + CE and the thesis variants (sigmoid / tanh / linear + MSE, exp-GA, pow3-GA); 2(x − t)/K for the plain mean squared error (K classes; it averages over them). `all`, `true` (the label\'s class), `other`.'
     },
-    { id: 'size', kind: 'scalars', keys: ['output-delta/abs_mean', 'output-delta/abs_max'], title: 'Size of the output deltas', logScale: true, yLabel: '|∂ℒ/∂x|' }
+    {
+      id: 'size',
+      kind: 'scalars',
+      keys: ['output-delta/abs_mean', 'output-delta/abs_max'],
+      title: 'Size of the output deltas',
+      logScale: true,
+      yLabel: '|∂ℒ/∂x|',
+      help: 'The mean and the largest |y − t| over all the examples\' classes at each step (the spread of the Fig. 4.2 histograms): it stays below 1 for bounded outputs and grows with the targets for the amplifying ones.'
+    }
   ]
 })

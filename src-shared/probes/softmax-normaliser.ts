@@ -23,7 +23,7 @@ export const softmaxNormaliserProbe = defineProbe({
     samples: { label: 'Examples', help: 'A fixed seeded subset of the training examples, in inference mode.', unit: 'examples', group: 'Probes' }
   },
   outputs: [
-    { id: 'normaliser', kind: 'scalars', keys: ['softmax-normaliser/mean', 'softmax-normaliser/median'], title: 'Softmax normaliser Σ eˣ', logScale: true, yLabel: 'Σ_k exp(x_k)', help: 'Mean and median over the examples; the mean is left out at a step where it overflows float64 (the log below never does).' },
-    { id: 'log', kind: 'scalars', keys: ['softmax-normaliser/log_mean'], title: 'log Σ eˣ (mean over examples)', yLabel: 'logsumexp(x)' }
+    { id: 'normaliser', kind: 'scalars', keys: ['softmax-normaliser/mean', 'softmax-normaliser/median'], title: 'Softmax normaliser Σ eˣ', logScale: true, yLabel: 'Σ_k exp(x_k)', help: 'Thesis Fig. 4.5: mean and median over the examples of s = Σ_k exp(x_k); either is left out at a step where it overflows float64 (x above ≈ 709), and the log below never does.' },
+    { id: 'log', kind: 'scalars', keys: ['softmax-normaliser/log_mean'], title: 'log Σ eˣ (mean over examples)', yLabel: 'logsumexp(x)', help: 'Thesis Fig. 4.5 on a log scale: the mean over the examples of log s, computed as logsumexp(x) (the row\'s largest x taken out first), finite whatever the size of x — the safe one to plot.' }
   ]
 })

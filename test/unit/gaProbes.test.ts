@@ -8,13 +8,15 @@ import { beforeAll, describe, expect, test } from 'vitest'
 import { tf, useBackend } from '../../src-main/engine/compute/backend'
 import { buildNetwork } from '../../src-main/engine/compute/network'
 import { trainingLoss } from '../../src-main/engine/compute/outputs'
+import { PROBE_IMPLS } from '../../src-main/engine/probes'
+import { outputDeltas } from '../../src-main/engine/probes/output-delta'
 import { normaliserStats } from '../../src-main/engine/probes/softmax-normaliser'
 import { histogram } from '../../src-main/engine/probes/weight-histogram'
 import type { RunContext } from '../../src-main/engine/studies/context'
 import type { Source } from '../../src-main/engine/training/data'
 import { train } from '../../src-main/engine/training/trainer'
 import { dense } from '../../src-shared/network/layers'
-import { probesSchema, type ProbeEntry } from '../../src-shared/probes'
+import { findProbe, probesSchema, type ProbeEntry } from '../../src-shared/probes'
 import { createRng } from '../../src-shared/rng'
 import { pearson } from '../../src-shared/stats'
 import { validateConfig, withDefaults } from '../../src-shared/studies'
@@ -110,6 +112,53 @@ describe('output-delta', () => {
       model.dispose()
     })
   }
+})
+
+describe('output-delta, value by value', () => {
+  // Outputs x of 7 rows × K classes in [−3, 3] (below exp-GA's clip, where its delta is exactly y − t), labels 0, 1, 2, 0, …
+  const rng = createRng(11)
+  const X = Array.from({ length: 7 }, () => Array.from({ length: K }, () => rng.next() * 6 - 3))
+  const LABELS = X.map((_, i) => i % K)
+  const sigmoid = (x: number) => 1 / (1 + Math.exp(-x))
+  /** The documented delta of one sample and class, by hand: y − t for softmax + CE and the variants, 2(x − t)/K for plain mse. */
+  function byHand(loss: LossKind, p: LossParams | undefined, row: number[], k: number, label: number): number {
+    const x = row[k]
+    const onehot = k === label ? 1 : 0
+    if (loss === 'softmax-cross-entropy') return Math.exp(x) / row.reduce((a, v) => a + Math.exp(v), 0) - onehot
+    if (loss === 'mse') return (2 * (x - onehot)) / K
+    const t = onehot ? p!.trueTarget : p!.otherTarget
+    const y = { 'sigmoid-mse': sigmoid(x), 'tanh-mse': Math.tanh(x), 'linear-mse': x, 'exp-ga': p!.alpha! * Math.exp(x), 'pow3-ga': p!.alpha! * x ** 3 + p!.beta! }[loss as string]!
+    return y - t
+  }
+
+  for (const loss of ['softmax-cross-entropy', 'mse', 'sigmoid-mse', 'tanh-mse', 'linear-mse', 'exp-ga', 'pow3-ga'] as const) {
+    test(`${loss}: each row's delta is the documented one, whatever the size of the chunk it is measured in`, () => {
+      const params = loss === 'softmax-cross-entropy' || loss === 'mse' ? undefined : LOSS_PARAMS_DEFAULTS[loss]
+      const lossFn = (o: any, y: any) => trainingLoss(tf, loss, params, o, y)
+      const before = tf.memory().numTensors
+      const deltas = (from: number, to: number) => {
+        const x = tf.tensor2d(X.slice(from, to))
+        const y = tf.tidy(() => tf.oneHot(tf.tensor1d(LABELS.slice(from, to), 'int32'), K).toFloat())
+        const d = outputDeltas(tf, (v) => v, lossFn, x, y)
+        tf.dispose([x, y])
+        return Array.from(d)
+      }
+      const whole = deltas(0, 7)
+      const want = X.flatMap((row, i) => row.map((_, k) => byHand(loss, params, row, k, LABELS[i])))
+      whole.forEach((d, i) => expect(d, `entry ${i}`).toBeCloseTo(want[i], 4))
+      // The loss is a mean over the chunk's rows; times its rows, a row's delta does not depend on how many there are.
+      const split = [...deltas(0, 3), ...deltas(3, 7)]
+      split.forEach((d, i) => expect(d).toBeCloseTo(whole[i], 5))
+      expect(tf.memory().numTensors).toBe(before)
+    })
+  }
+
+  test('both probes are registered on both sides', () => {
+    for (const id of ['output-delta', 'softmax-normaliser']) {
+      expect(findProbe(id)?.id).toBe(id)
+      expect(PROBE_IMPLS.get(id)?.descriptor).toBe(findProbe(id))
+    }
+  })
 })
 
 describe('softmax-normaliser', () => {
