@@ -6,8 +6,9 @@
  */
 import { z } from 'zod'
 import { layerSchema, type Layer } from '../network/layers'
-import { validationFractionSchema } from '../training/basics'
-import type { OptimizerConfig } from '../training/optimizer'
+import { probesSchema } from '../probes'
+import { checkpointEverySchema, validationFractionSchema } from '../training/basics'
+import { optimizerSchema, type OptimizerConfig } from '../training/optimizer'
 import { estimateWorkload, layerListCost, type DataShape, type ResourceEstimate } from '../training/estimate'
 
 /** A dataset of the library with its seeded test and validation split (the validation split picks each net's best epoch). */
@@ -22,6 +23,24 @@ export type ArmsDataset = z.infer<typeof armsDatasetSchema>
 export const armsLayersSchema = z.array(layerSchema).min(1).max(16)
 
 export const trialsSchema = z.number().int().min(1).max(100)
+
+/** The fields every arms study's config has (spread into its schema beside its own). */
+export const armsConfigFields = {
+  dataset: armsDatasetSchema,
+  layers: armsLayersSchema,
+  optimizer: optimizerSchema,
+  batchSize: z.number().int().min(1).max(65_536),
+  epochs: z.number().int().min(1).max(10_000),
+  /** Independent initialisations; every arm of trial k starts from the same weights. */
+  trials: trialsSchema,
+  seed: z.number().int().min(0).max(2 ** 31 - 1),
+  /** Keep a resumable checkpoint of every net every N epochs (0 = none). */
+  checkpointEvery: checkpointEverySchema,
+  probes: probesSchema.optional()
+}
+
+/** An arms study's config as the engine's shared part reads it. */
+export type ArmsConfig = z.infer<z.ZodObject<typeof armsConfigFields>>
 
 /** Networks of one run at most: every one is trained on every batch. */
 export const MAX_MEMBERS = 200

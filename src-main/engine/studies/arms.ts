@@ -6,11 +6,10 @@
 import type { LayersModel } from '@tensorflow/tfjs'
 import type { Layer } from '../../../src-shared/network/layers'
 import { deriveSeed } from '../../../src-shared/rng'
-import type { ArmsDataset, BestEpoch } from '../../../src-shared/studies/arms'
-import { median } from '../../../src-shared/studies/arms'
+import { median, memberName, type ArmsConfig, type ArmsDataset, type BestEpoch } from '../../../src-shared/studies/arms'
 import { buildNetwork, NetworkError } from '../compute/network'
 import { loadStored, splitRows, type Source, type Split } from '../training/data'
-import type { EpochState, EvalSpec, Member } from '../training/trainer'
+import { train, type EpochState, type EvalSpec, type Member, type TrainerOptions, type TrainResult } from '../training/trainer'
 import { RunFailure, type RunContext } from './context'
 
 /** Rows per evaluation pass (a CNN's activations for thousands of images do not fit at once). */
@@ -55,6 +54,59 @@ export function buildArmModel(ctx: RunContext, layers: Layer[], source: Source, 
 export interface ArmMember extends Member {
   arm: string
   trial: number
+}
+
+/**
+ * One net per trial and arm, trial-major (`<arm>/t<k>`, from trial k's seed; the first trial's nets probed), with
+ * what each arm trains by (`member(arm)`: its optimiser, loss). The nets built so far are disposed if one fails.
+ */
+export function buildArmMembers<A extends string | { name: string }>(
+  ctx: RunContext,
+  cfg: Pick<ArmsConfig, 'layers' | 'trials'>,
+  source: Source,
+  arms: readonly A[],
+  member: (arm: A) => Pick<Member, 'optimizer' | 'loss' | 'lossName'>
+): ArmMember[] {
+  const members: ArmMember[] = []
+  try {
+    for (let trial = 0; trial < cfg.trials; trial++) {
+      for (const arm of arms) {
+        const armName = typeof arm === 'string' ? arm : arm.name
+        const name = memberName(armName, trial)
+        const model = buildArmModel(ctx, cfg.layers, source, trial)
+        members.push({ arm: armName, trial, prefix: `${name}/`, name, model, accuracy: 'argmax', probed: trial === 0, ...member(arm) })
+      }
+    }
+  } catch (err) {
+    for (const m of members) m.model.dispose()
+    throw err
+  }
+  return members
+}
+
+/** The trainer on an arms study's nets: same batches for all, validation and test after every epoch, its probes and checkpoints. */
+export function trainArms(ctx: RunContext, cfg: ArmsConfig, data: ArmsData, members: ArmMember[], extra: Pick<TrainerOptions, 'hooks' | 'nanAdvice'>): Promise<TrainResult> {
+  return train({
+    ctx,
+    source: data.source,
+    trainRows: data.split.train,
+    evalSets: data.evalSets,
+    members,
+    epochs: cfg.epochs,
+    batchSize: cfg.batchSize,
+    shuffleSeed: deriveSeed(ctx.seed, 'shuffle'),
+    logEvery: 0,
+    probes: cfg.probes,
+    checkpointEvery: cfg.checkpointEvery,
+    resume: ctx.resume,
+    progress: (step, total, epoch) => ctx.progress(step, total, `epoch ${epoch}/${cfg.epochs} · ${members.length} nets`),
+    ...extra
+  })
+}
+
+/** A runner's summary: the trainer's figures, with the study's own over its final values. */
+export function armsSummary(r: TrainResult, figures: Record<string, number>) {
+  return { final: { ...r.final, ...figures }, steps: r.steps, epochs: r.epochs, wallSeconds: r.wallSeconds, samplesPerSecond: r.samplesPerSecond }
 }
 
 /**

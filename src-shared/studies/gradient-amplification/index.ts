@@ -9,10 +9,8 @@
 import { z } from 'zod'
 import { templateCard, type DatasetHint, type GalleryCard } from '../../gallery/cards'
 import { conv2d, dense, maxpool2d, type Layer } from '../../network/layers'
-import { probesSchema } from '../../probes'
-import { checkpointEverySchema } from '../../training/basics'
-import { optimizerFields, optimizerSchema, sgd } from '../../training/optimizer'
-import { armsDatasetSchema, armsLayersSchema, estimateArms, MAX_MEMBERS, probedMembers, trialsSchema } from '../arms'
+import { optimizerFields, sgd } from '../../training/optimizer'
+import { armsConfigFields, estimateArms, MAX_MEMBERS, probedMembers } from '../arms'
 import type { FieldMeta, Preset, StudyDescriptor, Template } from '../descriptor'
 import { BUILTIN_MNIST_ID, SMALL_CNN } from '../training/descriptor'
 import { LOSS_PARAMS_DEFAULTS, LOSSES, lossParamsProblems, lossParamsSchema, type LossKind, type LossParams } from '../training/outputs'
@@ -36,20 +34,11 @@ export const GA_REFERENCES = ['table-4.1', 'table-4.2', 'none'] as const
 
 export const gradientAmplificationConfigSchema = z
   .strictObject({
-    dataset: armsDatasetSchema,
-    layers: armsLayersSchema,
+    ...armsConfigFields,
     variants: z.array(variantSchema).min(1).max(12),
-    optimizer: optimizerSchema,
-    batchSize: z.number().int().min(1).max(65_536),
-    epochs: z.number().int().min(1).max(10_000),
-    trials: trialsSchema,
-    seed: z.number().int().min(0).max(2 ** 31 - 1),
-    /** Keep a resumable checkpoint of every net every N epochs (0 = none). */
-    checkpointEvery: checkpointEverySchema,
     /** Target t of the curvature explainer's curves. */
     explainerTarget: z.number().min(-100).max(100),
-    reference: z.enum(GA_REFERENCES),
-    probes: probesSchema.optional()
+    reference: z.enum(GA_REFERENCES)
   })
   .superRefine((c, ctx) => {
     const seen = new Set<string>()

@@ -10,11 +10,9 @@
 import { z } from 'zod'
 import { templateCard, type GalleryCard } from '../../gallery/cards'
 import { dense, type Layer } from '../../network/layers'
-import { probesSchema } from '../../probes'
 import { MAX_BITS } from '../../compression/quantise'
-import { checkpointEverySchema } from '../../training/basics'
-import { adam, optimizerFields, optimizerSchema } from '../../training/optimizer'
-import { armsDatasetSchema, armsLayersSchema, estimateArms, MAX_MEMBERS, probedMembers, trialsSchema } from '../arms'
+import { adam, optimizerFields } from '../../training/optimizer'
+import { armsConfigFields, estimateArms, MAX_MEMBERS, probedMembers } from '../arms'
 import type { FieldMeta, Preset, StudyDescriptor, Template } from '../descriptor'
 import { BUILTIN_MNIST_ID } from '../training/descriptor'
 
@@ -37,25 +35,15 @@ export const WC_LOSSES = ['mse', 'softmax-cross-entropy'] as const
 
 export const weightCompressionConfigSchema = z
   .strictObject({
-    dataset: armsDatasetSchema,
-    layers: armsLayersSchema,
+    ...armsConfigFields,
     loss: z.enum(WC_LOSSES),
-    optimizer: optimizerSchema,
-    batchSize: z.number().int().min(1).max(65_536),
-    epochs: z.number().int().min(1).max(10_000),
-    /** Independent initialisations; every arm of trial k starts from the same weights as trial k's baseline. */
-    trials: trialsSchema,
-    seed: z.number().int().min(0).max(2 ** 31 - 1),
-    /** Keep a resumable checkpoint of every net every N epochs (0 = none). */
-    checkpointEvery: checkpointEverySchema,
     compression: compressionSchema,
     /** Quantise-and-decode every N optimisation steps; 0 = once per epoch (the thesis's simulation). */
     syncEvery: z.number().int().min(0).max(1_000_000),
     /** Train an uncompressed baseline per trial. */
     baseline: z.boolean(),
     /** Training rows the gradient RMS G(l, e) is measured on each epoch (dynamic mode, first trial); 0 = not measured. */
-    gradientSamples: z.number().int().min(0).max(10_000),
-    probes: probesSchema.optional()
+    gradientSamples: z.number().int().min(0).max(10_000)
   })
   .superRefine((c, ctx) => {
     const arms = compressionArms(c.compression)

@@ -8,16 +8,14 @@
  */
 import type { Tensor } from '@tensorflow/tfjs'
 import type { BoxPlotPayload, CurvesPayload, TablePayload } from '../../../../src-shared/outputs/payloads'
-import { deriveSeed } from '../../../../src-shared/rng'
-import { estimateArms, median, memberName } from '../../../../src-shared/studies/arms'
+import { estimateArms, median } from '../../../../src-shared/studies/arms'
 import { PUBLISHED_GA, type GaVariant, type GradientAmplificationConfig } from '../../../../src-shared/studies/gradient-amplification'
 import { curvatureCurves } from '../../../../src-shared/studies/training/outputs'
 import { serializeModel } from '../../compute/mlp'
 import { trainingLoss } from '../../compute/outputs'
 import { checkMemory } from '../../training/resources'
-import { train } from '../../training/trainer'
 import type { RunContext, StudyRunner } from '../context'
-import { BestEpochs, buildArmModel, loadArmsData, type ArmMember } from '../arms'
+import { armsSummary, BestEpochs, buildArmMembers, loadArmsData, trainArms } from '../arms'
 
 /** The explainer's three curves on x ∈ [−3, 3] for target t. */
 export function curvaturePayload(t: number): CurvesPayload {
@@ -48,30 +46,11 @@ export const runGradientAmplification: StudyRunner = async (ctx: RunContext) => 
   const { source } = data
   checkMemory(estimateArms(cfg, cfg.variants.length * cfg.trials, { n: source.n, sample: source.sample, classes: source.classes, uint8: source.x instanceof Uint8Array }), ctx.backend)
 
-  const members: ArmMember[] = []
-  try {
-    for (let trial = 0; trial < cfg.trials; trial++) {
-      for (const v of cfg.variants) {
-        const model = buildArmModel(ctx, cfg.layers, source, trial)
-        const name = memberName(v.name, trial)
-        members.push({
-          arm: v.name,
-          trial,
-          prefix: `${name}/`,
-          name,
-          model,
-          optimizer: { ...cfg.optimizer, learningRate: v.learningRate ?? cfg.optimizer.learningRate },
-          loss: (out: Tensor, y: Tensor) => trainingLoss(tf, v.loss, v.lossParams, out, y),
-          lossName: v.loss === 'mse' || v.loss === 'softmax-cross-entropy' ? v.loss : undefined,
-          accuracy: 'argmax',
-          probed: trial === 0
-        })
-      }
-    }
-  } catch (err) {
-    for (const m of members) m.model.dispose()
-    throw err
-  }
+  const members = buildArmMembers(ctx, cfg, source, cfg.variants, (v) => ({
+    optimizer: { ...cfg.optimizer, learningRate: v.learningRate ?? cfg.optimizer.learningRate },
+    loss: (out: Tensor, y: Tensor) => trainingLoss(tf, v.loss, v.lossParams, out, y),
+    lossName: v.loss === 'mse' || v.loss === 'softmax-cross-entropy' ? v.loss : undefined
+  }))
   const best = new BestEpochs(members)
   const published = PUBLISHED_GA[cfg.reference]
 
@@ -117,20 +96,7 @@ export const runGradientAmplification: StudyRunner = async (ctx: RunContext) => 
   if (!ctx.resume) ctx.logSeries('ga/curvature', 0, curvaturePayload(cfg.explainerTarget))
 
   try {
-    const r = await train({
-      ctx,
-      source,
-      trainRows: data.split.train,
-      evalSets: data.evalSets,
-      members,
-      epochs: cfg.epochs,
-      batchSize: cfg.batchSize,
-      shuffleSeed: deriveSeed(ctx.seed, 'shuffle'),
-      logEvery: 0,
-      probes: cfg.probes,
-      checkpointEvery: cfg.checkpointEvery,
-      resume: ctx.resume,
-      progress: (step, total, epoch) => ctx.progress(step, total, `epoch ${epoch}/${cfg.epochs} · ${members.length} nets`),
+    const r = await trainArms(ctx, cfg, data, members, {
       nanAdvice: 'try a lower learning rate for that variant',
       hooks: {
         afterEpoch: (s) => {
@@ -153,7 +119,7 @@ export const runGradientAmplification: StudyRunner = async (ctx: RunContext) => 
       summary[`table/${v.name}/epochs_to_best`] = epochs
     }
     ctx.artifact('model.json', 'tfjs-layers-model', await serializeModel(tf, members[0].model))
-    return { final: { ...r.final, ...summary }, steps: r.steps, epochs: r.epochs, wallSeconds: r.wallSeconds, samplesPerSecond: r.samplesPerSecond }
+    return armsSummary(r, summary)
   } finally {
     for (const m of members) m.model.dispose()
   }

@@ -9,22 +9,21 @@
  * accuracy box plot; at the end the floor-c curves, the correlation of log(G + 1) with H and the table beside
  * the thesis's numbers.
  */
-import type { Tensor } from '@tensorflow/tfjs'
+import type { Tensor, Variable } from '@tensorflow/tfjs'
 import { compressLayer, compressionRatio, decompressLayer, encodeLayer } from '../../../../src-shared/compression'
 import type { BoxPlotPayload, CurvesPayload, TablePayload } from '../../../../src-shared/outputs/payloads'
 import { deriveSeed } from '../../../../src-shared/rng'
 import { median } from '../../../../src-shared/studies/arms'
 import { pearson } from '../../../../src-shared/stats'
 import { allArms, compressionArms, memberCount, PUBLISHED_COMPRESSION, type WeightCompressionConfig } from '../../../../src-shared/studies/weight-compression'
-import { estimateArms, memberName } from '../../../../src-shared/studies/arms'
+import { estimateArms } from '../../../../src-shared/studies/arms'
 import { lossOf, serializeModel } from '../../compute/mlp'
 import { isKernel } from '../../compute/network'
 import { chunkTensors, seededSubset, weightedLayers } from '../../probes/context'
 import { gradientRms } from '../../probes/gradient-rms'
 import { checkMemory } from '../../training/resources'
-import { train } from '../../training/trainer'
 import { RunFailure, type RunContext, type StudyRunner } from '../context'
-import { BestEpochs, buildArmModel, loadArmsData, type ArmMember } from '../arms'
+import { armsSummary, BestEpochs, buildArmMembers, loadArmsData, trainArms, type ArmMember } from '../arms'
 
 type LayerWeight = ArmMember['model']['layers'][number]['trainableWeights'][number]
 
@@ -61,19 +60,7 @@ export const runWeightCompression: StudyRunner = async (ctx: RunContext) => {
   const headline = compressed[0]
   const bitsOf = (arm: string) => Number(arm.replace(/^bits|^c/, ''))
 
-  const members: ArmMember[] = []
-  try {
-    for (let trial = 0; trial < cfg.trials; trial++) {
-      for (const arm of arms) {
-        const model = buildArmModel(ctx, cfg.layers, source, trial)
-        const name = memberName(arm, trial)
-        members.push({ arm, trial, prefix: `${name}/`, name, model, optimizer: cfg.optimizer, loss: (out, y) => lossOf(tf, cfg.loss, out, y), lossName: cfg.loss, accuracy: 'argmax', probed: trial === 0 })
-      }
-    }
-  } catch (err) {
-    for (const m of members) m.model.dispose()
-    throw err
-  }
+  const members = buildArmMembers(ctx, cfg, source, arms, () => ({ optimizer: cfg.optimizer, loss: (out, y) => lossOf(tf, cfg.loss, out, y), lossName: cfg.loss }))
   const compressedMembers = members.filter((m) => m.arm !== 'baseline')
   const tensors = new Map(members.map((m) => [m, tensorsOf(m)]))
   const headNet = members.find((m) => m.arm === headline && m.trial === 0)!
@@ -168,20 +155,7 @@ export const runWeightCompression: StudyRunner = async (ctx: RunContext) => {
   }
 
   try {
-    const r = await train({
-      ctx,
-      source,
-      trainRows: data.split.train,
-      evalSets: data.evalSets,
-      members,
-      epochs: cfg.epochs,
-      batchSize: cfg.batchSize,
-      shuffleSeed: deriveSeed(ctx.seed, 'shuffle'),
-      logEvery: 0,
-      probes: cfg.probes,
-      checkpointEvery: cfg.checkpointEvery,
-      resume: ctx.resume,
-      progress: (step, total, epoch) => ctx.progress(step, total, `epoch ${epoch}/${cfg.epochs} · ${members.length} nets`),
+    const r = await trainArms(ctx, cfg, data, members, {
       hooks: {
         sync: { every: cfg.syncEvery > 0 ? cfg.syncEvery : 'epoch', run: (s) => syncPoint(s.step) },
         afterEpoch: (s) => {
@@ -191,7 +165,7 @@ export const runWeightCompression: StudyRunner = async (ctx: RunContext) => {
             if (Object.keys(lastEntropy).length) entropyByEpoch.push({ ...lastEntropy })
           }
           if (measureGradients && s.epoch >= 1) {
-            const values = gradientRms(tf, headKernels.map((k) => k.weight.read() as any), gradChunks, (x, y) => headNet.loss(headInfer(x), y), () => ctx.aborted)
+            const values = gradientRms(tf, headKernels.map((k) => k.weight.read() as Variable), gradChunks, (x, y) => headNet.loss(headInfer(x), y), () => ctx.aborted)
             if (!values) return false
             const g: Record<string, number> = {}
             headKernels.forEach((k, i) => {
@@ -282,7 +256,7 @@ export const runWeightCompression: StudyRunner = async (ctx: RunContext) => {
     ctx.logSeries('compression/table', at, comparisonTable(cfg, summary))
 
     ctx.artifact('model.json', 'tfjs-layers-model', await serializeModel(tf, headNet.model))
-    return { final: { ...r.final, ...summary }, steps: r.steps, epochs: r.epochs, wallSeconds: r.wallSeconds, samplesPerSecond: r.samplesPerSecond }
+    return armsSummary(r, summary)
   } finally {
     tf.dispose(gradChunks.flatMap((c) => [c.x, c.y!]))
     for (const m of members) m.model.dispose()
