@@ -530,7 +530,9 @@ describe('BoxPlotView', () => {
     expect(o.series[0].data[0]).toEqual([0.1, 0.2, 0.3, 0.4, 0.5])
     expect(o.series[0].data[1]).toEqual([])
     expect(o.series[0].data[2][2]).toBeCloseTo(0.935, 12)
-    expect(o.series[0].markLine.data).toEqual([{ name: 'baseline', yAxis: 0.94 }])
+    expect(o.series[1].markLine.data).toEqual([{ name: 'baseline', yAxis: 0.94 }])
+    // Unrounded: ECharts would otherwise place the line at the value rounded to 2 decimals.
+    expect(o.series[1].markLine.precision).toBeGreaterThanOrEqual(6)
     expect(o.series[1].data).toHaveLength(7)
     expect(o.series[1].data[3]).toEqual([2, 0.9])
     const csv = csvOf(w)
