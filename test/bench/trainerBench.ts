@@ -4,7 +4,7 @@
  *   raw      the minimal loop the trainer replaces: a seeded shuffle, the batch gathered in JS, minimize
  *   trainer  train() with nothing else (no evaluation, no probes): the trainer's per-step bookkeeping
  *   +eval    train() with a per-epoch evaluation of the training set (what a study does)
- *   +probes  train() with the evaluation and the five first probes due every epoch
+ *   +probes  train() with the evaluation and every registered probe due every epoch
  * alternated (raw, trainer, raw, trainer, …) so both see the same machine, median of the repeats. The figure
  * is the ratio trainer ÷ raw (goal ≤ 1.05).
  */
@@ -113,7 +113,7 @@ export async function trainerFigures(opts: { quick: boolean; backend: BackendNam
   const repeats = opts.quick ? 3 : 5
   const rows = Array.from({ length: N }, (_, i) => i)
   const evalSets = [{ split: 'train' as const, rows, chunk: 2000 }]
-  // The five first probes, each due every epoch, with their default settings (local elasticity on 100 points).
+  // Every registered probe, each due every epoch, with their default settings (local elasticity on 100 points).
   const probes = PROBES.map((p) => ({ id: p.id, every: 1, params: p.id === 'local-elasticity' ? { ...p.defaults, testPoints: 100, basePoints: 10 } : structuredClone(p.defaults) }))
   await raw(src, 1) // warm-up: kernels, allocations
   const t = { raw: [] as number[], trainer: [] as number[], withEval: [] as number[], withProbes: [] as number[] }
@@ -145,6 +145,6 @@ export function trainerReport(f: TrainerFigures): string[] {
   return [
     `trainer overhead (${f.backend}, ${f.model}, ${f.samples} samples × ${f.epochs} epochs, median of ${f.repeats}):`,
     `  raw loop ${f.seconds.raw} s (${f.samplesPerSecond.raw} samples/s) · trainer ${f.seconds.trainer} s (${f.samplesPerSecond.trainer} samples/s) → ×${f.overhead} (goal ≤ 1.05)`,
-    `  + per-epoch evaluation ×${f.withEval} · + evaluation and the five probes every epoch ×${f.withProbes}`
+    `  + per-epoch evaluation ×${f.withEval} · + evaluation and the ${PROBES.length} probes every epoch ×${f.withProbes}`
   ]
 }
