@@ -41,9 +41,10 @@ export interface BoundaryOutput extends OutputBase {
  *  - vector: VectorPayload, drawn as bars at the step and as a matrix over steps
  *  - boxplot: BoxPlotPayload, one box per group (values over seeds) with reference lines
  *  - curves: CurvesPayload, lines over an x axis of their own (not the step)
+ *  - scatter: ScatterPayload, points in a plane by group, with optional arrows (quiver), a background map and lines
  */
 export interface SeriesOutput extends OutputBase {
-  kind: 'heatmap' | 'histogram' | 'image-grid' | 'table' | 'vector' | 'boxplot' | 'curves'
+  kind: 'heatmap' | 'histogram' | 'image-grid' | 'table' | 'vector' | 'boxplot' | 'curves' | 'scatter'
   key: string
 }
 

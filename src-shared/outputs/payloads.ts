@@ -81,3 +81,27 @@ export interface CurvesPayload {
   logY?: boolean
   percent?: boolean
 }
+
+/**
+ * Points in a plane (a layer's first two principal components, 2-D data before / after filtering, a pure
+ * Voronoi map, −∂ℒ/∂x at the training points), each layer optional:
+ *  - groups: points drawn in one colour per group (a class, 'removed'); `faded` groups drawn light, under the others;
+ *  - arrows: a quiver, from (x, y) to (x + dx, y + dy) in data units (the writer scales them for display);
+ *  - grid: a background map over `extent` = [x0, x1, y0, y1], row-major ny rows of nx cells from (x0, y0):
+ *    `kind: 'class'` colours cell values by group index (a Voronoi cell's label), `'value'` by a diverging scale;
+ *  - markers: larger symbols (centroids), coloured by `group` (index into groups) when given;
+ *  - lines: straight segments (a unit's decision line w·x + b = 0).
+ */
+export interface ScatterPayload {
+  xLabel: string
+  yLabel: string
+  groups: { name: string; x: number[]; y: number[]; faded?: boolean }[]
+  arrows?: { x: number[]; y: number[]; dx: number[]; dy: number[]; name?: string }
+  grid?: { nx: number; ny: number; extent: [number, number, number, number]; values: (number | null)[]; kind: 'class' | 'value'; label?: string }
+  markers?: { name: string; x: number[]; y: number[]; group?: number[] }
+  lines?: { name: string; x: [number, number]; y: [number, number] }[]
+  /** Same scale on both axes (2-D data, where distances matter); default false. */
+  equalAxes?: boolean
+  /** What the plot holds ("2 000 of 10 000 test samples"), shown under the title. */
+  note?: string
+}
