@@ -33,7 +33,8 @@ const GENERIC: Record<SeriesKind, Component> = {
   table: defineAsyncComponent(() => import('./views/TableView.vue')),
   vector: defineAsyncComponent(() => import('./views/VectorView.vue')),
   boxplot: defineAsyncComponent(() => import('./views/BoxPlotView.vue')),
-  curves: defineAsyncComponent(() => import('./views/CurvesView.vue'))
+  curves: defineAsyncComponent(() => import('./views/CurvesView.vue')),
+  scatter: defineAsyncComponent(() => import('./views/ScatterView.vue'))
 }
 
 /** Kinds whose view also draws every step (the page loads their history). */

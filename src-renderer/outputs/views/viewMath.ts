@@ -3,7 +3,7 @@
  * histograms onto one grid, matrices over steps, row normalisation, table sorting, number formats and colour
  * scales. No DOM here, so the DOM tests check the numbers directly.
  */
-import type { CurvesPayload, HeatmapPayload, HistogramPayload, ImageGridPayload, TableColumn, VectorPayload } from '../../../src-shared/outputs/payloads'
+import type { CurvesPayload, HeatmapPayload, HistogramPayload, ImageGridPayload, ScatterPayload, TableColumn, VectorPayload } from '../../../src-shared/outputs/payloads'
 import { decodeBase64 } from '../../lib/boundary'
 import type { DecodedImages } from '../../lib/images'
 
@@ -542,3 +542,151 @@ export function curvesLogAllowed(p: CurvesPayload): boolean {
   return p.series.every((s) => s.y.every((v) => v === null || v > 0))
 }
 
+
+// ---------------------------------------------------------------- scatter plots
+
+/** One colour per group index (matplotlib's tab10): points, a class grid's cells and centroid markers share it. */
+export const GROUP_COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf']
+
+/** The colour of group `i` (cycling past the palette). */
+export const groupColour = (i: number) => GROUP_COLOURS[((i % GROUP_COLOURS.length) + GROUP_COLOURS.length) % GROUP_COLOURS.length]
+
+/** The first problem of lists of finite numbers that must be as long as each other (keyed by name), or null. */
+function numberListsProblem(what: string, lists: Record<string, unknown>): string | null {
+  const entries = Object.entries(lists)
+  for (const [k, v] of entries) if (!Array.isArray(v)) return `${what} has no ${k} list`
+  const lengths = entries.map(([, v]) => (v as unknown[]).length)
+  if (lengths.some((n) => n !== lengths[0])) return `${what} has ${entries.map(([k], j) => `${lengths[j]} ${k}`).join(', ').replace(/, ([^,]*)$/, ' and $1')} values (expected as many of each)`
+  for (const [k, v] of entries) {
+    const list = v as unknown[]
+    const i = firstBad(list, isFiniteNumber)
+    if (i >= 0) return `${k} ${i} of ${what} is ${show(list[i])}, not a number`
+  }
+  return null
+}
+
+/** What is wrong with a scatter payload, or null when it can be drawn. */
+export function scatterProblem(p: unknown): string | null {
+  if (!isObject(p)) return 'the payload is not an object with groups'
+  const { groups, arrows, grid, markers, lines } = p
+  if (!Array.isArray(groups)) return 'groups is missing (expected { name, x, y } per group)'
+  if (groups.length === 0 && arrows === undefined && grid === undefined && markers === undefined && (!Array.isArray(lines) || !lines.length)) return 'there is nothing to draw: groups is empty and there are no arrows, grid, markers or lines'
+  for (let g = 0; g < groups.length; g++) {
+    const grp = groups[g]
+    if (!isObject(grp) || typeof grp.name !== 'string') return `group ${g} has no name`
+    const bad = numberListsProblem(`group ${grp.name}`, { x: grp.x, y: grp.y })
+    if (bad) return bad
+  }
+  const n = groups.length
+  const groupIndex = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (n === 0 || (v as number) < n)
+  const range = n ? ` (0 to ${n - 1})` : ''
+  if (arrows !== undefined) {
+    if (!isObject(arrows)) return 'arrows is not an object with x, y, dx and dy'
+    const bad = numberListsProblem('arrows', { x: arrows.x, y: arrows.y, dx: arrows.dx, dy: arrows.dy })
+    if (bad) return bad
+  }
+  if (grid !== undefined) {
+    if (!isObject(grid)) return 'grid is not an object with nx, ny, extent, values and kind'
+    const { nx, ny, extent, values, kind } = grid
+    if (!Number.isInteger(nx) || (nx as number) < 1) return `grid nx is ${show(nx)}, not a positive whole number`
+    if (!Number.isInteger(ny) || (ny as number) < 1) return `grid ny is ${show(ny)}, not a positive whole number`
+    if (!Array.isArray(extent) || extent.length !== 4 || !extent.every(isFiniteNumber) || !(extent[0] < extent[1]) || !(extent[2] < extent[3])) return `grid extent is ${show(extent)} (expected [x0, x1, y0, y1] with x0 < x1 and y0 < y1)`
+    if (kind !== 'class' && kind !== 'value') return `grid kind is ${show(kind)} (expected class or value)`
+    if (!Array.isArray(values)) return 'grid values is missing (expected ny rows of nx cells, row-major)'
+    const cells = (nx as number) * (ny as number)
+    if (values.length !== cells) return `grid has ${values.length} values for ${nx} × ${ny} cells (expected ${cells})`
+    const i = firstBad(values, kind === 'class' ? (v) => v === null || groupIndex(v) : isCell)
+    if (i >= 0) return kind === 'class' ? `grid value ${i} is ${show(values[i])}, not a group index${range} or null` : `grid value ${i} is ${show(values[i])}, not a number or null`
+  }
+  if (markers !== undefined) {
+    if (!isObject(markers) || typeof markers.name !== 'string') return 'markers has no name'
+    const bad = numberListsProblem(`markers ${markers.name}`, { x: markers.x, y: markers.y })
+    if (bad) return bad
+    if (markers.group !== undefined) {
+      const xs = markers.x as unknown[]
+      if (!Array.isArray(markers.group) || markers.group.length !== xs.length) return `markers ${markers.name} has ${Array.isArray(markers.group) ? markers.group.length : 'no'} group indices for ${xs.length} markers`
+      const i = firstBad(markers.group, groupIndex)
+      if (i >= 0) return `marker ${i} of ${markers.name} has group ${show(markers.group[i])}, not a group index${range}`
+    }
+  }
+  if (lines !== undefined) {
+    if (!Array.isArray(lines)) return 'lines is not a list'
+    const pair = (v: unknown) => Array.isArray(v) && v.length === 2 && v.every(isFiniteNumber)
+    const i = firstBad(lines, (l) => isObject(l) && typeof l.name === 'string' && pair(l.x) && pair(l.y))
+    if (i >= 0) return `line ${i} is ${show(lines[i])} (expected { name, x: [x0, x1], y: [y0, y1] })`
+  }
+  return null
+}
+
+/** A grid cell (or a run of equal cells in one row) as [x0, x1, y0, y1, value]. */
+export type GridRect = [number, number, number, number, number]
+
+/**
+ * The rectangles of a scatter payload's background grid, row 0 from y0: null cells left out, and in a class grid
+ * each run of equal cells along a row merged into one rectangle (a Voronoi map is a few hundred runs, not
+ * 10 000 cells).
+ */
+export function gridRects(grid: NonNullable<ScatterPayload['grid']>): GridRect[] {
+  const { nx, ny, extent, values, kind } = grid
+  const [x0, x1, y0, y1] = extent
+  const w = (x1 - x0) / nx
+  const hgt = (y1 - y0) / ny
+  const xAt = (c: number) => (c === nx ? x1 : x0 + c * w)
+  const out: GridRect[] = []
+  for (let r = 0; r < ny; r++) {
+    const ya = y0 + r * hgt
+    const yb = r + 1 === ny ? y1 : y0 + (r + 1) * hgt
+    for (let c = 0; c < nx; ) {
+      const v = values[r * nx + c]
+      let end = c + 1
+      if (kind === 'class') while (end < nx && values[r * nx + end] === v) end++
+      if (v !== null) out.push([xAt(c), xAt(end), ya, yb, v])
+      c = end
+    }
+  }
+  return out
+}
+
+/**
+ * [min, max] of x and y over the layers of a scatter payload (arrows to their heads), the shorter range padded to
+ * the longer one's span when `equal`, then each widened by `pad` × its span on both sides. Null when nothing has a
+ * position.
+ */
+export function scatterBounds(p: ScatterPayload, equal: boolean, pad = 0): { x: [number, number]; y: [number, number] } | null {
+  let xlo = Infinity
+  let xhi = -Infinity
+  let ylo = Infinity
+  let yhi = -Infinity
+  const add = (xs: readonly number[], ys: readonly number[]) => {
+    for (const x of xs) {
+      if (x < xlo) xlo = x
+      if (x > xhi) xhi = x
+    }
+    for (const y of ys) {
+      if (y < ylo) ylo = y
+      if (y > yhi) yhi = y
+    }
+  }
+  for (const g of p.groups) add(g.x, g.y)
+  if (p.arrows) {
+    const a = p.arrows
+    add(a.x, a.y)
+    add(a.x.map((x, i) => x + a.dx[i]), a.y.map((y, i) => y + a.dy[i]))
+  }
+  if (p.grid) add(p.grid.extent.slice(0, 2), p.grid.extent.slice(2, 4))
+  if (p.markers) add(p.markers.x, p.markers.y)
+  // Lines (a unit's decision line, drawn long) are clipped to the other layers; they set the range only alone.
+  if (!(xhi >= xlo) || !(yhi >= ylo)) for (const l of p.lines ?? []) add(l.x, l.y)
+  if (!(xhi >= xlo) || !(yhi >= ylo)) return null
+  let xs = xhi - xlo
+  let ys = yhi - ylo
+  // A single point (or a column of them) still gets a range around it.
+  if (!xs) xs = ys || Math.abs(xlo) * 0.2 || 1
+  if (!ys) ys = xs || Math.abs(ylo) * 0.2 || 1
+  if (equal) xs = ys = Math.max(xs, ys)
+  const xm = (xlo + xhi) / 2
+  const ym = (ylo + yhi) / 2
+  const xh = (xs / 2) * (1 + 2 * pad)
+  const yh = (ys / 2) * (1 + 2 * pad)
+  return { x: [xm - xh, xm + xh], y: [ym - yh, ym + yh] }
+}
