@@ -15,11 +15,16 @@ import { outputDeltaProbe } from './output-delta'
 import { softmaxNormaliserProbe } from './softmax-normaliser'
 import { weightEntropyProbe } from './weight-entropy'
 import { weightHistogramProbe } from './weight-histogram'
+import { hyzProbe } from './hyz'
+import { kredProbe } from './kred'
+import { layerPcaProbe } from './layer-pca'
+import { lsdProbe } from './lsd'
+import { voronoiProbe } from './voronoi'
 
 export type { ProbeDescriptor } from './descriptor'
 export { defineProbe } from './descriptor'
 
-export const PROBES: readonly ProbeDescriptor[] = [weightHistogramProbe, gradientRmsProbe, activationStatsProbe, confusionProbe, localElasticityProbe, weightEntropyProbe, outputDeltaProbe, softmaxNormaliserProbe, entropyGradientProbe]
+export const PROBES: readonly ProbeDescriptor[] = [weightHistogramProbe, gradientRmsProbe, activationStatsProbe, confusionProbe, localElasticityProbe, weightEntropyProbe, outputDeltaProbe, softmaxNormaliserProbe, entropyGradientProbe, lsdProbe, hyzProbe, kredProbe, layerPcaProbe, voronoiProbe]
 
 const BY_ID = new Map(PROBES.map((p) => [p.id, p]))
 

@@ -3,6 +3,7 @@ import { trainingCards } from './gallery'
 import { trainingStudy as descriptor } from './descriptor'
 import { RENAMED_KEYS, upgradeTrainingConfig } from './config'
 import { estimateTraining } from './estimate'
+import { representationProbeCards, representationProbeTemplates } from '../representations/probeTemplates'
 
 export * from './config'
 export * from './descriptor'
@@ -11,7 +12,9 @@ export * from './estimate'
 
 export const trainingStudy = {
   ...descriptor,
-  cards: trainingCards,
+  // The thesis ch. 5 probe figures are training runs with representation probes (gallery family `representations`).
+  templates: [...descriptor.templates, ...representationProbeTemplates],
+  cards: [...trainingCards, ...representationProbeCards],
   upgrade: upgradeTrainingConfig,
   renamedKeys: RENAMED_KEYS,
   estimate: estimateTraining
