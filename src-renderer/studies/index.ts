@@ -11,11 +11,13 @@ import { elasticityManifoldView } from './elasticity-manifold'
 import { neurashedView } from './neurashed'
 import { trainingView } from './training'
 import { weightCompressionView } from './weight-compression'
+import { kFilteringView } from './k-filtering'
+import { pureVoronoiView } from './pure-voronoi'
 import type { StudyView } from './types'
 
 export type { StudyView } from './types'
 
-export const STUDY_VIEWS: readonly StudyView[] = [trainingView, elasticityManifoldView, elasticityClassesView, elasticityClusteringView, neurashedView, weightCompressionView, gradientAmplificationView]
+export const STUDY_VIEWS: readonly StudyView[] = [trainingView, elasticityManifoldView, elasticityClassesView, elasticityClusteringView, neurashedView, weightCompressionView, gradientAmplificationView, kFilteringView, pureVoronoiView]
 
 const BY_ID = new Map(STUDY_VIEWS.map((s) => [s.id, s]))
 

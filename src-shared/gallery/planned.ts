@@ -2,43 +2,6 @@
 import { plannedCard, type GalleryCard } from './cards'
 
 export const PLANNED_CARDS: GalleryCard[] = [
-  // ── representations ──
-  plannedCard('representations', 'lsd-per-layer', 'Least-squares distance per layer', {
-    figure: 'Thesis Fig. 5.6',
-    expected: 'LSD decreases with the layer index and over training (MLP 784-392-196-50-10 on MNIST).',
-    cpu: 'Built-in MNIST sample, 784-392-196-50-10, LSD every epoch.',
-    paper: 'All of MNIST, 50 epochs.'
-  }),
-  plannedCard('representations', 'conditional-entropy', 'Feature-wise conditional entropy H(Y|z)', {
-    figure: 'Thesis Fig. 5.21 and §5.3',
-    expected: '784-300-50-10 ReLU, epochs 0–5: layer 1 3.26 → 3.12, layer 2 3.26 → 2.55, output 3.03 → 0.09 bits.',
-    cpu: 'Built-in MNIST sample, 784-300-50-10, 5 epochs.',
-    paper: '784-392-196-50-10, 50 epochs, LR 3e-6, MSE loss.'
-  }),
-  plannedCard('representations', 'k-redundancy', 'k-redundancy per layer', {
-    figure: 'Thesis Fig. 5.14',
-    expected: 'k-redundancy rises sigmoidally with depth; top layers near 100 %.',
-    cpu: 'k = 5, 10, 20 on the built-in MNIST sample, chunks of 2 000.',
-    paper: 'All of MNIST, chunks of ≈ 6 000, several epochs.'
-  }),
-  plannedCard('representations', 'pure-voronoi', 'Pure Voronoi entropy', {
-    figure: 'Thesis Figs 5.11–5.12',
-    expected: 'The number of pure cells |C| and H* grow with the boundary frequency (1, 2, 4, 8) and the sample count.',
-    cpu: 'Sinusoid boundaries of frequency 1–8, 2 000 points.',
-    paper: 'Same with sample counts up to 50 000.'
-  }),
-  plannedCard('representations', 'k-filtering', 'k-filtering', {
-    figure: 'Thesis Table 5.1',
-    expected: 'MNIST: baseline 99.54 % (100 % kept), k = 10 99.43 % (34 % kept), k = 20 99.50 % (53 %).',
-    cpu: 'Built-in MNIST sample, small CNN, k = 10 and 20.',
-    paper: 'All of MNIST and Fashion-MNIST, 4-layer CNN, k up to 42.'
-  }),
-  plannedCard('representations', 'checkerboard-conundrum', 'The checkerboard conundrum', {
-    figure: 'Thesis §5.4.2 and Fig. 5.16',
-    expected: 'Thesis: SGD on an MLP stalls at 51–53 % and fits after k-filtering (to be tested, not assumed).',
-    cpu: '5 000 points, 8 × 8, MLP with SGD and Adam, with and without k-filtering.',
-    paper: 'The thesis\'s setting with long training and a width sweep.'
-  }),
   // ── layer-wise ──
   plannedCard('layerwise', 'dll-cnn', 'Deep layer-wise learning vs backprop', {
     figure: 'Thesis Table 6.1',

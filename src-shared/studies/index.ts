@@ -11,6 +11,8 @@ import { elasticityClassesStudy } from './elasticity-classes'
 import { elasticityClusteringStudy } from './elasticity-clustering'
 import { elasticityManifoldStudy } from './elasticity-manifold'
 import { gradientAmplificationStudy } from './gradient-amplification'
+import { kFilteringStudy } from './k-filtering'
+import { pureVoronoiStudy } from './pure-voronoi'
 import { neurashedStudy } from './neurashed'
 import { trainingStudy } from './training'
 import { weightCompressionStudy } from './weight-compression'
@@ -25,6 +27,8 @@ export const STUDY_LIST: readonly StudyDescriptor<any>[] = [
   elasticityClusteringStudy,
   neurashedStudy,
   weightCompressionStudy,
+  kFilteringStudy,
+  pureVoronoiStudy,
   gradientAmplificationStudy
 ]
 

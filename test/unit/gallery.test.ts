@@ -13,7 +13,7 @@ afterAll(cleanupTempDirs)
 const SPEC_DIR = join(__dirname, '..', '..', '..', 'shared', 'studies')
 const SPEC_STUDIES = ['local-elasticity', 'neurashed', 'weight-compression', 'gradient-amplification', 'representations', 'layerwise', 'platonic', 'effective-model', 'landscape']
 /** Spec families whose studies have runners (their cards run a study of their own, `runStudyId`). */
-const BUILT_FAMILIES = ['local-elasticity', 'neurashed', 'weight-compression', 'gradient-amplification']
+const BUILT_FAMILIES = ['local-elasticity', 'neurashed', 'weight-compression', 'gradient-amplification', 'representations']
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((res) => {

@@ -10,6 +10,8 @@ import { runGradientAmplification } from './gradient-amplification'
 import { runNeurashed } from './neurashed'
 import { runTraining } from './training'
 import { runWeightCompression } from './weight-compression'
+import { runKFiltering } from './k-filtering'
+import { runPureVoronoi } from './pure-voronoi'
 
 export interface StudyEngine {
   id: string
@@ -23,6 +25,8 @@ export const STUDY_ENGINES: readonly StudyEngine[] = [
   { id: 'elasticity-clustering', run: runElasticityClustering },
   { id: 'neurashed', run: runNeurashed },
   { id: 'weight-compression', run: runWeightCompression },
+  { id: 'k-filtering', run: runKFiltering },
+  { id: 'pure-voronoi', run: runPureVoronoi },
   { id: 'gradient-amplification', run: runGradientAmplification }
 ]
 
