@@ -133,7 +133,8 @@ export const METHOD_SCHEMAS = {
       z.strictObject({ op: z.literal('pca'), components: z.number().int().min(1).max(4096) }),
       z.strictObject({ op: z.literal('subset'), classes: z.array(z.number().int().min(0)).min(1).max(1000) }),
       z.strictObject({ op: z.literal('subsample'), n: z.number().int().min(1), seed: z.number().int().min(0).optional() }),
-      z.strictObject({ op: z.literal('split'), testFraction: z.number().gt(0).lt(1), seed: z.number().int().min(0).optional() })
+      z.strictObject({ op: z.literal('split'), testFraction: z.number().gt(0).lt(1), seed: z.number().int().min(0).optional() }),
+      z.strictObject({ op: z.literal('k-filter'), k: z.number().int().min(1).max(200), chunk: z.number().int().min(0).max(1_000_000), seed: z.number().int().min(0).optional() })
     ]),
     name: z.string().trim().min(1).max(200).optional()
   }),

@@ -15,7 +15,9 @@ export const DATASET_USAGE = `  dataset generate <generatorId> [--set key=value 
   dataset show <id>              shape, classes, counts per class, provenance
   dataset transform <id> <op> [--set key=value …] [--name N]
                                  op: normalize, standardize, flatten, pca (components=K), subset (classes=5,8),
-                                     subsample (n=N, seed=S), split (testFraction=F, seed=S)`
+                                     subsample (n=N, seed=S), split (testFraction=F, seed=S),
+                                     k-filter (k=K, chunk=C, seed=S: drop samples whose k nearest
+                                     neighbours all share their class; chunk 0 = all samples)`
 
 export interface DatasetFlags {
   json: boolean
@@ -160,7 +162,7 @@ export async function commandDataset(lab: Lab, args: string[], flags: DatasetFla
     }
     case 'transform': {
       const [id, op] = rest
-      if (!id || !op) throw new DatasetUsageError('dataset transform needs a dataset id and an operation (normalize, standardize, flatten, pca, subset, subsample, split)')
+      if (!id || !op) throw new DatasetUsageError('dataset transform needs a dataset id and an operation (normalize, standardize, flatten, pca, subset, subsample, split, k-filter)')
       const sets = parseSets(flags.set)
       if (op === 'subset' && typeof sets.classes === 'number') sets.classes = [sets.classes]
       const job = await lab.call('datasets.transform', { id, transform: { op, ...sets } as any, name: flags.name })

@@ -149,3 +149,30 @@ describe('pure Voronoi map', () => {
     expect(clash.pure).toBe(false)
   })
 })
+
+describe('k-filter dataset transform', () => {
+  test('a new dataset of exactly the mixed-neighbourhood samples (within chunks of a seeded shuffle), recording parent, k and the kept fraction', async () => {
+    const { applyTransform } = await import('../../src-main/engine/datasets/transforms')
+    const rng = createRng(5)
+    const n = 300
+    const x = Float32Array.from({ length: n * 2 }, () => rng.next())
+    // Labels by a wavy boundary: points far from it have pure neighbourhoods.
+    const y = Int32Array.from({ length: n }, (_, i) => (x[2 * i + 1] > 0.5 + 0.2 * Math.sin(6 * x[2 * i]) ? 1 : 0))
+    const info = { id: 'p', name: 'toy', checksum: '', classNames: null, shape: { n, sample: [2], dtype: 'float32', task: 'classification', classes: 2, targets: 1 } } as any
+    const search = (xs: Float32Array | Uint8Array, m: number, d: number, K: number, chunk: number, scale: number) => nearestNeighbours(tf, xs, m, d, K, { chunk }, scale)!
+    const [out] = applyTransform({ info, x, y }, { op: 'k-filter', k: 5, chunk: 100, seed: 3 }, undefined, () => {}, search)
+    // The same selection by brute force on the same shuffled chunks.
+    const order = createRng(3).shuffle(Int32Array.from({ length: n }, (_, i) => i))
+    const sx = new Float32Array(n * 2)
+    order.forEach((r, i) => sx.set(x.subarray(2 * r, 2 * r + 2), 2 * i))
+    const nb = bruteForceNeighbours(sx, n, 2, 5, 100)
+    const keep = kFilterKeep(nb, 5, Array.from(order, (r) => y[r]), 5).map((i) => order[i]).sort((a, b) => a - b)
+    expect(out.shape.n).toBe(keep.length)
+    expect(Array.from(out.x)).toEqual(keep.flatMap((r) => [x[2 * r], x[2 * r + 1]]))
+    expect(out.details).toMatchObject({ k: 5, chunk: 100, seed: 3, kept: keep.length / n, keptSamples: keep.length, of: n })
+    expect(out.name).toBe('toy · k-filter k=5')
+    expect(keep.length).toBeGreaterThan(0)
+    expect(keep.length).toBeLessThan(n)
+    expect(() => applyTransform({ info, x, y }, { op: 'k-filter', k: 5, chunk: 5, seed: 3 }, undefined, () => {}, search)).toThrow(/chunks of more than 5/)
+  })
+})

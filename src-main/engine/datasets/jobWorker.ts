@@ -11,7 +11,7 @@ import { loadMnistPackage, BUILTIN_MNIST_ID } from './builtin'
 import { importFiles } from './importers'
 import type { JobWorkerData, JobWorkerMessage } from './jobTypes'
 import { InputError } from './source'
-import { applyTransform } from './transforms'
+import { applyTransform, type NeighbourSearch } from './transforms'
 
 const data = workerData as JobWorkerData
 const post = (m: JobWorkerMessage) => parentPort!.postMessage(m)
@@ -25,6 +25,13 @@ const progress = (fraction: number, message: string) => {
 }
 
 let db: ReturnType<typeof openDatabase> | null = null
+
+/** k-filtering's neighbour search on this thread's compute backend (BLAS products where available), loaded only for it. */
+async function backendSearch(): Promise<NeighbourSearch> {
+  const [{ resolveBackend, tf }, { nearestNeighbours }] = await Promise.all([import('../compute/backend'), import('../compute/neighbours')])
+  await resolveBackend('auto')
+  return (x, n, d, K, chunk, scale) => nearestNeighbours(tf, x, n, d, K, { chunk, progress: (f) => void progress(0.05 + 0.9 * f, `nearest neighbours ${Math.round(100 * f)} %`) }, scale)!
+}
 
 async function run(): Promise<void> {
   const { task, dataDir, ids } = data
@@ -48,7 +55,7 @@ async function run(): Promise<void> {
     progress(0.01, 'loading the dataset')
     const src = s.loadArrays(task.id)
     const started = Date.now()
-    const out = applyTransform(src, task.transform, task.name, progress)
+    const out = applyTransform(src, task.transform, task.name, progress, task.transform.op === 'k-filter' ? await backendSearch() : undefined)
     const seconds = (Date.now() - started) / 1000
     made = out.map((d, i) => ({
       name: d.name,
@@ -70,7 +77,11 @@ async function run(): Promise<void> {
   }
   post({ type: 'progress', fraction: 0.99, message: 'saving' })
   const infos = openStore().createAll(made)
-  post({ type: 'done', datasetIds: infos.map((i) => i.id), message: infos.map((i) => `${i.name}: ${i.shape.n} × [${i.shape.sample.join(', ')}]`).join('; ') })
+  const kept = (i: number) => {
+    const k = (made[i].spec as { kept?: unknown } | undefined)?.kept
+    return typeof k === 'number' ? ` (${(100 * k).toFixed(1)} % kept)` : ''
+  }
+  post({ type: 'done', datasetIds: infos.map((i) => i.id), message: infos.map((info, i) => `${info.name}: ${info.shape.n} × [${info.shape.sample.join(', ')}]${kept(i)}`).join('; ') })
 }
 
 run()

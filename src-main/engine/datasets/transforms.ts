@@ -8,6 +8,7 @@ import { createRng } from '../../../src-shared/rng'
 import { InputError } from './source'
 import type { Progress } from './importers'
 import { splitIndices } from './toy'
+import { kFilterKeep } from '../../../src-shared/representations/redundancy'
 
 export type Transform =
   | { op: 'normalize' }
@@ -17,6 +18,11 @@ export type Transform =
   | { op: 'subset'; classes: number[] }
   | { op: 'subsample'; n: number; seed?: number }
   | { op: 'split'; testFraction: number; seed?: number }
+  /** Drop the samples whose k nearest neighbours (within chunks of a seeded shuffle) all share their class (thesis §5.4). */
+  | { op: 'k-filter'; k: number; chunk: number; seed?: number }
+
+/** A k-nearest-neighbour search (the engine's runs it on the compute backend): n × K neighbour indices. */
+export type NeighbourSearch = (x: Float32Array | Uint8Array, n: number, d: number, K: number, chunk: number, scale: number) => Int32Array
 
 export interface Source {
   info: DatasetInfo
@@ -199,7 +205,7 @@ function dualPca(x: Float32Array | Uint8Array, n: number, d: number, k: number, 
   return { out, perComponent, varianceExplained: perComponent.reduce((a, b) => a + b, 0), eigenvalues: top.map(([v]) => v) }
 }
 
-export function applyTransform(src: Source, t: Transform, name: string | undefined, progress: Progress): Derived[] {
+export function applyTransform(src: Source, t: Transform, name: string | undefined, progress: Progress, search?: NeighbourSearch): Derived[] {
   const { info } = src
   const s = info.shape
   const n = s.n
@@ -277,6 +283,31 @@ export function applyTransform(src: Source, t: Transform, name: string | undefin
       const idx = order.subarray(0, t.n).sort()
       const picked = pick(src, idx)
       return [{ name: name ?? `${info.name} · ${t.n} samples`, ...picked, shape: { ...s, n: t.n }, classNames: info.classNames, details: { seed: t.seed ?? 0 } }]
+    }
+    case 'k-filter': {
+      needClasses()
+      if (!search) throw new InputError('k-filtering needs the neighbour search of the compute backend')
+      const size = t.chunk > 0 ? Math.min(t.chunk, n) : n
+      if (size <= t.k) throw new InputError(`k = ${t.k} needs chunks of more than ${t.k} samples`)
+      // Chunks of a seeded shuffle, so each holds every class in proportion (the thesis ran its kNN on mini-batches).
+      const order = createRng(t.seed ?? 0).shuffle(Int32Array.from({ length: n }, (_, i) => i))
+      const shuffled = pick(src, order)
+      progress(0.05, `nearest neighbours of ${n} samples${t.chunk > 0 ? ` in chunks of ${t.chunk}` : ''}`)
+      const nb = search(shuffled.x, n, d, t.k, t.chunk, src.x instanceof Uint8Array ? 1 / 255 : 1)
+      const keptAt = kFilterKeep(nb, t.k, shuffled.y, t.k)
+      if (!keptAt.length) throw new InputError(`k = ${t.k} keeps no sample of "${info.name}": every neighbourhood is pure`)
+      const idx = Int32Array.from(keptAt, (i) => order[i]).sort()
+      const picked = pick(src, idx)
+      const kept = idx.length / n
+      return [
+        {
+          name: name ?? `${info.name} · k-filter k=${t.k}`,
+          ...picked,
+          shape: { ...s, n: idx.length },
+          classNames: info.classNames,
+          details: { k: t.k, chunk: t.chunk, seed: t.seed ?? 0, kept, keptSamples: idx.length, of: n }
+        }
+      ]
     }
     case 'split': {
       if (n < 2) throw new InputError('a split needs at least 2 samples')
