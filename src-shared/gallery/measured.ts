@@ -44,6 +44,10 @@ export const MEASURED: MeasuredTimes = {
     'weight-compression/fixed-quantisation': 198,
     'weight-compression/dynamic-compression': 186.5,
     'gradient-amplification/mnist-mlp': 80.6,
+    // CLI wall times of the run (blas), 2026-12-04; the three probe cards of `training` are not measured yet.
+    'representations/k-filtering': 81.3,
+    'representations/checkerboard-conundrum': 20.9,
+    'representations/pure-voronoi': 0.2,
     'gradient-amplification/vgg-cifar': 94.1
   }
 }

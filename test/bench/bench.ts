@@ -22,6 +22,8 @@
  *     probes, with a per-epoch evaluation, and with the five first probes every epoch. `--trainer-only`.
  * 10. Gallery cards (test/bench/cardsBench.ts, `--cards` only): every launchable card's CPU preset timed end to
  *     end — the source of src-shared/gallery/measured.ts, the times the gallery shows.
+ * 12. Representation probes (test/bench/representationsBench.ts, `--representations-only`): each thesis ch. 5 probe on a
+ *     10 000-sample layer set, and the k-filter's neighbour search on 60 000 × 784.
  * 11. Weight compression (test/bench/compressionBench.ts, `--compression-only`): encode/decode ms and bits/param
  *     of Algorithms 1–2 (thesis ch. 3) on 330 k Gaussian weights at N = 6…10 and the c/M presets.
  * Peer (test/bench/peer.ts, `--peer` / `--peer-only`): the MLP of section 1 and the CNN of section 4 in PyTorch,
@@ -51,6 +53,7 @@ import { neurashedFigures, neurashedReport } from './neurashedBench'
 import { trainerFigures, trainerReport } from './trainerBench'
 import { cardTimes } from './cardsBench'
 import { compressionFigures, compressionReport } from './compressionBench'
+import { representationFigures, representationReport } from './representationsBench'
 import { peerComparison, peerReport, peerRoundSeconds, type LabRound, type PeerFigures } from './peer'
 
 const BENCH_OPTIONS = {
@@ -64,6 +67,7 @@ const BENCH_OPTIONS = {
   'cards-prefix': { type: 'string', help: 'with --cards: only the cards whose id starts with this (e.g. weight-compression/)' },
   peer: { type: 'boolean', default: false, help: 'also run the peer section: the MLP and CNN in PyTorch (python3-torch) beside the lab, as lab ÷ PyTorch time ratios' },
   'sweep-only': { type: 'boolean', default: false, help: 'only the sweep section (6): runs in parallel against threads per run' },
+  'representations-only': { type: 'boolean', default: false, help: 'only the representation-probe section (12): each ch. 5 probe on a 10 000-sample layer set, the k-filter search on 60 000 × 784' },
   'compression-only': { type: 'boolean', default: false, help: 'only the weight-compression section (11): Huffman encode/decode of 330 k weights' },
   'peer-only': { type: 'boolean', default: false, help: 'only the peer section (≈ 2 min; ≈ 30 s with --quick)' }
 } as const
@@ -811,6 +815,14 @@ async function main(): Promise<void> {
       const neurashed = await neurashedFigures({ quick: QUICK, log })
       if (args.json) console.log(JSON.stringify({ quick: QUICK, neurashed }))
       else console.log(neurashedReport(neurashed).join('\n'))
+      return
+    }
+    if (args['representations-only']) {
+      const backend = (await resolveBackend(benchBackend())).backend
+      log(`representation probes on ${backend}`)
+      const representations = await representationFigures({ backend, log })
+      if (args.json) console.log(JSON.stringify({ quick: QUICK, representations }))
+      else console.log(representationReport(representations).join('\n'))
       return
     }
     if (args['compression-only']) {
