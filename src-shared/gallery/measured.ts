@@ -44,7 +44,10 @@ export const MEASURED: MeasuredTimes = {
     'weight-compression/fixed-quantisation': 198,
     'weight-compression/dynamic-compression': 186.5,
     'gradient-amplification/mnist-mlp': 80.6,
-    // CLI wall times of the run (blas), 2026-12-04; the three probe cards of `training` are not measured yet.
+    // Run wall times from `run --template <id> --json` (blas), 2026-12-04.
+    'representations/lsd-per-layer': 43.4,
+    'representations/conditional-entropy': 4.1,
+    'representations/k-redundancy': 16.5,
     'representations/k-filtering': 81.3,
     'representations/checkerboard-conundrum': 20.9,
     'representations/pure-voronoi': 0.2,
