@@ -1,7 +1,7 @@
 /** k-redundancy per layer (thesis Def. 8, Fig. 5.14). */
 import { z } from 'zod'
 import { defineProbe } from './descriptor'
-import { maxFeaturesParam, sampleFields, samplesParam } from './representation'
+import { boundedSample, maxFeaturesParam, sampleFields, samplesParam } from './representation'
 
 export const kredParams = z.strictObject({
   samples: samplesParam(60_000),
@@ -10,6 +10,7 @@ export const kredParams = z.strictObject({
   /** Neighbours searched within consecutive chunks of the sample; 0 = the whole sample. */
   chunk: z.number().int().min(0).max(60_000)
 }).superRefine((p, ctx) => {
+  boundedSample(p, ctx)
   const size = p.chunk > 0 ? Math.min(p.chunk, p.samples) : p.samples
   const k = Math.max(...p.ks)
   if (k >= size) ctx.addIssue({ code: 'custom', path: ['ks'], message: `k = ${k} needs chunks of more than ${k} rows` })

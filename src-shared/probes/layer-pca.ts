@@ -1,15 +1,15 @@
 /** The first two principal components of a layer's representation for chosen classes (thesis Fig. 5.9). */
 import { z } from 'zod'
 import { defineProbe } from './descriptor'
-import { maxFeaturesParam, sampleFields, samplesParam } from './representation'
+import { boundedSample, eigenFeaturesParam, sampleFields, samplesParam } from './representation'
 
 export const layerPcaParams = z.strictObject({
   samples: samplesParam(20_000),
-  maxFeatures: maxFeaturesParam,
+  maxFeatures: eigenFeaturesParam,
   classes: z.array(z.number().int().min(0).max(9_999)).min(1).max(10),
   /** Layer indices to draw; empty = every layer. */
   layers: z.array(z.number().int().min(0).max(1_000)).max(32)
-})
+}).superRefine(boundedSample)
 
 export const layerPcaProbe = defineProbe({
   id: 'layer-pca',
@@ -17,7 +17,7 @@ export const layerPcaProbe = defineProbe({
   summary: 'The samples of the chosen classes projected on the first two principal components of layer i\'s representation (layer 0 = the input), at every measured epoch: the classes separating with depth and over training.',
   source: 'Øland 2024 thesis, Fig. 5.9',
   paramsSchema: layerPcaParams,
-  defaults: { samples: 1000, maxFeatures: 4096, classes: [0, 1, 2, 3], layers: [] },
+  defaults: { samples: 1000, maxFeatures: 1024, classes: [0, 1, 2, 3], layers: [] },
   defaultEvery: 1,
   fields: {
     ...sampleFields('the PCA'),

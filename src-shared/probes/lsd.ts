@@ -1,11 +1,11 @@
 /** Least-squares distance per layer (thesis eq. 5.3, Fig. 5.6). */
 import { z } from 'zod'
 import { defineProbe } from './descriptor'
-import { maxFeaturesParam, sampleFields, samplesParam } from './representation'
+import { eigenFeaturesParam, sampleFields, samplesParam } from './representation'
 
 export const lsdParams = z.strictObject({
   samples: samplesParam(60_000),
-  maxFeatures: maxFeaturesParam,
+  maxFeatures: eigenFeaturesParam,
   /** Fit an intercept (Z with a ones column). */
   bias: z.boolean(),
   rcond: z.number().min(0).max(1),

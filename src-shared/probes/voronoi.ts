@@ -1,13 +1,13 @@
 /** Pure Voronoi map and pure entropy H*(X; Y) of a layer (thesis Defs 5–7, Figs 5.11–5.12). */
 import { z } from 'zod'
 import { defineProbe } from './descriptor'
-import { maxFeaturesParam, samplesParam, LAYER_INDEX_HELP } from './representation'
+import { boundedSample, maxFeaturesParam, samplesParam, LAYER_INDEX_HELP } from './representation'
 
 export const voronoiParams = z.strictObject({
   samples: samplesParam(20_000),
   maxFeatures: maxFeaturesParam,
   layer: z.number().int().min(0).max(1_000)
-})
+}).superRefine(boundedSample)
 
 export const voronoiProbe = defineProbe({
   id: 'voronoi',

@@ -101,3 +101,15 @@ describe('pure Voronoi probe', () => {
     expect(map.groups.reduce((n: number, g: any) => n + g.x.length, 0)).toBe(500)
   }, 60_000)
 })
+
+describe('representation probe settings stay bounded', () => {
+  test('a sample × width that would not fit, and an eigendecomposition wider than 2 048, are refused with a reason', () => {
+    const base = withDefaults(trainingDefaults, { dataset: { kind: 'stored', datasetId: 'builtin-mnist', testFraction: 0.2, validationFraction: 0.1 } })
+    const huge = validateConfig('training', { ...base, probes: [probe('kred', { samples: 60_000, maxFeatures: 16_384 })] })
+    expect(huge.ok).toBe(false)
+    expect(JSON.stringify(!huge.ok && huge.problems)).toMatch(/60000 samples × 16384 features would hold 3\.7 GB at once/)
+    const wide = validateConfig('training', { ...base, probes: [probe('lsd', { maxFeatures: 4096 })] })
+    expect(wide.ok).toBe(false)
+    expect(validateConfig('training', { ...base, probes: [probe('kred', { samples: 10_000, maxFeatures: 16_384 })] }).ok).toBe(true)
+  })
+})

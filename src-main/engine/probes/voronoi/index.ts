@@ -77,7 +77,8 @@ export default defineProbeImpl(voronoiProbe, (pc) => {
         if (!reps) return false
         z = reps.get(tap.index)!
       }
-      if (!v) v = pureVoronoi(z!, rows.length, tap.features, labels)
+      // Bounded: each round costs samples × cells × width in JavaScript; past the limits the map is reported not pure.
+      if (!v) v = pureVoronoi(z!, rows.length, tap.features, labels, { maxRounds: 200, maxCentroids: Math.min(rows.length, 5000) })
       if (tap.index === 0) input = v
       pc.run.log(pc.key('cells'), step, v.cells)
       pc.run.log(pc.key('entropy'), step, v.entropy)
