@@ -103,11 +103,15 @@ export function keyMatches(pattern: string, key: string): boolean {
   return p.length === k.length && p.every((seg, i) => seg === '*' || seg === k[i])
 }
 
-/** The part of `key` that the wildcards of `pattern` matched ('dense1' for 'gradient-rms/*'), '' when none. */
+/**
+ * The part of `key` that the wildcards of `pattern` matched ('dense1' for 'gradient-rms/*', 'k5/layer2' for
+ * 'kred/**'), '' when none.
+ */
 export function wildcardPart(pattern: string, key: string): string {
   const p = pattern.split('/')
   const k = key.split('/')
-  return p.flatMap((seg, i) => (seg === '*' ? [k[i]] : [])).join('/')
+  const rest = p.at(-1) === '**' ? k.slice(p.length - 1) : []
+  return [...p.flatMap((seg, i) => (seg === '*' ? [k[i]] : [])), ...rest].join('/')
 }
 
 /** Every key an output covers among the logged ones, in the declared order of its patterns. */

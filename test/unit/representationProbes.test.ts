@@ -56,7 +56,7 @@ describe('representation probes on the built-in digits', () => {
     // Trained hidden units select by class: lower than at the start.
     expect(s['hyz/layer2'][2].value).toBeLessThan(s['hyz/layer2'][0].value)
     const table = r.series['hyz/layers'].at(-1)!.payload
-    expect(table.rows.map((row: any) => row.measured)).toEqual(['ReLU pre-activations (a > 0 ⇔ the unit fires)', 'ReLU pre-activations (a > 0 ⇔ the unit fires)', 'output layer: logits of a softmax / cross-entropy net'])
+    expect(table.rows.map((row: any) => row.measured)).toEqual(['ReLU pre-activation (fires)', 'ReLU pre-activation (fires)', 'output logits (softmax CE)'])
     expect(table.rows.map((row: any) => row.units)).toEqual([64, 32, 10])
 
     // k-redundancy: a fraction, never larger for a larger k (all 10 neighbours agreeing implies the 5 nearest do).

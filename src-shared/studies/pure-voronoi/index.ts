@@ -76,7 +76,6 @@ export const pureVoronoiStudy: StudyDescriptor<PureVoronoiConfig> = {
     { id: 'cells', kind: 'curves', key: 'voronoi/cells-vs-frequency', title: '|C| vs boundary frequency', help: 'One curve per sample count (Figs 5.11–5.12).' },
     { id: 'entropy', kind: 'curves', key: 'voronoi/entropy-vs-frequency', title: 'H* vs boundary frequency', help: 'Pure entropy in bits, one curve per sample count.' },
     { id: 'maps', kind: 'scatter', key: 'voronoi/map/**', title: 'Pure Voronoi map', help: 'Each cell coloured by its centroid\'s class, the centroids marked, the points by class.' },
-    { id: 'table', kind: 'table', key: 'voronoi/table', title: '|C| and H* per set' },
-    { id: 'scalars', kind: 'scalars', keys: ['voronoi/cells', 'voronoi/entropy'], title: 'Headline: the highest frequency, the largest set' }
+    { id: 'table', kind: 'table', key: 'voronoi/table', title: '|C| and H* per set' }
   ]
 }

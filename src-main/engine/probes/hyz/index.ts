@@ -14,12 +14,12 @@ import { oneHotRows } from '../layerTaps'
 /** What the a > 0 selection of a layer means, in words. */
 function measuredWhat(activation: string, output: boolean, lossName: string | undefined): string {
   if (output) {
-    if (lossName === 'softmax-cross-entropy') return 'output layer: logits of a softmax / cross-entropy net'
-    if (lossName === 'mse') return 'output layer of a squared-loss net (a > 0 means less here)'
+    if (lossName === 'softmax-cross-entropy') return 'output logits (softmax CE)'
+    if (lossName === 'mse') return 'output, squared loss (a > 0 means less)'
     return 'output layer'
   }
-  if (activation === 'relu') return 'ReLU pre-activations (a > 0 ⇔ the unit fires)'
-  return `${activation} pre-activations`
+  if (activation === 'relu') return 'ReLU pre-activation (fires)'
+  return `${activation} pre-activation`
 }
 
 export default defineProbeImpl(hyzProbe, (pc) => {

@@ -1,7 +1,9 @@
 /**
  * Runner of `pure-voronoi` (shared descriptor src-shared/studies/pure-voronoi/): for every frequency and sample
  * count, a sinusoid-boundary set from the dataset library's generator and its pure Voronoi map; the figures
- * logged as each set finishes (step = the set's index), curves and the table after each frequency.
+ * drawn as each set finishes (step = the set's index): the curves, the table, a map per frequency; every set's
+ * |C| and H* in the summary (`voronoi/f<f>/n<n>/cells`, `/entropy`; the headline `voronoi/cells`, `voronoi/entropy`
+ * is the highest frequency's largest set).
  */
 import type { CurvesPayload, TablePayload } from '../../../../src-shared/outputs/payloads'
 import { pureVoronoi } from '../../../../src-shared/representations/voronoi'
@@ -30,8 +32,6 @@ export const runPureVoronoi: StudyRunner = async (ctx: RunContext) => {
     const data = generate('sinusoid-boundary', { n, amplitude: cfg.amplitude, frequency: f, labelNoise: cfg.labelNoise }, deriveSeed(ctx.seed, id(f, n)))
     const v = pureVoronoi(data.x, n, 2, data.y)
     result.set(id(f, n), { cells: v.cells, entropy: v.entropy, pure: v.pure, rounds: v.rounds })
-    ctx.log(`voronoi/${id(f, n)}/cells`, i, v.cells)
-    ctx.log(`voronoi/${id(f, n)}/entropy`, i, v.entropy)
     if (n === cfg.samples[0]) {
       const note = `f = ${f}, n = ${n}: |C| = ${v.cells}, H* = ${v.entropy.toFixed(3)} bits, ${v.rounds} rounds${v.pure ? '' : ' — not pure'}`
       ctx.logSeries(`voronoi/map/f${f}`, i, voronoiMap(data.x, data.y, v, 2, (c) => `class ${c}`, note))
@@ -65,8 +65,6 @@ export const runPureVoronoi: StudyRunner = async (ctx: RunContext) => {
   if (head) {
     final['voronoi/cells'] = head.cells
     final['voronoi/entropy'] = head.entropy
-    ctx.log('voronoi/cells', done, head.cells)
-    ctx.log('voronoi/entropy', done, head.entropy)
   }
   const seconds = (performance.now() - started) / 1000
   return { final, steps: done, epochs: 0, wallSeconds: seconds, samplesPerSecond: 0 }
