@@ -85,7 +85,8 @@ export interface CurvesPayload {
 /**
  * Points in a plane (a layer's first two principal components, 2-D data before / after filtering, a pure
  * Voronoi map, −∂ℒ/∂x at the training points), each layer optional:
- *  - groups: points drawn in one colour per group (a class, 'removed'); `faded` groups drawn light, under the others;
+ *  - groups: points drawn in one colour per group (a class, 'removed'); `faded` groups drawn grey, under the others,
+ *    and the others coloured in order among themselves (the k-th non-faded group = colour k = class k of the grid);
  *  - arrows: a quiver, from (x, y) to (x + dx, y + dy) in data units (the writer scales them for display);
  *  - grid: a background map over `extent` = [x0, x1, y0, y1], row-major ny rows of nx cells from (x0, y0):
  *    `kind: 'class'` colours cell values by group index (a Voronoi cell's label), `'value'` by a diverging scale;

@@ -131,7 +131,7 @@ describe('ScatterView', () => {
     expect(genericSeriesView('scatter')).toBeTruthy()
   })
 
-  it('draws one scatter series per group, faded groups first in grey, others in their index colour', () => {
+  it('draws one scatter series per group, faded groups first in grey, the others coloured in order among themselves', () => {
     const w = mount(ScatterView, { props: { payload: { ...base, note: '6 of 60 points' }, step: 120, title: 'PCA' }, global: { stubs } })
     const o = optionOf(w)
     const groups = o.series.filter((s: any) => String(s.id).startsWith('group-'))
@@ -139,8 +139,9 @@ describe('ScatterView', () => {
     expect(groups.every((s: any) => s.type === 'scatter' && s.symbolSize <= 5)).toBe(true)
     expect(groups[1].data).toEqual([[0, 0], [1, 1], [2, 0]])
     expect(groups[1].itemStyle.color).toBe(groupColour(0))
-    expect(groups[2].itemStyle.color).toBe(groupColour(2))
-    expect(groups[0].itemStyle.color).not.toBe(groupColour(1))
+    // 'class 1' comes after a faded group: still the second colour, like class 1 of a grid or a marker.
+    expect(groups[2].itemStyle.color).toBe(groupColour(1))
+    expect(groups[0].itemStyle.color).not.toBe(groupColour(0))
     expect(groups[0].z).toBeLessThan(groups[1].z)
     expect(o.animation).toBe(false)
     expect(o.title.subtext).toBe('step 120 · 6 of 60 points')
