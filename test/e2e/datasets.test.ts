@@ -1,7 +1,8 @@
 /**
  * End to end, the dataset library as a researcher uses it in the browser (serve mode): generate two
  * spirals and see the scatter; import Fashion-MNIST (the real t10k files) through the upload form and see
- * the image grid with class names; train on a library dataset and have its deletion refused with the reason.
+ * the image grid with class names; k-filter it from the transform form; train on a library dataset and have its
+ * deletion refused with the reason.
  */
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
@@ -110,6 +111,29 @@ describe('datasets in a browser (serve mode)', () => {
     const [, ...perClass] = bars.text.trim().split('\n').map((l) => l.split(','))
     expect(perClass.map((r) => r[0].replace(/^"|"$/g, ''))).toEqual(['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'])
     expect(perClass.map((r) => Number(r[1]))).toEqual(new Array(10).fill(1000))
+    expect(pageErrors).toEqual([])
+  })
+
+  it('k-filters the imported set from the transform form into a new dataset that records its parent, k and the kept fraction', async () => {
+    // Still on the t10k dataset's page.
+    await expect.poll(() => page.textContent('[data-testid="dataset-shape"]')).toContain('10,000 × 28×28×1')
+    await page.selectOption('[data-testid="transform-op"]', 'k-filter')
+    await page.fill('[data-testid="transform-filter-k"]', '10')
+    await page.fill('[data-testid="transform-filter-chunk"]', '5')
+    // A chunk that cannot hold k neighbours is refused in the form.
+    await expect.poll(() => page.isDisabled('[data-testid="transform-start"]')).toBe(true)
+    await page.fill('[data-testid="transform-filter-chunk"]', '2000')
+    await page.click('[data-testid="transform-start"]')
+    const job = page.locator('[data-testid="dataset-job"]', { hasText: 'k-filter' })
+    await expect.poll(() => job.first().getAttribute('data-job-status', { timeout: 500 }).catch(() => null), { timeout: 60_000 }).toBe('done')
+    expect(await job.first().textContent()).toMatch(/% kept/)
+    await job.locator('[data-testid="job-open"]').click()
+    await expect.poll(() => page.textContent('[data-testid="dataset-provenance"]'), { timeout: 10_000 }).toContain('"kept"')
+    const provenance = JSON.parse((await page.textContent('[data-testid="dataset-provenance"]'))!)
+    expect(provenance).toMatchObject({ parent: { name: 'e2e fashion t10k' }, k: 10, chunk: 2000, of: 10_000 })
+    expect(provenance.kept).toBeGreaterThan(0.2)
+    expect(provenance.kept).toBeLessThan(1)
+    await expect.poll(() => page.textContent('[data-testid="dataset-shape"]')).toContain(`${provenance.keptSamples.toLocaleString('en-US')} × 28×28×1`)
     expect(pageErrors).toEqual([])
   })
 
