@@ -19,6 +19,14 @@ export interface NeighbourOptions {
   progress?: (fraction: number) => boolean | void
 }
 
+/** Float32 rows × scale; a plain loop (Float32Array.from with a map function is ≈ 80× slower here: 0.8 s per 6 000 images). */
+function scaled(x: Float32Array | Uint8Array, scale: number): Float32Array {
+  if (x instanceof Float32Array && scale === 1) return x
+  const out = new Float32Array(x.length)
+  for (let i = 0; i < x.length; i++) out[i] = x[i] * scale
+  return out
+}
+
 /** The rows of a pool: a chunk, or the whole set. */
 function pools(n: number, chunk: number): [number, number][] {
   const size = chunk > 0 ? Math.min(chunk, n) : n
@@ -44,7 +52,7 @@ export function nearestNeighbours(tf: typeof TF, x: Float32Array | Uint8Array, n
   let done = 0
   for (const [start, end] of ranges) {
     const size = end - start
-    const rows = x instanceof Uint8Array ? Float32Array.from(x.subarray(start * d, end * d), (v) => v * scale) : scale === 1 ? x.subarray(start * d, end * d) : x.subarray(start * d, end * d).map((v) => v * scale)
+    const rows = scaled(x.subarray(start * d, end * d), scale)
     const pool = tf.tensor2d(rows, [size, d])
     const poolNorms = tf.tidy(() => pool.square().sum(1).reshape([1, size]))
     const block = Math.max(1, Math.min(size, Math.floor(BLOCK_ELEMENTS / size)))
