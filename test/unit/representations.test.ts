@@ -174,5 +174,8 @@ describe('k-filter dataset transform', () => {
     expect(keep.length).toBeGreaterThan(0)
     expect(keep.length).toBeLessThan(n)
     expect(() => applyTransform({ info, x, y }, { op: 'k-filter', k: 5, chunk: 5, seed: 3 }, undefined, () => {}, search)).toThrow(/chunks of more than 5/)
+    // A chunk too large to hold on the backend is refused before any array is touched (1 GB of float32 features at most).
+    const wide = { ...info, shape: { ...info.shape, n: 70_000, sample: [4096] } }
+    expect(() => applyTransform({ info: wide, x, y }, { op: 'k-filter', k: 5, chunk: 0 }, undefined, () => {}, search)).toThrow(/70000 samples of 4096 features would need 1\.1 GB at once; choose a chunk of at most 65536 samples/)
   })
 })

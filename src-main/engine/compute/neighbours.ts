@@ -11,6 +11,8 @@ import type { tf as TF } from './backend'
 
 /** Floats in one block's distance matrix (64 MB). */
 const BLOCK_ELEMENTS = 16 * 1024 * 1024
+/** Floats of one pool (a chunk, or the whole set) held on the backend at once (1 GB). */
+export const MAX_POOL_FLOATS = 256 * 1024 * 1024
 
 export interface NeighbourOptions {
   /** Search within consecutive chunks of this many rows; 0 = the whole set. */
@@ -48,6 +50,8 @@ export function nearestNeighbours(tf: typeof TF, x: Float32Array | Uint8Array, n
     ranges[ranges.length - 1][1] = n
   }
   for (const [s, e] of ranges) if (e - s - 1 < K) throw new Error(`${K} neighbours were asked for in a set of ${e - s} rows`)
+  const widest = Math.max(...ranges.map(([s, e]) => e - s))
+  if (widest * d > MAX_POOL_FLOATS) throw new Error(`a neighbour search over ${widest} rows of ${d} features would hold ${((widest * d * 4) / 2 ** 30).toFixed(1)} GB at once; search within chunks of at most ${Math.floor(MAX_POOL_FLOATS / d)} rows`)
   const out = new Int32Array(n * K)
   let done = 0
   for (const [start, end] of ranges) {

@@ -289,6 +289,8 @@ export function applyTransform(src: Source, t: Transform, name: string | undefin
       if (!search) throw new InputError('k-filtering needs the neighbour search of the compute backend')
       const size = t.chunk > 0 ? Math.min(t.chunk, n) : n
       if (size <= t.k) throw new InputError(`k = ${t.k} needs chunks of more than ${t.k} samples`)
+      // The search holds one chunk of float32 features on the backend (src-main/engine/compute/neighbours.ts, 1 GB at most).
+      if (size * d > 256 * 1024 * 1024) throw new InputError(`neighbours over ${size} samples of ${d} features would need ${((size * d * 4) / 2 ** 30).toFixed(1)} GB at once; choose a chunk of at most ${Math.floor((256 * 1024 * 1024) / d)} samples`)
       // Chunks of a seeded shuffle, so each holds every class in proportion (the thesis ran its kNN on mini-batches).
       const order = createRng(t.seed ?? 0).shuffle(Int32Array.from({ length: n }, (_, i) => i))
       const shuffled = pick(src, order)

@@ -11,7 +11,7 @@ import { slidingEntropy } from '../../../../src-shared/representations/condition
 import { kFilterKeep } from '../../../../src-shared/representations/redundancy'
 import { deriveSeed } from '../../../../src-shared/rng'
 import { armNames, dataArms, optimizerName, PUBLISHED_KF, type KFilteringConfig } from '../../../../src-shared/studies/k-filtering'
-import { nearestNeighbours } from '../../compute/neighbours'
+import { MAX_POOL_FLOATS, nearestNeighbours } from '../../compute/neighbours'
 import { trainingLoss } from '../../compute/outputs'
 import { gather, type Source } from '../../training/data'
 import { train, type EvalSpec, type TrainResult } from '../../training/trainer'
@@ -152,6 +152,7 @@ export const runKFiltering: StudyRunner = async (ctx: RunContext) => {
     const size = cfg.chunk > 0 ? Math.min(cfg.chunk, trainRows.length) : trainRows.length
     if (size <= K) throw new RunFailure(`k = ${K} needs more than ${K} training rows per neighbour search (there are ${size})`)
     ctx.progress(0, 1, `nearest neighbours of ${trainRows.length} training rows (k ≤ ${K}${cfg.chunk > 0 ? `, chunks of ${cfg.chunk}` : ''})`)
+    if (size * source.dims > MAX_POOL_FLOATS) throw new RunFailure(`neighbours over ${size} rows of ${source.dims} features would need ${((size * source.dims * 4) / 2 ** 30).toFixed(1)} GB at once; set a neighbour chunk of at most ${Math.floor(MAX_POOL_FLOATS / source.dims)} rows`)
     const x = gather(source, trainRows, 0, trainRows.length).x
     const labels = Int32Array.from(trainRows, (r) => source.labels[r])
     const nb = nearestNeighbours(tf, x, trainRows.length, source.dims, K, { chunk: cfg.chunk, progress: (f) => (ctx.progress(f, 1, `nearest neighbours ${Math.round(100 * f)} %`), !ctx.aborted) })
