@@ -123,10 +123,11 @@ function correlationFilter(model: LayersModel, src: Source, rows: readonly numbe
     },
     strip: {
       xLabel: `x·w + b of unit ${u}`,
-      yLabel: 'class',
+      yLabel: 'class (points spread ± 0.3 so their density shows)',
       groups: Array.from({ length: src.classes }, (_, c) => {
         const idx = order.filter((i) => src.labels[rows[i]] === c)
-        return { name: name(c), x: idx.map((i) => round(a[i])), y: idx.map(() => c) }
+        // A fixed low-discrepancy spread (golden ratio), the same at every step.
+        return { name: name(c), x: idx.map((i) => round(a[i])), y: idx.map((i) => round(c + 0.6 * (((i * 0.618034) % 1) - 0.5))) }
       })
     },
     entropy: {
@@ -268,6 +269,8 @@ export const runKFiltering: StudyRunner = async (ctx: RunContext) => {
   }
   if (cfg.reference === 'checkerboard') table.rows.push({ arm: 'thesis (§5.4.2)', kept: null, thesisKept: null, accuracy: null, lastAccuracy: null, thesisAccuracy: null, fullTrain: null, keptTrain: null, note: PUBLISHED_KF.checkerboard.claim })
   if (cfg.reference === 'checkerboard') table.columns.push({ key: 'note', label: 'thesis claim' })
+  // Columns the reference has nothing for (no thesis accuracy for the checkerboard) are left out.
+  table.columns = table.columns.filter((c) => table.rows.some((r) => r[c.key] !== null && r[c.key] !== undefined && r[c.key] !== ''))
   ctx.logSeries('kfilter/table', last?.steps ?? 0, table)
   for (const r of results) {
     const base = optimizerName(r.arm.optimizer) === headline ? `table/${r.arm.data}` : `table/${optimizerName(r.arm.optimizer)}/${r.arm.data}`
