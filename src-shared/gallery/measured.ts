@@ -48,8 +48,8 @@ export const MEASURED: MeasuredTimes = {
     'representations/lsd-per-layer': 43.4,
     'representations/conditional-entropy': 4.1,
     'representations/k-redundancy': 16.5,
-    'representations/k-filtering': 81.3,
-    'representations/checkerboard-conundrum': 20.9,
+    'representations/k-filtering': 96.2,
+    'representations/checkerboard-conundrum': 22.1,
     'representations/pure-voronoi': 0.2,
     'gradient-amplification/vgg-cifar': 94.1
   }
