@@ -1,0 +1,188 @@
+/**
+ * Platonic projections (thesis ch. 7; spec `platonic.md`): an MLP fitted layer by layer in closed form, no
+ * gradient descent. For hidden layer i, with Zb = [1 | Z_{i−1}] (Z₀ = X): a target T = α·[Zb | β·Y]·P for a
+ * projection P (random N(0, 1), or the top principal directions of α[Zb | βY] — "Platonic PCA"), weights
+ * W = argmin ‖Zb·W − T‖ by the chosen solver, Z_i = σ(Zb·W); of N_tries random P the one whose Z_i has the
+ * lowest least-squares distance to Y is kept. The output layer is W_out = argmin ‖[1 | Z_L]·W − Y‖.
+ *
+ * Every solve is float64 through ml-matrix (tfjs is float32-only and has no SVD, pinv or solve): `pinv` (the
+ * SVD pseudo-inverse, computed once per layer and reused by every try), `lstsq` (an SVD least-squares solve per
+ * try) and `ridge` ((ZbᵀZb + λI)⁻¹ZbᵀT by Cholesky). Pure: no I/O, a seeded RNG.
+ */
+import { CholeskyDecomposition, Matrix, pseudoInverse, solve, EigenvalueDecomposition } from 'ml-matrix'
+import { createRng } from '../rng'
+
+export const PLATONIC_ACTIVATIONS = ['tanh', 'relu', 'celu', 'sigmoid', 'linear'] as const
+export type PlatonicActivation = (typeof PLATONIC_ACTIVATIONS)[number]
+export const PLATONIC_SOLVERS = ['pinv', 'lstsq', 'ridge'] as const
+export type PlatonicSolver = (typeof PLATONIC_SOLVERS)[number]
+export const PROJECTIONS = ['random', 'pca'] as const
+export type Projection = (typeof PROJECTIONS)[number]
+
+export interface PlatonicOptions {
+  hidden: number[]
+  activation: PlatonicActivation
+  alpha: number
+  beta: number
+  tries: number
+  solver: PlatonicSolver
+  /** Ridge λ (solver 'ridge'). */
+  lambda: number
+  /** pinv's relative singular-value cut-off (numpy's rcond). */
+  rcond: number
+  projection: Projection
+  seed: number
+}
+
+export interface PlatonicLayer {
+  /** (inputs + 1) × outputs, the first row the bias. */
+  w: Matrix
+  activation: PlatonicActivation | 'linear'
+}
+
+export interface PlatonicFit {
+  layers: PlatonicLayer[]
+  /** LSD of the input (layer 0) and of every hidden layer's kept representation. */
+  lsd: number[]
+  /** Per hidden layer: the LSD of each try (in order), so the gain of more tries shows. */
+  tryLsd: number[][]
+}
+
+export function activate(a: PlatonicActivation | 'linear', v: number): number {
+  switch (a) {
+    case 'tanh':
+      return Math.tanh(v)
+    case 'relu':
+      return v > 0 ? v : 0
+    case 'celu':
+      return v > 0 ? v : Math.expm1(v)
+    case 'sigmoid':
+      return 1 / (1 + Math.exp(-v))
+    default:
+      return v
+  }
+}
+
+/** [1 | Z]. */
+export function withBias(z: Matrix): Matrix {
+  const out = new Matrix(z.rows, z.columns + 1)
+  for (let r = 0; r < z.rows; r++) {
+    out.set(r, 0, 1)
+    for (let c = 0; c < z.columns; c++) out.set(r, c + 1, z.get(r, c))
+  }
+  return out
+}
+
+function applyActivation(m: Matrix, a: PlatonicActivation | 'linear'): Matrix {
+  if (a === 'linear') return m
+  for (let r = 0; r < m.rows; r++) for (let c = 0; c < m.columns; c++) m.set(r, c, activate(a, m.get(r, c)))
+  return m
+}
+
+/** (1/m)‖Y − Zb·W*‖² at the least-squares W* (SVD solve): how far Y is from an affine function of Z. */
+export function lsdOf(zb: Matrix, y: Matrix): number {
+  const w = solve(zb, y, true)
+  const r = Matrix.sub(zb.mmul(w), y)
+  let s = 0
+  for (let i = 0; i < r.rows; i++) for (let j = 0; j < r.columns; j++) s += r.get(i, j) ** 2
+  return s / zb.rows
+}
+
+/** A solver for Zb: T ↦ W with Zb·W ≈ T. */
+export function solverFor(zb: Matrix, solver: PlatonicSolver, lambda: number, rcond: number): (t: Matrix) => Matrix {
+  if (solver === 'pinv') {
+    const s = pseudoInverse(zb, rcond)
+    return (t) => s.mmul(t)
+  }
+  if (solver === 'lstsq') return (t) => solve(zb, t, true)
+  const zt = zb.transpose()
+  const g = zt.mmul(zb)
+  for (let i = 0; i < g.rows; i++) g.set(i, i, g.get(i, i) + lambda)
+  const chol = new CholeskyDecomposition(g)
+  if (!chol.isPositiveDefinite()) throw new Error('the ridge system ZᵀZ + λI is not positive definite (λ too small for this layer)')
+  return (t) => chol.solve(zt.mmul(t))
+}
+
+/** The top-d principal directions (columns) of the rows of m; d ≤ columns. */
+function principalDirections(m: Matrix, d: number): Matrix {
+  const cols = m.columns
+  if (d > cols) throw new Error(`Platonic PCA gives at most ${cols} directions here (inputs + 1 + outputs); the layer asks for ${d}`)
+  const mean = m.mean('column')
+  const c = new Matrix(m.rows, cols)
+  for (let r = 0; r < m.rows; r++) for (let j = 0; j < cols; j++) c.set(r, j, m.get(r, j) - mean[j])
+  const cov = c.transpose().mmul(c)
+  const e = new EigenvalueDecomposition(cov, { assumeSymmetric: true })
+  const order = e.realEigenvalues.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0])
+  const out = new Matrix(cols, d)
+  for (let k = 0; k < d; k++) for (let r = 0; r < cols; r++) out.set(r, k, e.eigenvectorMatrix.get(r, order[k][1]))
+  return out
+}
+
+/** Fit the network to inputs X (n × d) and targets Y (n × k: ±1 or one-hot labels, or regression values). */
+export function platonicFit(x: Matrix, y: Matrix, o: PlatonicOptions): PlatonicFit {
+  const rng = createRng(o.seed)
+  let z = x
+  const layers: PlatonicLayer[] = []
+  const lsd = [lsdOf(withBias(x), y)]
+  const tryLsd: number[][] = []
+  for (const width of o.hidden) {
+    const zb = withBias(z)
+    const solveFor = solverFor(zb, o.solver, o.lambda, o.rcond)
+    // The augmented matrix α[Zb | βY] the projections act on.
+    const aug = new Matrix(zb.rows, zb.columns + y.columns)
+    for (let r = 0; r < zb.rows; r++) {
+      for (let c = 0; c < zb.columns; c++) aug.set(r, c, o.alpha * zb.get(r, c))
+      for (let c = 0; c < y.columns; c++) aug.set(r, zb.columns + c, o.alpha * o.beta * y.get(r, c))
+    }
+    let best: { w: Matrix; z: Matrix; lsd: number } | null = null
+    const tries = o.projection === 'pca' ? 1 : o.tries
+    const scores: number[] = []
+    for (let t = 0; t < tries; t++) {
+      const p = o.projection === 'pca' ? principalDirections(aug, width) : Matrix.from1DArray(aug.columns, width, Float64Array.from({ length: aug.columns * width }, () => rng.normal()))
+      const w = solveFor(aug.mmul(p))
+      const zi = applyActivation(zb.mmul(w), o.activation)
+      const score = tries > 1 ? lsdOf(withBias(zi), y) : NaN
+      scores.push(score)
+      if (!best || score < best.lsd) best = { w, z: zi, lsd: score }
+    }
+    layers.push({ w: best!.w, activation: o.activation })
+    z = best!.z
+    lsd.push(tries > 1 ? best!.lsd : lsdOf(withBias(z), y))
+    tryLsd.push(tries > 1 ? scores : [lsd.at(-1)!])
+  }
+  const zb = withBias(z)
+  layers.push({ w: solverFor(zb, o.solver === 'ridge' ? 'ridge' : 'pinv', o.lambda, o.rcond)(y), activation: 'linear' })
+  return { layers, lsd, tryLsd }
+}
+
+/** The fitted network's outputs for inputs X. */
+export function platonicPredict(fit: Pick<PlatonicFit, 'layers'>, x: Matrix): Matrix {
+  let z = x
+  for (const l of fit.layers) z = applyActivation(withBias(z).mmul(l.w), l.activation)
+  return z
+}
+
+/** Accuracy of outputs against targets: by sign for one output (±1 targets), by argmax otherwise. */
+export function accuracyOf(out: Matrix, y: Matrix): number {
+  let hit = 0
+  for (let r = 0; r < out.rows; r++) {
+    if (out.columns === 1) {
+      if (Math.sign(out.get(r, 0)) === Math.sign(y.get(r, 0))) hit++
+      continue
+    }
+    let a = 0
+    let b = 0
+    for (let c = 1; c < out.columns; c++) {
+      if (out.get(r, c) > out.get(r, a)) a = c
+      if (y.get(r, c) > y.get(r, b)) b = c
+    }
+    if (a === b) hit++
+  }
+  return out.rows ? hit / out.rows : NaN
+}
+
+export function mseOf(out: Matrix, y: Matrix): number {
+  let s = 0
+  for (let r = 0; r < out.rows; r++) for (let c = 0; c < out.columns; c++) s += (out.get(r, c) - y.get(r, c)) ** 2
+  return s / (out.rows * out.columns)
+}
