@@ -13,11 +13,12 @@ import { trainingView } from './training'
 import { weightCompressionView } from './weight-compression'
 import { kFilteringView } from './k-filtering'
 import { pureVoronoiView } from './pure-voronoi'
+import { platonicView } from './platonic'
 import type { StudyView } from './types'
 
 export type { StudyView } from './types'
 
-export const STUDY_VIEWS: readonly StudyView[] = [trainingView, elasticityManifoldView, elasticityClassesView, elasticityClusteringView, neurashedView, weightCompressionView, gradientAmplificationView, kFilteringView, pureVoronoiView]
+export const STUDY_VIEWS: readonly StudyView[] = [trainingView, elasticityManifoldView, elasticityClassesView, elasticityClusteringView, neurashedView, weightCompressionView, gradientAmplificationView, kFilteringView, pureVoronoiView, platonicView]
 
 const BY_ID = new Map(STUDY_VIEWS.map((s) => [s.id, s]))
 

@@ -15,25 +15,6 @@ export const PLANNED_CARDS: GalleryCard[] = [
     cpu: '100-layer narrow MLP on the built-in MNIST sample.',
     paper: '1 000-layer narrow MLP on all of MNIST.'
   }),
-  // ── platonic ──
-  plannedCard('platonic', 'sine', 'Closed-form fit of a sine', {
-    figure: 'Thesis §7.5 (sine)',
-    expected: '1-16-16-1 CELU: MSE 2e-5.',
-    cpu: '5 000 samples of sin over two periods, float64 solves.',
-    paper: 'Same as the CPU preset.'
-  }),
-  plannedCard('platonic', 'two-spirals', 'Platonic projections on two spirals', {
-    figure: 'Thesis §7.6',
-    expected: 'α = 0.1, β = 10: float32 N_tries 1 → 89.73 %, 50 → 94.51 %; float64 N_tries 1 → 99.99 % (SGD baseline 99.17 %).',
-    cpu: '5 000 points, 2-32-32-32-32-1 tanh, float64, N_tries 1 and 5.',
-    paper: 'Table 7.1: 1 000 runs, α/β = 1/2 and 0.1/10, pinv, lstsq and ridge in float32 and float64.'
-  }),
-  plannedCard('platonic', 'mnist-width', 'One hidden layer on MNIST, by width', {
-    figure: 'Thesis Table 7.2',
-    expected: 'Width 1 568: random W 93.89 %, random P 94.63 %, sorted PCA 95.88 % (backprop 784-392-50-10: 98.12 %).',
-    cpu: 'Built-in MNIST sample, widths 98–784, ridge λ = 50 000.',
-    paper: 'All of MNIST, widths 98 / 196 / 392 / 784 / 1 568, the four weight choices; Table 7.3 deeper nets.'
-  }),
   // ── effective model ──
   plannedCard('effective-model', 'entropy-landscape', 'Entropy landscape of weight space', {
     figure: 'Seed 004, entropy landscape s(d) and Fig. 2(a)',

@@ -13,6 +13,7 @@ import { elasticityManifoldStudy } from './elasticity-manifold'
 import { gradientAmplificationStudy } from './gradient-amplification'
 import { kFilteringStudy } from './k-filtering'
 import { pureVoronoiStudy } from './pure-voronoi'
+import { platonicStudy } from './platonic'
 import { neurashedStudy } from './neurashed'
 import { trainingStudy } from './training'
 import { weightCompressionStudy } from './weight-compression'
@@ -29,6 +30,7 @@ export const STUDY_LIST: readonly StudyDescriptor<any>[] = [
   weightCompressionStudy,
   kFilteringStudy,
   pureVoronoiStudy,
+  platonicStudy,
   gradientAmplificationStudy
 ]
 

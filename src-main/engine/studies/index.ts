@@ -12,6 +12,7 @@ import { runTraining } from './training'
 import { runWeightCompression } from './weight-compression'
 import { runKFiltering } from './k-filtering'
 import { runPureVoronoi } from './pure-voronoi'
+import { runPlatonic } from './platonic'
 
 export interface StudyEngine {
   id: string
@@ -27,6 +28,7 @@ export const STUDY_ENGINES: readonly StudyEngine[] = [
   { id: 'weight-compression', run: runWeightCompression },
   { id: 'k-filtering', run: runKFiltering },
   { id: 'pure-voronoi', run: runPureVoronoi },
+  { id: 'platonic', run: runPlatonic },
   { id: 'gradient-amplification', run: runGradientAmplification }
 ]
 

@@ -1,0 +1,239 @@
+/**
+ * Study `platonic` (thesis ch. 7; spec `platonic.md`): MLPs fitted in closed form, layer by layer
+ * (src-shared/platonic/fit.ts), no gradient descent. A run fits one or more *rows* — each a setting (widths,
+ * activation, α, β, N_tries, solver, projection) — on the same data, each over several seeds (Table 7.1's
+ * mean ± std), and lays them out as a table beside the thesis's numbers; the first row also draws its fitted
+ * curve (1-D regression) or decision regions (2-D data) and its layer-wise LSD. Runner:
+ * src-main/engine/studies/platonic/.
+ */
+import { z } from 'zod'
+import { templateCard, type GalleryCard } from '../../gallery/cards'
+import { findGenerator, resolveGeneratorParams } from '../../generators'
+import { PLATONIC_ACTIVATIONS, PLATONIC_SOLVERS } from '../../platonic/fit'
+import type { FieldMeta, Preset, StudyDescriptor, Template } from '../descriptor'
+import { BUILTIN_MNIST_ID } from '../training/descriptor'
+
+/** How a row's hidden weights are chosen: Platonic projections (random P, Platonic PCA), or random W (the extreme learning machine). */
+export const PLATONIC_KINDS = ['random', 'pca', 'elm'] as const
+
+export const platonicRowSchema = z.strictObject({
+  name: z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_.+-]+$/, 'letters, digits and . _ + - only (it names summary keys)'),
+  hidden: z.array(z.number().int().min(1).max(4096)).min(1).max(64),
+  activation: z.enum(PLATONIC_ACTIVATIONS),
+  kind: z.enum(PLATONIC_KINDS),
+  alpha: z.number().gt(0).max(1e6),
+  beta: z.number().min(0).max(1e6),
+  tries: z.number().int().min(1).max(200),
+  solver: z.enum(PLATONIC_SOLVERS),
+  lambda: z.number().min(0).max(1e9),
+  rcond: z.number().min(0).max(1)
+})
+export type PlatonicRow = z.infer<typeof platonicRowSchema>
+
+export const platonicDataSchema = z.discriminatedUnion('kind', [
+  /** A generator of the dataset library, run with the run's seed. */
+  z.strictObject({ kind: z.literal('generator'), generator: z.string().min(1).max(60), params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])), testFraction: z.number().min(0.05).max(0.9) }),
+  /** A classification dataset of the library. */
+  z.strictObject({ kind: z.literal('stored'), datasetId: z.string({ error: 'choose a dataset from the library' }).min(1, 'choose a dataset from the library').max(100), testFraction: z.number().min(0.05).max(0.9), maxTrain: z.number().int().min(10).max(100_000), pixels: z.enum(['unit', 'bytes']) })
+])
+
+/** Rows × columns of the float64 matrices one fit holds (about 8 bytes each, a few copies): 400 MB of cells at most. */
+export const MAX_FIT_CELLS = 50_000_000
+
+export const platonicConfigSchema = z
+  .strictObject({
+    dataset: platonicDataSchema,
+    rows: z.array(platonicRowSchema).min(1).max(40),
+    /** Every row fitted with seeds seed, seed + 1, …: Table 7.1's mean ± std. */
+    seeds: z.number().int().min(1).max(1000),
+    seed: z.number().int().min(0).max(2 ** 31 - 1),
+    /** The published rows shown beside the lab's. */
+    reference: z.enum(['sine', 'two-spirals', 'table-7.1', 'mnist-width', 'none'])
+  })
+  .superRefine((c, ctx) => {
+    if (c.dataset.kind === 'generator') {
+      const g = findGenerator(c.dataset.generator)
+      if (!g) ctx.addIssue({ code: 'custom', path: ['dataset', 'generator'], message: `unknown generator "${c.dataset.generator}"` })
+      else {
+        const r = resolveGeneratorParams(c.dataset.generator, c.dataset.params)
+        if (!r.ok) ctx.addIssue({ code: 'custom', path: ['dataset', 'params'], message: r.problems.join('; ') })
+      }
+    }
+    const names = c.rows.map((r) => r.name)
+    names.forEach((n, i) => {
+      if (names.indexOf(n) !== i) ctx.addIssue({ code: 'custom', path: ['rows', i, 'name'], message: `row name "${n}" is used twice` })
+    })
+    c.rows.forEach((r, i) => {
+      if (r.solver === 'ridge' && !(r.lambda > 0)) ctx.addIssue({ code: 'custom', path: ['rows', i, 'lambda'], message: 'the ridge solver needs λ > 0' })
+      const n = c.dataset.kind === 'generator' ? Number(c.dataset.params.n ?? 1000) : c.dataset.maxTrain
+      const widest = Math.max(...r.hidden) + 1
+      if (n * widest > MAX_FIT_CELLS) ctx.addIssue({ code: 'custom', path: ['rows', i, 'hidden'], message: `${n} rows × ${widest} columns would hold ${((n * widest * 8) / 2 ** 20).toFixed(0)} MB per float64 copy; at most ${MAX_FIT_CELLS} cells` })
+    })
+  })
+export type PlatonicConfig = z.infer<typeof platonicConfigSchema>
+
+const row = (name: string, hidden: number[], patch: Partial<PlatonicRow> = {}): PlatonicRow => ({ name, hidden, activation: 'tanh', kind: 'random', alpha: 0.1, beta: 10, tries: 1, solver: 'pinv', lambda: 0, rcond: 1e-15, ...patch })
+
+const spirals = (n: number) => ({ kind: 'generator' as const, generator: 'two-spirals', params: { n, noise: 0 }, testFraction: 0.2 })
+
+export const platonicDefaults: PlatonicConfig = {
+  dataset: spirals(5000),
+  rows: [row('tries1', [32, 32, 32, 32]), row('tries5', [32, 32, 32, 32], { tries: 5 })],
+  seeds: 3,
+  seed: 1,
+  reference: 'two-spirals'
+}
+
+/** Table 7.1's grid: pinv / lstsq in float64 at α/β = 1/2 and 0.1/10 (the float32 columns are not built yet). */
+const table71Rows: PlatonicRow[] = [
+  row('pinv-a1-b2', [32, 32, 32, 32], { alpha: 1, beta: 2 }),
+  row('pinv-a0.1-b10', [32, 32, 32, 32]),
+  row('lstsq-a1-b2', [32, 32, 32, 32], { alpha: 1, beta: 2, solver: 'lstsq' }),
+  row('lstsq-a0.1-b10', [32, 32, 32, 32], { solver: 'lstsq' })
+]
+
+const MNIST_WIDTHS = [98, 196, 392, 784]
+const mnistRows = (widths: number[]): PlatonicRow[] =>
+  widths.flatMap((w) => [
+    row(`elm-${w}`, [w], { kind: 'elm', alpha: 1, beta: 10, solver: 'ridge', lambda: 50_000 }),
+    row(`random-${w}`, [w], { alpha: 1, beta: 10, solver: 'ridge', lambda: 50_000 }),
+    ...(w <= 795 ? [row(`pca-${w}`, [w], { kind: 'pca', alpha: 1, beta: 10_000, solver: 'ridge', lambda: 50_000 })] : [])
+  ])
+
+export const platonicTemplates: Template<PlatonicConfig>[] = [
+  {
+    id: 'platonic/sine',
+    studyId: 'platonic',
+    title: 'Closed-form fit of a sine',
+    description: 'Thesis §7.5: y = sin over two periods on (−1, 1), 5 000 samples, a 1-16-16-1 CELU MLP fitted layer by layer in closed form (float64 pinv), five seeds; the fitted curve over the data. Published: MSE 2e-5.',
+    config: {
+      dataset: { kind: 'generator', generator: 'sine-regression', params: { n: 5000, periods: 2, noise: 0 }, testFraction: 0.2 },
+      rows: [row('celu-16-16', [16, 16], { activation: 'celu', alpha: 1, beta: 1 }), row('celu-16-16-tries5', [16, 16], { activation: 'celu', alpha: 1, beta: 1, tries: 5 })],
+      seeds: 5,
+      seed: 1,
+      reference: 'sine'
+    }
+  },
+  {
+    id: 'platonic/two-spirals',
+    studyId: 'platonic',
+    title: 'Platonic projections on two spirals',
+    description: 'Thesis §7.6 and Table 7.1: 5 000 points, 2-32-32-32-32-1 tanh, α = 0.1, β = 10 with N_tries 1, 5 and 50, and the Table 7.1 grid (pinv and lstsq at α/β = 1/2 and 0.1/10) — float64, five seeds each, mean ± std beside the thesis.',
+    config: {
+      dataset: spirals(5000),
+      rows: [row('tries1', [32, 32, 32, 32]), row('tries5', [32, 32, 32, 32], { tries: 5 }), row('tries50', [32, 32, 32, 32], { tries: 50 }), ...table71Rows],
+      seeds: 5,
+      seed: 1,
+      reference: 'two-spirals'
+    }
+  },
+  {
+    id: 'platonic/mnist-width',
+    studyId: 'platonic',
+    title: 'One hidden layer on MNIST, by width',
+    description: 'Thesis Table 7.2 at CPU scale: the built-in digits (5 000 training rows), one hidden tanh layer of 98 / 196 / 392 / 784 units, ridge λ = 50 000, α = 1: random W (the extreme learning machine), random P (β = 10) and Platonic PCA (β = 10 000), beside the thesis\'s numbers.',
+    config: {
+      dataset: { kind: 'stored', datasetId: BUILTIN_MNIST_ID, testFraction: 0.2, maxTrain: 5000, pixels: 'unit' },
+      rows: mnistRows(MNIST_WIDTHS),
+      seeds: 1,
+      seed: 1,
+      reference: 'mnist-width'
+    }
+  }
+]
+
+/** Published numbers (thesis §7.5–7.7, Tables 7.1–7.2), by reference and row name: test accuracy (or MSE for the sine). */
+export const PUBLISHED_PLATONIC: Record<string, Record<string, { accuracy?: number; std?: number; mse?: number; note: string }>> = {
+  sine: { 'celu-16-16': { mse: 2e-5, note: '1-16-16-1 CELU, MSE 2e-5' } },
+  'two-spirals': {
+    tries1: { accuracy: 0.9999, note: 'float64, N_tries 1 (float32: 89.73 %)' },
+    tries5: { accuracy: 0.9269, note: 'float32 only: N_tries 5 → 92.69 %' },
+    tries50: { accuracy: 0.9451, note: 'float32 only: N_tries 50 → 94.51 %' },
+    'pinv-a1-b2': { accuracy: 0.9993, std: 0.0019, note: 'Table 7.1 pinv CPU64, α 1, β 2' },
+    'pinv-a0.1-b10': { accuracy: 0.9917, std: 0.0163, note: 'Table 7.1 pinv CPU64, α 0.1, β 10' },
+    'lstsq-a1-b2': { accuracy: 0.9993, std: 0.0017, note: 'Table 7.1 lstsq CPU64, α 1, β 2' },
+    'lstsq-a0.1-b10': { accuracy: 0.985, std: 0.0257, note: 'Table 7.1 lstsq CPU64, α 0.1, β 10' }
+  },
+  'mnist-width': Object.fromEntries(
+    (
+      [
+        ['elm', [0.7728, 0.8386, 0.8826, 0.9152]],
+        ['random', [0.8919, 0.9055, 0.9189, 0.9334]],
+        ['pca', [0.8921, 0.8976, 0.9063, 0.9136]]
+      ] as const
+    ).flatMap(([kind, acc]) => MNIST_WIDTHS.map((w, i) => [`${kind}-${w}`, { accuracy: acc[i], note: `Table 7.2, all of MNIST, width ${w}` }]))
+  ),
+  'table-7.1': {},
+  none: {}
+}
+
+const fields: Record<string, FieldMeta> = {
+  dataset: { label: 'Data', help: 'A generator of the dataset library (run with the run\'s seed) or a classification dataset of the library.', group: 'Data' },
+  'dataset.kind': { label: 'Source', help: 'Generated points, or a library dataset.', group: 'Data', choices: { generator: 'a generator', stored: 'from the library…' }, variants: { generator: spirals(5000), stored: { kind: 'stored', datasetId: BUILTIN_MNIST_ID, testFraction: 0.2, maxTrain: 5000, pixels: 'unit' } } },
+  'dataset.generator': { label: 'Generator', help: 'sine-regression (thesis §7.5), two-spirals (§7.6), checkerboard (§7.7) or any other generator of the library.', group: 'Data' },
+  'dataset.params': { label: 'Generator settings', help: 'JSON, e.g. {"n": 5000, "noise": 0}; the Datasets view lists each generator\'s settings.', group: 'Data' },
+  'dataset.datasetId': { label: 'Dataset', help: 'A classification dataset of the library (the built-in digits are always there).', group: 'Data', custom: true },
+  'dataset.testFraction': { label: 'Test fraction', help: 'Share of the samples held out for the test figures.', group: 'Data', step: 0.05 },
+  'dataset.pixels': { label: 'Byte inputs as', help: 'For image bytes: 0–1 (unit) or 0–255 (bytes). The ridge λ of Table 7.2 (50 000) is on the scale of ZᵀZ, so it depends on this; the thesis does not say which it used (at 0 – 255 and α = 1 the tanh units saturate and random P gives the same features as random W).', group: 'Data', choices: { unit: '0 – 1', bytes: '0 – 255' } },
+  'dataset.maxTrain': { label: 'Training rows at most', help: 'The closed-form solves hold float64 copies of the training matrix: a cap keeps them bounded.', unit: 'rows', group: 'Data' },
+  rows: { label: 'Rows (settings)', help: 'One fit per row, each over every seed (JSON list). Fields: name, hidden (widths), activation, kind (random P, pca = Platonic PCA, elm = random W), alpha, beta, tries (N_tries), solver (pinv, lstsq, ridge), lambda (ridge), rcond (pinv cut-off).', group: 'Fits' },
+  seeds: { label: 'Seeds per row', help: 'Each row is fitted with this many seeds (Table 7.1 ran 1 000); the table gives mean ± std.', group: 'Fits' },
+  seed: { label: 'Seed', help: 'The data and the first fit\'s seed; fit k uses seed + k.', group: 'Fits' },
+  reference: { label: 'Published numbers', help: 'Which of the thesis\'s results the table shows beside the lab\'s.', group: 'Logging', choices: { sine: '§7.5 sine', 'two-spirals': '§7.6 two spirals and Table 7.1', 'table-7.1': 'Table 7.1 only', 'mnist-width': 'Table 7.2', none: 'none' } }
+}
+
+export const platonicPresets: Preset<PlatonicConfig>[] = [
+  { id: 'cpu', title: 'CPU-sized (default)', description: 'Two spirals, 2-32-32-32-32-1 tanh, α = 0.1, β = 10, N_tries 1 and 5, three seeds (seconds).', config: structuredClone(platonicDefaults) },
+  { id: 'paper', title: 'Paper scale', description: 'The same two rows over 1 000 seeds, as Table 7.1 (tens of minutes on 2 cores).', config: { ...structuredClone(platonicDefaults), seeds: 1000 } }
+]
+
+const cards: GalleryCard[] = [
+  templateCard('platonic', platonicTemplates[0], { figure: 'Thesis §7.5 (sine)', expected: '1-16-16-1 CELU: MSE 2e-5.', cpu: '5 000 samples of sin over two periods, 1-16-16-1 CELU, float64 pinv, N_tries 1 and 5, five seeds.', paper: 'The same over 100 seeds.' }, { patch: (c) => (c.seeds = 100) }),
+  templateCard(
+    'platonic',
+    platonicTemplates[1],
+    {
+      figure: 'Thesis §7.6 and Table 7.1',
+      expected: 'α = 0.1, β = 10: float32 N_tries 1 → 89.73 %, 50 → 94.51 %; float64 N_tries 1 → 99.99 % (SGD baseline 99.17 %); Table 7.1 CPU64: pinv 99.93 ± 0.19 (α 1, β 2), 99.17 ± 1.63 (α 0.1, β 10).',
+      cpu: '5 000 points, 2-32-32-32-32-1 tanh, float64: N_tries 1 / 5 / 50 and the Table 7.1 grid (pinv, lstsq × two α/β), five seeds each.',
+      paper: 'Table 7.1: 1 000 seeds per row (float32 columns not built yet).'
+    },
+    { patch: (c) => (c.seeds = 1000) }
+  ),
+  templateCard(
+    'platonic',
+    platonicTemplates[2],
+    {
+      figure: 'Thesis Table 7.2',
+      expected: 'Width 784: random W 91.52 %, random P 93.34 %, Platonic PCA 91.36 %; width 1 568: random W 93.89 %, random P 94.63 %, sorted PCA 95.88 % (backprop 784-392-50-10: 98.12 %).',
+      cpu: 'Built-in digits, 5 000 training rows, widths 98–784, ridge λ = 50 000, random W / random P / Platonic PCA.',
+      paper: 'Import all 60 000 MNIST digits; 30 000 training rows (the float64 copies of a 1 568-wide layer stay under 400 MB each), widths up to 1 568 — many minutes per row in float64 JavaScript.'
+    },
+    {
+      patch: (c) => {
+        if (c.dataset.kind === 'stored') c.dataset.maxTrain = 30_000
+        c.rows = mnistRows([...MNIST_WIDTHS, 1568]).filter((r) => !(r.kind === 'pca' && r.hidden[0] > 795))
+      }
+    }
+  )
+]
+
+export const platonicStudy: StudyDescriptor<PlatonicConfig> = {
+  id: 'platonic',
+  title: 'Platonic projections',
+  summary: 'MLPs fitted in closed form, layer by layer, towards random or PCA projections of [Z | Y] — no gradient descent; float64 solves, several seeds per setting, beside the thesis.',
+  source: 'Øland 2024 thesis, ch. 7 (§7.5–7.7, Tables 7.1–7.2)',
+  configSchema: platonicConfigSchema,
+  defaults: platonicDefaults,
+  templates: platonicTemplates,
+  fields,
+  presets: platonicPresets,
+  cards,
+  outputs: [
+    { id: 'table', kind: 'table', key: 'platonic/table', title: 'Lab vs thesis', help: 'Per row: test and train accuracy (mean ± std over seeds) or MSE for regression, the seconds per fit, and the thesis\'s number where it gives one.' },
+    { id: 'fit', kind: 'curves', key: 'platonic/fit', title: 'Fitted curve over the data (first row, first seed)', help: '1-D regression: the test targets and the network\'s output, sorted by x (thesis §7.5).' },
+    { id: 'regions', kind: 'boundary', key: 'platonic/boundary', pointsKey: 'platonic/points', title: 'Decision regions (first row, first seed)' },
+    { id: 'lsd', kind: 'curves', key: 'platonic/lsd', title: 'Layer-wise LSD per row (first seed)', help: 'LSD of the input (layer 0) and of each hidden layer\'s kept representation.' },
+    { id: 'tries', kind: 'curves', key: 'platonic/tries', title: 'LSD of each try, per layer (first row with N_tries > 1, first seed)', help: 'The kept try is the lowest.' }
+  ]
+}
