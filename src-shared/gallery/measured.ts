@@ -51,6 +51,9 @@ export const MEASURED: MeasuredTimes = {
     'representations/k-filtering': 96.2,
     'representations/checkerboard-conundrum': 22.1,
     'representations/pure-voronoi': 0.2,
+    'platonic/sine': 2.1,
+    'platonic/two-spirals': 73.7,
+    'platonic/mnist-width': 260.8,
     'gradient-amplification/vgg-cifar': 94.1
   }
 }

@@ -3,7 +3,8 @@
  * (set-up and one measurement) on an MLP 784-392-196-50-10 over the 10 000 built-in digits with samples =
  * 10 000, every layer (the input included; for kred and voronoi, as their defaults say) — and the k-filter's
  * neighbour search over 60 000 × 784 bytes (the size of Fashion-MNIST's training set; the cost does not depend
- * on the pixels' values) in chunks of 6 000 and of 2 000.
+ * on the pixels' values) in chunks of 6 000 and of 2 000; and one closed-form Platonic fit (thesis ch. 7) of
+ * 2-32-32-32-32-1 on two spirals (float64 through ml-matrix, on the CPU whatever the backend).
  */
 import type { Tensor } from '@tensorflow/tfjs'
 import { tf } from '../../src-main/engine/compute/backend'
@@ -15,6 +16,9 @@ import type { RunContext } from '../../src-main/engine/studies/context'
 import { dense } from '../../src-shared/network/layers'
 import { newProbeEntry } from '../../src-shared/probes'
 import { createRng } from '../../src-shared/rng'
+import { Matrix } from 'ml-matrix'
+import { runGenerator } from '../../src-main/engine/datasets/generators'
+import { accuracyOf, platonicFit, platonicPredict } from '../../src-shared/platonic/fit'
 
 export interface RepresentationFigures {
   backend: string
@@ -57,9 +61,26 @@ export async function representationFigures(o: { backend: string; log: (m: strin
     out.push({ what: `k-filter search: 60 000 × 784, k ≤ 42, chunks of ${chunk}`, seconds: (performance.now() - t) / 1000 })
     o.log(`  ${out.at(-1)!.what}: ${out.at(-1)!.seconds.toFixed(2)} s`)
   }
+  // Thesis ch. 7: one closed-form fit of 2-32-32-32-32-1 tanh on 4 000 two-spirals points (float64, pinv,
+  // α = 0.1, β = 10), the median of 5, and the same with N_tries = 5.
+  const g = runGenerator('two-spirals', { n: 4000, noise: 0 }, 7)
+  const X = Matrix.from1DArray(4000, 2, Float64Array.from(g.x))
+  const Y = Matrix.from1DArray(4000, 1, Float64Array.from(g.y as Int32Array, (v) => (v === 1 ? 1 : -1)))
+  for (const tries of [1, 5]) {
+    const times: number[] = []
+    let acc = 0
+    for (let k = 0; k < 5; k++) {
+      const t = performance.now()
+      const fit = platonicFit(X, Y, { hidden: [32, 32, 32, 32], activation: 'tanh', alpha: 0.1, beta: 10, tries, solver: 'pinv', lambda: 0, rcond: 1e-15, projection: 'random', seed: k + 1, measureLsd: false })
+      times.push((performance.now() - t) / 1000)
+      acc += accuracyOf(platonicPredict(fit, X), Y) / 5
+    }
+    out.push({ what: `platonic fit, two spirals 2-32-32-32-32-1, 4 000 points, N_tries ${tries} (median of 5; train acc. ${(100 * acc).toFixed(2)} %)`, seconds: times.sort((a, b) => a - b)[2] })
+    o.log(`  ${out.at(-1)!.what}: ${out.at(-1)!.seconds.toFixed(2)} s`)
+  }
   return { backend: o.backend, rows: out }
 }
 
 export function representationReport(f: RepresentationFigures): string[] {
-  return [`12. Representation probes (thesis ch. 5) on ${f.backend}: one measurement of a 10 000-sample layer set (MLP 784-392-196-50-10, built-in digits)`, ...f.rows.map((r) => `   ${r.what.padEnd(72)} ${r.seconds.toFixed(2).padStart(7)} s`)]
+  return [`12. Representation probes (thesis ch. 5) on ${f.backend}, and the ch. 7 closed-form fit: one measurement of a 10 000-sample layer set (MLP 784-392-196-50-10, built-in digits)`, ...f.rows.map((r) => `   ${r.what.padEnd(72)} ${r.seconds.toFixed(2).padStart(7)} s`)]
 }

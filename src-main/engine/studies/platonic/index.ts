@@ -234,6 +234,7 @@ export const runPlatonic: StudyRunner = async (ctx: RunContext) => {
     // Of the raw outputs against the targets (±1, one-hot or the values).
     final['train/mse'] = stats(first.trainMse).mean
   }
+  ctx.progress(done, total, ctx.aborted ? 'cancelled' : `${done} fits`)
   const seconds = (performance.now() - started) / 1000
   return { final, steps: done, epochs: 0, wallSeconds: seconds, samplesPerSecond: 0 }
 }
