@@ -35,13 +35,13 @@ describe('template gallery (serve mode)', () => {
   it('filters cards, refuses unbuilt ones, and opens a card with its paper-scale preset', async () => {
     await page.goto(`${engine.url.split('#')[0]}#/experiments`)
     await expect.poll(() => page.textContent('[data-testid="connection"]')).toBe('engine connected')
-    await page.selectOption('[data-testid="gallery-study"]', 'platonic')
-    const card = page.locator('[data-testid="card-platonic/two-spirals"]')
+    await page.selectOption('[data-testid="gallery-study"]', 'layerwise')
+    const card = page.locator('[data-testid="card-layerwise/dll-cnn"]')
     expect(await card.getAttribute('data-built')).toBe('false')
     expect(await card.textContent()).toContain('not built yet')
-    expect(await page.isDisabled('[data-testid="open-platonic/two-spirals-cpu"]')).toBe(true)
+    expect(await page.isDisabled('[data-testid="open-layerwise/dll-cnn-cpu"]')).toBe(true)
     expect(await page.locator('[data-testid^="card-training/"]').count()).toBe(0)
-    await shot('gallery-platonic')
+    await shot('gallery-layerwise')
 
     await page.selectOption('[data-testid="gallery-study"]', '')
     await page.fill('[data-testid="gallery-search"]', 'spirals')
