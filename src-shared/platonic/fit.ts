@@ -10,6 +10,8 @@
  * try) and `ridge` ((ZbᵀZb + λI)⁻¹ZbᵀT by Cholesky). Pure: no I/O, a seeded RNG.
  */
 import { CholeskyDecomposition, Matrix, pseudoInverse, solve, EigenvalueDecomposition } from 'ml-matrix'
+import { lsdFromMoments } from '../representations/lsd'
+import type { Moments } from '../representations/moments'
 import { createRng } from '../rng'
 
 export const PLATONIC_ACTIVATIONS = ['tanh', 'relu', 'celu', 'sigmoid', 'linear'] as const
@@ -83,21 +85,23 @@ function applyActivation(m: Matrix, a: PlatonicActivation | 'linear'): Matrix {
 }
 
 /**
- * (1/m)‖Y − Zb·W*‖² at the least-squares W*: how far Y is from an affine function of Z. From the normal
- * equations, ‖Y‖² − tr(Bᵀ G⁺ B) with G = ZbᵀZb and B = ZbᵀY (a cols × cols pseudo-inverse instead of an SVD of
- * the m × cols matrix: 50 tries on 4 000 rows went from 27 s to well under a second per layer). A selection score,
- * so the squared condition number of the normal equations is acceptable here.
+ * The LSD of representation Z (no bias column) against Y: representations/lsd.ts from Z's moments (an intercept,
+ * a cols × cols eigendecomposition instead of an SVD of the m × cols matrix: choosing among 50 tries on 4 000 rows
+ * went from 27 s to well under a second per layer).
  */
-export function lsdOf(zb: Matrix, y: Matrix): number {
-  const zt = zb.transpose()
-  const g = zt.mmul(zb)
-  const b = zt.mmul(y)
-  const explained = b.transpose().mmul(pseudoInverse(g, 1e-12)).mmul(b)
-  let yy = 0
-  for (let i = 0; i < y.rows; i++) for (let j = 0; j < y.columns; j++) yy += y.get(i, j) ** 2
-  let tr = 0
-  for (let j = 0; j < explained.rows; j++) tr += explained.get(j, j)
-  return Math.max(0, yy - tr) / zb.rows
+export function lsdOf(z: Matrix, y: Matrix): number {
+  const zt = z.transpose()
+  const mo: Moments = {
+    m: z.rows,
+    d: z.columns,
+    c: y.columns,
+    gram: Float64Array.from(zt.mmul(z).to1DArray()),
+    zy: Float64Array.from(zt.mmul(y).to1DArray()),
+    zSum: Float64Array.from(z.sum('column')),
+    ySum: Float64Array.from(y.sum('column')),
+    yy: y.norm('frobenius') ** 2
+  }
+  return lsdFromMoments(mo, { bias: true, rcond: 1e-12, ridge: 0 }).lsd
 }
 
 /** A solver for Zb: T ↦ W with Zb·W ≈ T. */
@@ -136,11 +140,21 @@ export function platonicFit(x: Matrix, y: Matrix, o: PlatonicOptions): PlatonicF
   let z = x
   const layers: PlatonicLayer[] = []
   const measure = o.measureLsd ?? true
-  const lsd = [measure ? lsdOf(withBias(x), y) : NaN]
+  const lsd = [measure ? lsdOf(x, y) : NaN]
   const tryLsd: number[][] = []
   for (const width of o.hidden) {
     const zb = withBias(z)
-    const solveFor = o.projection === 'elm' ? null : solverFor(zb, o.solver, o.lambda, o.rcond)
+    if (o.projection === 'elm') {
+      // Random W ~ α N(0, 1/fan-in): the extreme learning machine's fixed hidden layer (no target, no solve).
+      const scale = o.alpha / Math.sqrt(zb.columns)
+      const w = Matrix.from1DArray(zb.columns, width, Float64Array.from({ length: zb.columns * width }, () => scale * rng.normal()))
+      z = applyActivation(zb.mmul(w), o.activation)
+      layers.push({ w, activation: o.activation })
+      lsd.push(measure ? lsdOf(z, y) : NaN)
+      tryLsd.push([lsd.at(-1)!])
+      continue
+    }
+    const solveFor = solverFor(zb, o.solver, o.lambda, o.rcond)
     // The augmented matrix α[Zb | βY] the projections act on.
     const aug = new Matrix(zb.rows, zb.columns + y.columns)
     for (let r = 0; r < zb.rows; r++) {
@@ -148,29 +162,19 @@ export function platonicFit(x: Matrix, y: Matrix, o: PlatonicOptions): PlatonicF
       for (let c = 0; c < y.columns; c++) aug.set(r, zb.columns + c, o.alpha * o.beta * y.get(r, c))
     }
     let best: { w: Matrix; z: Matrix; lsd: number } | null = null
-    if (o.projection === 'elm') {
-      // Random W ~ α N(0, 1/fan-in): the extreme learning machine's fixed hidden layer.
-      const scale = o.alpha / Math.sqrt(zb.columns)
-      const w = Matrix.from1DArray(zb.columns, width, Float64Array.from({ length: zb.columns * width }, () => scale * rng.normal()))
-      z = applyActivation(zb.mmul(w), o.activation)
-      layers.push({ w, activation: o.activation })
-      lsd.push(measure ? lsdOf(withBias(z), y) : NaN)
-      tryLsd.push([lsd.at(-1)!])
-      continue
-    }
     const tries = o.projection === 'pca' ? 1 : o.tries
     const scores: number[] = []
     for (let t = 0; t < tries; t++) {
       const p = o.projection === 'pca' ? principalDirections(aug, width) : Matrix.from1DArray(aug.columns, width, Float64Array.from({ length: aug.columns * width }, () => rng.normal()))
-      const w = solveFor!(aug.mmul(p))
+      const w = solveFor(aug.mmul(p))
       const zi = applyActivation(zb.mmul(w), o.activation)
-      const score = tries > 1 ? lsdOf(withBias(zi), y) : NaN
+      const score = tries > 1 ? lsdOf(zi, y) : NaN
       scores.push(score)
       if (!best || score < best.lsd) best = { w, z: zi, lsd: score }
     }
     layers.push({ w: best!.w, activation: o.activation })
     z = best!.z
-    lsd.push(tries > 1 ? best!.lsd : measure ? lsdOf(withBias(z), y) : NaN)
+    lsd.push(tries > 1 ? best!.lsd : measure ? lsdOf(z, y) : NaN)
     tryLsd.push(tries > 1 ? scores : [lsd.at(-1)!])
   }
   const zb = withBias(z)

@@ -1,5 +1,5 @@
 /**
- * The least-squares distance of thesis eq. 5.3: LSD = (1/m)‖Y − Z Z⁺ Y‖_F², how far one-hot labels are from the
+ * The least-squares distance of thesis eq. 5.3: LSD = (1/m)‖Y − Z Z⁺ Y‖_F², how far the targets (one-hot labels; any Y) are from the
  * best linear (affine, with `bias`) function of a layer's representation Z. Computed from the moments in float64
  * through ml-matrix's symmetric eigendecomposition G = V Λ Vᵀ of the (centred) Gram matrix: with B = Zᵀ Y and
  * b_i = ‖v_iᵀ B‖², ‖Z W − Y‖² at the ridge solution W = V (Λ + r)⁻¹ Vᵀ B is
@@ -45,8 +45,7 @@ export function lsdFromMoments(mo: Moments, opts: LsdOptions = LSD_DEFAULTS): Ls
   if (m === 0) return { lsd: NaN, rank: 0 }
   const g = new Float64Array(d * d)
   const b = new Float64Array(d * c)
-  let yy = 0
-  for (let k = 0; k < c; k++) yy += mo.ySum[k] // one-hot: ‖Y‖² = m
+  let yy = mo.yy
   for (let i = 0; i < d; i++) {
     for (let j = 0; j < d; j++) g[i * d + j] = mo.gram[i * d + j] - (opts.bias ? (mo.zSum[i] * mo.zSum[j]) / m : 0)
     for (let k = 0; k < c; k++) b[i * c + k] = mo.zy[i * c + k] - (opts.bias ? (mo.zSum[i] * mo.ySum[k]) / m : 0)

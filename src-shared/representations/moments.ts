@@ -1,5 +1,5 @@
 /**
- * Second moments of a representation Z (m × d) against one-hot labels Y (m × c), accumulated in float64 chunk by
+ * Second moments of a representation Z (m × d) against targets Y (m × c: one-hot labels, or any values), accumulated in float64 chunk by
  * chunk: the LSD and the layer PCA need nothing else, so the m × d matrix itself never has to exist at once
  * (the engine sums per-chunk Gram matrices computed on the backend; `momentsOf` does it in plain JS).
  */
@@ -13,17 +13,20 @@ export interface Moments {
   zy: Float64Array
   /** Σ z (d). */
   zSum: Float64Array
-  /** Σ y (c): the class counts. */
+  /** Σ y (c): the class counts for one-hot Y. */
   ySum: Float64Array
+  /** Σ ‖y‖² (m for one-hot Y). */
+  yy: number
 }
 
 export function emptyMoments(d: number, c: number): Moments {
-  return { m: 0, d, c, gram: new Float64Array(d * d), zy: new Float64Array(d * c), zSum: new Float64Array(d), ySum: new Float64Array(c) }
+  return { m: 0, d, c, gram: new Float64Array(d * d), zy: new Float64Array(d * c), zSum: new Float64Array(d), ySum: new Float64Array(c), yy: 0 }
 }
 
-/** Add one chunk's sums (as read back from the backend) to `into`. */
-export function addMoments(into: Moments, rows: number, gram: ArrayLike<number>, zy: ArrayLike<number>, zSum: ArrayLike<number>, ySum: ArrayLike<number>): void {
+/** Add one chunk's sums (as read back from the backend) to `into`; `yy` = Σ‖y‖², by default that of one-hot rows. */
+export function addMoments(into: Moments, rows: number, gram: ArrayLike<number>, zy: ArrayLike<number>, zSum: ArrayLike<number>, ySum: ArrayLike<number>, yy = rows): void {
   into.m += rows
+  into.yy += yy
   for (let i = 0; i < gram.length; i++) into.gram[i] += gram[i]
   for (let i = 0; i < zy.length; i++) into.zy[i] += zy[i]
   for (let i = 0; i < zSum.length; i++) into.zSum[i] += zSum[i]
@@ -38,6 +41,7 @@ export function momentsOf(z: ArrayLike<number>, m: number, d: number, labels: Ar
     const o = r * d
     const y = labels[r]
     out.ySum[y] += 1
+    out.yy += 1
     for (let i = 0; i < d; i++) {
       const zi = z[o + i]
       out.zSum[i] += zi

@@ -29,12 +29,16 @@ function scaled(x: Float32Array | Uint8Array, scale: number): Float32Array {
   return out
 }
 
-/** The rows of a pool: a chunk, or the whole set. */
-function pools(n: number, chunk: number): [number, number][] {
+/** The rows of each pool: consecutive chunks, or the whole set; a last chunk too small for K neighbours joins the one before. */
+function pools(n: number, chunk: number, K: number): [number, number][] {
   const size = chunk > 0 ? Math.min(chunk, n) : n
   const out: [number, number][] = []
   for (let s = 0; s < n; s += size) out.push([s, Math.min(n, s + size)])
-  // A last chunk too small to hold K neighbours joins the one before it.
+  const last = out.at(-1)!
+  if (out.length > 1 && last[1] - last[0] <= K) {
+    out.pop()
+    out[out.length - 1][1] = n
+  }
   return out
 }
 
@@ -43,12 +47,7 @@ function pools(n: number, chunk: number): [number, number][] {
  * n × K table; null when cancelled. `x` is row-major n × d; `scale` multiplies it (1/255 for bytes).
  */
 export function nearestNeighbours(tf: typeof TF, x: Float32Array | Uint8Array, n: number, d: number, K: number, opts: NeighbourOptions, scale = 1): Int32Array | null {
-  const ranges = pools(n, opts.chunk)
-  const last = ranges.at(-1)!
-  if (ranges.length > 1 && last[1] - last[0] <= K) {
-    ranges.pop()
-    ranges[ranges.length - 1][1] = n
-  }
+  const ranges = pools(n, opts.chunk, K)
   for (const [s, e] of ranges) if (e - s - 1 < K) throw new Error(`${K} neighbours were asked for in a set of ${e - s} rows`)
   const widest = Math.max(...ranges.map(([s, e]) => e - s))
   if (widest * d > MAX_POOL_FLOATS) throw new Error(`a neighbour search over ${widest} rows of ${d} features would hold ${((widest * d * 4) / 2 ** 30).toFixed(1)} GB at once; search within chunks of at most ${Math.floor(MAX_POOL_FLOATS / d)} rows`)

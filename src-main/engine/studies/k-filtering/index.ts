@@ -117,7 +117,7 @@ function correlationFilter(model: LayersModel, src: Source, rows: readonly numbe
       yLabel: 'x₂',
       equalAxes: true,
       grid: { nx: N, ny: N, extent: [x0, x1, y0, y1], values, kind: 'value', label: `a = x·w + b of unit ${u}` },
-      groups: [{ ...groupsByClass(src, other)[0], name: 'not selected (a ≤ 0)', faded: true, x: other.map((r) => round(src.x[2 * r])), y: other.map((r) => round(src.x[2 * r + 1])) }, ...groupsByClass(src, selected).map((g) => ({ ...g, name: `selected: ${g.name}` }))],
+      groups: [{ name: 'not selected (a ≤ 0)', faded: true, x: other.map((r) => round(src.x[2 * r])), y: other.map((r) => round(src.x[2 * r + 1])) }, ...groupsByClass(src, selected).map((g) => ({ ...g, name: `selected: ${g.name}` }))],
       lines: [{ name: 'w·x + b = 0', x: [line[0][0], line[1][0]], y: [line[0][1], line[1][1]] }],
       note: `unit ${u} of the first hidden layer: w = (${w.map((v) => v.toPrecision(3)).join(', ')}), b = ${b0.toPrecision(3)}; ${selected.length} of ${rows.length} points selected`
     },
@@ -185,7 +185,9 @@ export const runKFiltering: StudyRunner = async (ctx: RunContext) => {
     { split: 'test', rows: split.test, chunk: EVAL_CHUNK },
     { split: 'train', rows: trainRows, chunk: EVAL_CHUNK }
   ]
-  const arms = cfg.optimizers.flatMap((optimizer, oi) => dataArms(cfg).map((data, di) => ({ optimizer, data, name: armNames(cfg)[oi * dataArms(cfg).length + di] })))
+  const data = dataArms(cfg)
+  const names = armNames(cfg)
+  const arms = cfg.optimizers.flatMap((optimizer, oi) => data.map((d, di) => ({ optimizer, headline: oi === 0, data: d, name: names[oi * data.length + di] })))
   const stepsOf = (rows: number) => Math.ceil(rows / cfg.batchSize) * cfg.epochs
   const total = arms.reduce((s, a) => s + stepsOf(kept.get(a.data)!.length), 0)
   const loss = (out: Tensor, y: Tensor) => trainingLoss(tf, cfg.loss, undefined, out, y)
@@ -198,7 +200,8 @@ export const runKFiltering: StudyRunner = async (ctx: RunContext) => {
     const rows = kept.get(arm.data)!
     const model = buildArmModel(ctx, cfg.layers, source, 0)
     const best = { val: -Infinity, test: NaN, epoch: 0 }
-    const drawn = planar && ai < 2 * dataArms(cfg).length && (arm.data === 'baseline' || arm.data === dataArms(cfg)[1]) && cfg.optimizers.indexOf(arm.optimizer) === 0
+    // The 2-D pictures: the headline optimiser's baseline and first filtered arm.
+    const drawn = planar && arm.headline && (arm.data === 'baseline' || arm.data === data[1])
     const gradRows = rows.slice(0, SHOWN)
     try {
       last = await train({
