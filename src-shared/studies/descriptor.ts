@@ -201,6 +201,7 @@ export function fieldSpec(root: z.ZodType, path: string, config?: unknown): Fiel
       return { kind: 'boolean', optional }
     case 'object':
     case 'union':
+    case 'record':
       return { kind: 'object', optional }
     case 'array':
       return { kind: 'array', optional }

@@ -27,3 +27,13 @@ it('the floors field says which floor is wrong and why; a valid list shows nothi
   await flushPromises()
   expect(field().find('[role="alert"]').exists()).toBe(false)
 })
+
+it('an object field without fields of its own (a generator\'s settings, a record) is edited as JSON, not shown as "[object Object]"', async () => {
+  const { platonicDefaults } = await import('../../src-shared/studies/platonic')
+  const config = ref<any>(complete(platonicDefaults, {}))
+  const w = mount(GenericStudyForm, { props: { modelValue: config.value, 'onUpdate:modelValue': (v: unknown) => (config.value = v), studyId: 'platonic', errors: {} } })
+  await flushPromises()
+  const field = w.get('[data-testid="field-dataset.params"]')
+  expect((field.element as HTMLInputElement | HTMLTextAreaElement).value.replace(/\s/g, '')).toBe('{"n":5000,"noise":0}')
+  expect(w.html()).not.toContain('[object Object]')
+})
