@@ -14,11 +14,12 @@ import { weightCompressionView } from './weight-compression'
 import { kFilteringView } from './k-filtering'
 import { pureVoronoiView } from './pure-voronoi'
 import { platonicView } from './platonic'
+import { layerwiseView } from './layerwise'
 import type { StudyView } from './types'
 
 export type { StudyView } from './types'
 
-export const STUDY_VIEWS: readonly StudyView[] = [trainingView, elasticityManifoldView, elasticityClassesView, elasticityClusteringView, neurashedView, weightCompressionView, gradientAmplificationView, kFilteringView, pureVoronoiView, platonicView]
+export const STUDY_VIEWS: readonly StudyView[] = [trainingView, elasticityManifoldView, elasticityClassesView, elasticityClusteringView, neurashedView, weightCompressionView, gradientAmplificationView, kFilteringView, pureVoronoiView, platonicView, layerwiseView]
 
 const BY_ID = new Map(STUDY_VIEWS.map((s) => [s.id, s]))
 

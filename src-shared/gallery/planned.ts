@@ -3,18 +3,6 @@ import { plannedCard, type GalleryCard } from './cards'
 
 export const PLANNED_CARDS: GalleryCard[] = [
   // ── layer-wise ──
-  plannedCard('layerwise', 'dll-cnn', 'Deep layer-wise learning vs backprop', {
-    figure: 'Thesis Table 6.1',
-    expected: 'MNIST 99.54 → DLL 99.58 %, KMNIST 97.09 → 96.72 %, Fashion-MNIST 92.02 → 92.20 %.',
-    cpu: 'Built-in MNIST sample, small CNN, DLL 3 layers × 5 epochs.',
-    paper: 'Batch 128, LR 0.05, WD 8e-5, layers 1–3 trained 30/40/50 epochs, later ones 60.'
-  }),
-  plannedCard('layerwise', 'deep-mlp', '1000-layer MLP trained layer-wise', {
-    figure: 'Thesis ch. 6 depth claim',
-    expected: 'Layer-wise training works at 1 000 layers where full backprop fails past ~15–25 layers.',
-    cpu: '100-layer narrow MLP on the built-in MNIST sample.',
-    paper: '1 000-layer narrow MLP on all of MNIST.'
-  }),
   // ── effective model ──
   plannedCard('effective-model', 'entropy-landscape', 'Entropy landscape of weight space', {
     figure: 'Seed 004, entropy landscape s(d) and Fig. 2(a)',

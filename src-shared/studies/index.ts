@@ -12,6 +12,7 @@ import { elasticityClusteringStudy } from './elasticity-clustering'
 import { elasticityManifoldStudy } from './elasticity-manifold'
 import { gradientAmplificationStudy } from './gradient-amplification'
 import { kFilteringStudy } from './k-filtering'
+import { layerwiseStudy } from './layerwise'
 import { pureVoronoiStudy } from './pure-voronoi'
 import { platonicStudy } from './platonic'
 import { neurashedStudy } from './neurashed'
@@ -31,6 +32,7 @@ export const STUDY_LIST: readonly StudyDescriptor<any>[] = [
   kFilteringStudy,
   pureVoronoiStudy,
   platonicStudy,
+  layerwiseStudy,
   gradientAmplificationStudy
 ]
 

@@ -13,6 +13,7 @@ import { runWeightCompression } from './weight-compression'
 import { runKFiltering } from './k-filtering'
 import { runPureVoronoi } from './pure-voronoi'
 import { runPlatonic } from './platonic'
+import { runLayerwise } from './layerwise'
 
 export interface StudyEngine {
   id: string
@@ -29,6 +30,7 @@ export const STUDY_ENGINES: readonly StudyEngine[] = [
   { id: 'k-filtering', run: runKFiltering },
   { id: 'pure-voronoi', run: runPureVoronoi },
   { id: 'platonic', run: runPlatonic },
+  { id: 'layerwise', run: runLayerwise },
   { id: 'gradient-amplification', run: runGradientAmplification }
 ]
 

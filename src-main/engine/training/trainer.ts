@@ -21,6 +21,7 @@ import { setupProbes } from '../probes'
 import { RunFailure, type RunContext } from '../studies/context'
 import { CHECKPOINT_ARTIFACT, CHECKPOINT_KIND, encodeCheckpoint, type Checkpoint, type MemberCheckpoint } from './checkpoint'
 import { gather, targetWidth, type Source } from './data'
+import { measurePeak } from './memory'
 import { createOptimizer, disposeOptimizer, restoreOptimizer, saveOptimizer, savedTensor, setLearningRate, type SavedTensor } from './optimizers'
 
 type Layer = LayersModel['layers'][number]
@@ -53,6 +54,18 @@ export interface Member {
   groups?: OptimizerGroup[]
   /** The run's probes measure it (default true; a study with dozens of seeds probes the first trial's nets only). */
   probed?: boolean
+  /**
+   * Frozen layers below `model`, applied to each batch outside the gradient tape (layer-wise training's
+   * "feednet": none of their activations are kept for backprop); `training` is true in a training step.
+   */
+  feed?: (x: Tensor, training: boolean) => Tensor
+  /** The training-mode forward pass of `model` (default `model.apply(x, { training: true })`), e.g. with a custom gradient inside. */
+  forward?: (x: Tensor) => Tensor
+  /**
+   * Optimisers the caller keeps across trainer calls, by group name ('default' for layers in no group): missing
+   * ones are created into it, none is disposed (round-robin layer-wise training: each layer keeps its state).
+   */
+  optimizers?: Map<string, Optimizer>
 }
 
 /** An evaluation set: rows of the source, evaluated whole (one tensor kept for the run) or in chunks. */
@@ -133,6 +146,8 @@ export interface TrainerOptions {
   hooks?: TrainerHooks
   /** A checkpoint to continue from (resume). */
   resume?: Checkpoint
+  /** Measure the tensor memory of the first training step (TrainResult.memory; profiling slows that step). */
+  measureMemory?: boolean
 }
 
 export interface TrainResult {
@@ -147,6 +162,11 @@ export interface TrainResult {
   samplesPerSecond: number
   /** Set when early stopping ended the run. */
   stoppedEarly: { epoch: number; metric: string; bestEpoch: number } | null
+  /**
+   * With `measureMemory`: bytes held at the high-water mark of the first step above those held before it (the
+   * batch, activations kept for backprop, gradients, optimiser state made on that step), and those it kept.
+   */
+  memory?: { peakBytes: number; keptBytes: number }
 }
 
 interface TrainedVariable {
@@ -168,11 +188,14 @@ interface MemberRuntime {
 
 /** Trainable variables of a member by optimiser group (layers in no group form the default group). */
 function variablesOf(tf: RunContext['tf'], member: Member): Pick<MemberRuntime, 'vars' | 'variables' | 'groups'> {
-  const groups = [...(member.groups ?? []).map((g) => ({ config: g.optimizer, match: g.layers })), { config: member.optimizer, match: () => true }].map((g) => ({
-    ...g,
-    optimizer: createOptimizer(tf, g.config),
-    vars: [] as Variable[]
-  }))
+  const groups = [...(member.groups ?? []).map((g) => ({ name: g.name, config: g.optimizer, match: g.layers })), { name: 'default', config: member.optimizer, match: () => true }].map((g) => {
+    let optimizer = member.optimizers?.get(g.name)
+    if (!optimizer) {
+      optimizer = createOptimizer(tf, g.config)
+      member.optimizers?.set(g.name, optimizer)
+    }
+    return { ...g, optimizer, vars: [] as Variable[] }
+  })
   const vars: TrainedVariable[] = []
   member.model.layers.forEach((layer, index) => {
     if (member.frozen?.(layer, index)) return
@@ -207,8 +230,8 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
   const runtimes: MemberRuntime[] = o.members.map((member) => ({
     member,
     ...variablesOf(tf, member),
-    infer: member.infer ?? ((x: Tensor) => member.model.apply(x, { training: false }) as Tensor),
-    forward: (x: Tensor) => member.model.apply(x, { training: true }) as Tensor,
+    infer: member.infer ?? (member.feed ? (x: Tensor) => member.model.apply(member.feed!(x, false), { training: false }) as Tensor : (x: Tensor) => member.model.apply(x, { training: false }) as Tensor),
+    forward: member.forward ?? ((x: Tensor) => member.model.apply(x, { training: true }) as Tensor),
     bestWeights: null
   }))
 
@@ -267,6 +290,7 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
   /** Early stopping: the best value of the watched metric, its epoch and evaluation, epochs since. */
   let watch: { value: number; epoch: number; step: number; since: number; metrics: Record<string, number> } | null = null
   let stoppedEarly: TrainResult['stoppedEarly'] = null
+  let memory: TrainResult['memory'] = undefined
   let learningRate = o.members.map((m) => m.optimizer.learningRate)
 
   const stoppingKey = o.earlyStopping ? `${o.members[0].prefix}${o.earlyStopping.metric}` : null
@@ -438,59 +462,68 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
         const start = b * o.batchSize
         const size = Math.min(o.batchSize, nTrain - start)
         for (let i = 0; i < size; i++) batchRows[i] = o.trainRows[order[start + i]]
-        const batch = gather(source, batchRows, 0, size)
-        const xb = tf.tensor(batch.x, batchShape(size))
-        const yb = tf.tensor2d(batch.y, [size, width])
         step++
         samples += size
         epochSamples += size
-        const wantLoss = logEvery > 0 && step % logEvery === 0
-        const readLoss = wantLoss || !!o.runningLoss
-        try {
-          for (let m = 0; m < runtimes.length; m++) {
-            const rt = runtimes[m]
-            if (schedule) {
-              const lr = learningRateAt(schedule, rt.member.optimizer.learningRate, step, stepsPerEpoch, o.epochs)
-              if (lr !== learningRate[m]) {
-                learningRate[m] = lr
-                // Groups with their own rate keep their ratio to the member's base rate.
-                for (const g of rt.groups) setLearningRate(g.optimizer, (lr * g.config.learningRate) / rt.member.optimizer.learningRate)
+        const runStep = () => {
+          const batch = gather(source, batchRows, 0, size)
+          const xb = tf.tensor(batch.x, batchShape(size))
+          const yb = tf.tensor2d(batch.y, [size, width])
+          const wantLoss = logEvery > 0 && step % logEvery === 0
+          const readLoss = wantLoss || !!o.runningLoss
+          try {
+            for (let m = 0; m < runtimes.length; m++) {
+              const rt = runtimes[m]
+              if (schedule) {
+                const lr = learningRateAt(schedule, rt.member.optimizer.learningRate, step, stepsPerEpoch, o.epochs)
+                if (lr !== learningRate[m]) {
+                  learningRate[m] = lr
+                  // Groups with their own rate keep their ratio to the member's base rate.
+                  for (const g of rt.groups) setLearningRate(g.optimizer, (lr * g.config.learningRate) / rt.member.optimizer.learningRate)
+                }
               }
+              // The feednet's output is computed before the tape starts: it is an input to the trained layers.
+              const input = rt.member.feed ? rt.member.feed(xb, true) : xb
+              const { value, grads } = tf.variableGrads(() => rt.member.loss(rt.forward(input), yb), rt.variables)
+              if (input !== xb) input.dispose()
+              if (weightDecay > 0) {
+                for (const v of rt.vars) {
+                  if (!v.kernel || !grads[v.variable.name]) continue
+                  const g = grads[v.variable.name]
+                  grads[v.variable.name] = tf.tidy(() => g.add(v.variable.mul(weightDecay)))
+                  g.dispose()
+                }
+              }
+              for (const g of rt.groups) if (g.vars.length) g.optimizer.applyGradients(g.vars.map((v) => ({ name: v.name, tensor: grads[v.name] })))
+              tf.dispose(grads)
+              lossRead[m] = null
+              if (readLoss) {
+                const v = value.dataSync()[0]
+                lossRead[m] = v
+                if (!Number.isFinite(v)) {
+                  value.dispose()
+                  const who = rt.member.name ? ` of the ${rt.member.name} net` : ''
+                  throw new RunFailure(`the minibatch loss${who} became ${v} at step ${step} (epoch ${epoch}); ${advice}`)
+                }
+                lossSums[m] += v * size
+                if (wantLoss) {
+                  // Only on logging steps: one extra forward pass of this batch, after the update.
+                  const acc = tf.tidy(() => correctOf(rt, rt.infer(xb), yb).toFloat().mean())
+                  ctx.log(`${rt.member.prefix}train/batch_loss`, step, v)
+                  ctx.log(`${rt.member.prefix}train/batch_accuracy`, step, acc.dataSync()[0])
+                  acc.dispose()
+                }
+              }
+              value.dispose()
             }
-            const { value, grads } = tf.variableGrads(() => rt.member.loss(rt.forward(xb), yb), rt.variables)
-            if (weightDecay > 0) {
-              for (const v of rt.vars) {
-                if (!v.kernel || !grads[v.variable.name]) continue
-                const g = grads[v.variable.name]
-                grads[v.variable.name] = tf.tidy(() => g.add(v.variable.mul(weightDecay)))
-                g.dispose()
-              }
-            }
-            for (const g of rt.groups) if (g.vars.length) g.optimizer.applyGradients(g.vars.map((v) => ({ name: v.name, tensor: grads[v.name] })))
-            tf.dispose(grads)
-            lossRead[m] = null
-            if (readLoss) {
-              const v = value.dataSync()[0]
-              lossRead[m] = v
-              if (!Number.isFinite(v)) {
-                value.dispose()
-                const who = rt.member.name ? ` of the ${rt.member.name} net` : ''
-                throw new RunFailure(`the minibatch loss${who} became ${v} at step ${step} (epoch ${epoch}); ${advice}`)
-              }
-              lossSums[m] += v * size
-              if (wantLoss) {
-                // Only on logging steps: one extra forward pass of this batch, after the update.
-                const acc = tf.tidy(() => correctOf(rt, rt.infer(xb), yb).toFloat().mean())
-                ctx.log(`${rt.member.prefix}train/batch_loss`, step, v)
-                ctx.log(`${rt.member.prefix}train/batch_accuracy`, step, acc.dataSync()[0])
-                acc.dispose()
-              }
-            }
-            value.dispose()
+          } finally {
+            tf.dispose([xb, yb])
           }
-        } finally {
-          tf.dispose([xb, yb])
         }
+        if (o.measureMemory && !memory) {
+          const m = await measurePeak(tf, runStep)
+          memory = { peakBytes: m.peakBytes, keptBytes: m.keptBytes }
+        } else runStep()
         if (o.hooks?.afterStep) o.hooks.afterStep({ epoch, step, loss: lossRead, members: o.members })
         if (typeof syncEvery === 'number' && step % syncEvery === 0) await o.hooks!.sync!.run({ epoch, step, loss: lossRead, members: o.members })
         report(step, totalSteps, epoch)
@@ -513,7 +546,7 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
     for (const set of evalSets) if (set.whole) tf.dispose(set.whole)
     for (const p of probes) p.instance.dispose()
     for (const rt of runtimes) {
-      for (const g of rt.groups) disposeOptimizer(g.optimizer)
+      if (!rt.member.optimizers) for (const g of rt.groups) disposeOptimizer(g.optimizer)
       tf.dispose(rt.bestWeights ?? [])
     }
   }
@@ -527,7 +560,8 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
       wallSeconds: wallBefore + (performance.now() - started) / 1000,
       trainSeconds,
       samplesPerSecond: trainSeconds > 0 ? Math.round((samples / trainSeconds) * 10) / 10 : 0,
-      stoppedEarly
+      stoppedEarly,
+      ...(memory ? { memory } : {})
     }
   }
 }
