@@ -63,6 +63,7 @@ describe('blocks, segments and stable rank', () => {
     expect(bad.ok).toBe(false)
     expect(JSON.stringify(bad)).toMatch(/3 blocks/)
     expect(JSON.stringify(validateConfig('layerwise', { ...layerwiseDefaults, subnet: 1, stride: 2 }))).toMatch(/skip blocks/)
+    expect(JSON.stringify(validateConfig('layerwise', { ...layerwiseDefaults, backpropDepths: [2, 5] }))).toMatch(/cannot be cut after 5/)
     for (const t of layerwiseTemplates) expect(validateConfig('layerwise', t.config).ok).toBe(true)
   })
 })
@@ -82,7 +83,7 @@ const toy = (patch: any) =>
 
 describe('layerwise runner', () => {
   test('layer-wise on a separable set matches backprop, at less peak memory; stable ranks of every arm', async () => {
-    const config = toy({ arms: ['dll', 'round-robin', 'backprop'], rounds: 2 })
+    const config = toy({ arms: ['dll', 'round-robin', 'backprop'], rounds: 2, backpropDepths: [1, 2] })
     expect(validateConfig('layerwise', config).ok).toBe(true)
     const r = await record(runLayerwise, config)
     const f = r.summary.final
@@ -97,10 +98,14 @@ describe('layerwise runner', () => {
     expect(f['dll/best_layer']).toBeGreaterThanOrEqual(1)
     for (const arm of ['layer-wise', 'round-robin', 'backprop']) for (const i of [1, 2, 3]) expect(f[`stable_rank/${arm}/layer${i}`], `${arm} ${i}`).toBeGreaterThan(1)
     const table = r.series['layerwise/table'][0].payload
-    expect(table.rows.map((row: any) => row.what)).toEqual(['block 1', 'block 2', 'block 3', 'backprop'])
+    expect(table.rows.map((row: any) => row.what)).toEqual(['block 1', 'block 2', 'block 3', 'backprop', 'backprop, first 1 blocks', 'backprop, first 2 blocks'])
+    // Backprop of the network cut after d blocks, beside layer-wise's block d.
+    expect(f['backprop/depth1/accuracy']).toBeGreaterThan(0.85)
+    const byDepth = r.series['layerwise/accuracy'][0].payload.series.at(-1)
+    expect(byDepth.y).toEqual([f['backprop/depth1/accuracy'], f['backprop/depth2/accuracy'], null])
     expect(table.rows.filter((row: any) => row.best === '★')).toHaveLength(1)
     expect(table.rows[3].relative).toBe(1)
-    expect(r.series['layerwise/accuracy'][0].payload.series.map((s: any) => s.name)).toHaveLength(3)
+    expect(r.series['layerwise/accuracy'][0].payload.series.map((s: any) => s.name)).toHaveLength(4)
     expect(r.series['layerwise/stable-rank'][0].payload.series).toHaveLength(3)
     // Progress over epochs: 3 blocks × 4 epochs of layer-wise, 2 rounds of round robin, 8 epochs of backprop.
     expect(r.scalars['epochs/dll/test/accuracy'].map((p: any) => p.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])

@@ -202,6 +202,7 @@ export const runLayerwise: StudyRunner = async (ctx: RunContext) => {
   const dll: StageResult[] = []
   const rr: { accuracy: number[]; peakBytes: number[]; seconds: number } = { accuracy: [], peakBytes: [], seconds: 0 }
   let backprop: { accuracy: number; seconds: number; peakBytes: number } | null = null
+  const depths: { depth: number; accuracy: number }[] = []
   let lastSteps = 0
   /** What each segment holds (the table's rows). */
   let descriptions: string[] = []
@@ -330,9 +331,9 @@ export const runLayerwise: StudyRunner = async (ctx: RunContext) => {
       rr.seconds = (performance.now() - t0) / 1000
     }
 
-    // ── full backprop ──
-    if (has('backprop') && !ctx.aborted) {
-      const net = buildArmModel(ctx, cfg.layers, source, 0)
+    // ── full backprop, and of the network cut at chosen depths ──
+    const backpropOf = async (layers: LayerwiseConfig['layers'], prefix: string, full: boolean) => {
+      const net = buildArmModel(ctx, layers, source, 0)
       models.push(net)
       const t0 = performance.now()
       const r = await train({
@@ -340,23 +341,33 @@ export const runLayerwise: StudyRunner = async (ctx: RunContext) => {
         source,
         trainRows: split.train,
         evalSets,
-        members: [{ prefix: 'backprop/', name: 'backprop', model: net, optimizer: cfg.optimizer, loss, lossName: 'softmax-cross-entropy', accuracy: 'argmax', probed: false }],
+        members: [{ prefix, name: prefix.replace(/\/$/, ''), model: net, optimizer: cfg.optimizer, loss, lossName: 'softmax-cross-entropy', accuracy: 'argmax', probed: false }],
         epochs: cfg.backpropEpochs,
         batchSize: cfg.batchSize,
         weightDecay: cfg.weightDecay,
         shuffleSeed: deriveSeed(ctx.seed, 'shuffle/backprop'),
         evaluateAtStart: false,
         epochKey: null,
-        measureMemory: true,
-        progress: (step, _t, e) => ctx.progress(done + step, totalSteps, `backprop · epoch ${e}/${cfg.backpropEpochs}`),
-        hooks: { afterEpoch: (s) => void (s.epoch >= 1 && ctx.log('epochs/backprop/test/accuracy', s.epoch, s.metrics['backprop/test/accuracy'])) }
+        measureMemory: full,
+        progress: (step, _t, e) => ctx.progress(done + step, totalSteps, `backprop${full ? '' : ` of ${prefix.slice(0, -1)}`} · epoch ${e}/${cfg.backpropEpochs}`),
+        hooks: { afterEpoch: (s) => void (full && s.epoch >= 1 && ctx.log('epochs/backprop/test/accuracy', s.epoch, s.metrics['backprop/test/accuracy'])) }
       })
       done += r.steps
       lastSteps = Math.max(lastSteps, r.steps)
+      return { r, net, seconds: (performance.now() - t0) / 1000 }
+    }
+    if (has('backprop') && !ctx.aborted) {
+      const { r, net, seconds } = await backpropOf(cfg.layers, 'backprop/', true)
       if (!ctx.aborted) {
         Object.assign(final, r.final)
-        backprop = { accuracy: r.final['backprop/test/accuracy'], seconds: (performance.now() - t0) / 1000, peakBytes: (r.memory?.peakBytes ?? 0) + weightBytes(net) }
+        backprop = { accuracy: r.final['backprop/test/accuracy'], seconds, peakBytes: (r.memory?.peakBytes ?? 0) + weightBytes(net) }
         ranks.push({ arm: 'backprop', values: stableRanks(net) })
+      }
+      const blocks = layerBlocks(cfg.layers)
+      for (const d of cfg.backpropDepths) {
+        if (ctx.aborted) break
+        const cut = await backpropOf(cfg.layers.slice(0, blocks[d - 1].at(-1)! + 1), `backprop-depth${d}/`, false)
+        if (!ctx.aborted) depths.push({ depth: d, accuracy: cut.r.final[`backprop-depth${d}/test/accuracy`] })
       }
     }
   } finally {
@@ -389,9 +400,10 @@ export const runLayerwise: StudyRunner = async (ctx: RunContext) => {
     final['backprop/seconds'] = round(backprop.seconds)
     if (dll.length) final['memory/ratio'] = round(final['dll/peak_bytes'] / backprop.peakBytes)
   }
+  for (const d of depths) final[`backprop/depth${d.depth}/accuracy`] = d.accuracy
   for (const r of ranks) r.values.forEach((v, i) => (final[`stable_rank/${r.arm.replace(' ', '-')}/layer${i + 1}`] = round(v)))
 
-  const blocksShown = Math.max(dll.length, rr.accuracy.length)
+  const blocksShown = Math.max(dll.length, rr.accuracy.length, ...depths.map((d) => d.depth))
   const published = PUBLISHED_LAYERWISE[cfg.reference] as { backprop?: number; dll?: number; claim?: string }
   const mb = (b: number | undefined) => (b === undefined || !Number.isFinite(b) ? null : round(b / MB, 3))
   const table: TablePayload = {
@@ -410,7 +422,8 @@ export const runLayerwise: StudyRunner = async (ctx: RunContext) => {
     ],
     rows: []
   }
-  for (let i = 0; i < blocksShown; i++) {
+  const stagesShown = Math.max(dll.length, rr.accuracy.length)
+  for (let i = 0; i < stagesShown; i++) {
     const s = dll.find((d) => d.stage === i)
     table.rows.push({
       what: `block ${i + 1}`,
@@ -422,12 +435,13 @@ export const runLayerwise: StudyRunner = async (ctx: RunContext) => {
       seconds: s ? round(s.seconds, 3) : null,
       peakMB: mb(s?.peakBytes ?? rr.peakBytes[i]),
       relative: backprop && (s ?? rr.peakBytes[i] !== undefined) ? round((s?.peakBytes ?? rr.peakBytes[i]) / backprop.peakBytes) : null,
-      thesis: i === blocksShown - 1 && published.dll !== undefined ? published.dll : null,
-      note: i === blocksShown - 1 && published.dll !== undefined ? 'thesis: DLL, last layer' : ''
+      thesis: i === stagesShown - 1 && published.dll !== undefined ? published.dll : null,
+      note: i === stagesShown - 1 && published.dll !== undefined ? 'thesis: DLL, last layer' : ''
     })
   }
   if (backprop)
     table.rows.push({ what: 'backprop', layers: 'the whole network', epochs: cfg.backpropEpochs, accuracy: round(backprop.accuracy), best: '', rr: null, seconds: round(backprop.seconds, 3), peakMB: mb(backprop.peakBytes), relative: 1, thesis: published.backprop ?? null, note: published.backprop !== undefined ? 'thesis: baseline, 100 epochs' : '' })
+  for (const d of depths) table.rows.push({ what: `backprop, first ${d.depth} blocks`, layers: '', epochs: cfg.backpropEpochs, accuracy: round(d.accuracy), best: '', rr: null, seconds: null, peakMB: null, relative: null, thesis: null, note: '' })
   if (published.claim) table.rows.push({ what: 'thesis claim', layers: '', epochs: null, accuracy: null, best: '', rr: null, seconds: null, peakMB: null, relative: null, thesis: null, note: published.claim })
   table.columns = table.columns.filter((c) => table.rows.some((r) => r[c.key] !== null && r[c.key] !== undefined && r[c.key] !== ''))
   ctx.logSeries('layerwise/table', lastSteps, table)
@@ -437,6 +451,7 @@ export const runLayerwise: StudyRunner = async (ctx: RunContext) => {
   if (dll.length) accuracy.series.push({ name: 'layer-wise (its head, after training it)', y: x.map((_, i) => dll.find((d) => d.stage === i)?.accuracy ?? null) })
   if (rr.accuracy.length) accuracy.series.push({ name: 'round robin (its head, after the last round)', y: rr.accuracy })
   if (backprop) accuracy.series.push({ name: 'backprop (the network)', y: x.map(() => backprop!.accuracy) })
+  if (depths.length) accuracy.series.push({ name: 'backprop of the first d blocks', y: x.map((d) => depths.find((p) => p.depth === d)?.accuracy ?? null) })
   if (x.length) ctx.logSeries('layerwise/accuracy', lastSteps, accuracy)
   const memory: CurvesPayload = { xLabel: 'block', yLabel: 'peak tensor memory (MB)', x, series: [] }
   if (dll.length) memory.series.push({ name: 'layer-wise', y: x.map((_, i) => mb(dll.find((d) => d.stage === i)?.peakBytes)) })
