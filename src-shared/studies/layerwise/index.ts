@@ -12,7 +12,7 @@ import { z } from 'zod'
 import { templateCard, type GalleryCard } from '../../gallery/cards'
 import { dense, layerSchema, type Layer } from '../../network/layers'
 import { estimateWorkload, layerListCost, type DataShape, type ResourceEstimate } from '../../training/estimate'
-import { optimizerSchema, sgd } from '../../training/optimizer'
+import { optimizerFields, optimizerSchema, sgd } from '../../training/optimizer'
 import type { FieldMeta, Preset, StudyDescriptor, Template } from '../descriptor'
 import { datasetSchema, type DatasetSpec } from '../training/config'
 import { BUILTIN_MNIST_ID, SMALL_CNN, trainingFields } from '../training/descriptor'
@@ -174,7 +174,7 @@ const fields: Record<string, FieldMeta> = {
   layers: { label: 'Hidden layers', help: 'The network (JSON layer list; the output layer is added). Blocks start at each dense / conv layer; pooling, dropout and batch norm after it belong to its block.', group: 'Network' },
   head: { label: 'Decision block', help: 'Hidden layers of the temporary head put on each trained block ([] = one affine layer, as the thesis did for its CNN; e.g. [{"type":"dense","units":64,"activation":"relu"}] for a small decision block).', group: 'Network' },
   arms: { label: 'Arms', help: 'dll: Algorithm 3 (bottom-up, each block once). round-robin: Algorithm 4 (rounds visiting every block, each keeping its head and optimiser state). backprop: the whole network end to end, the baseline of accuracy and memory.', group: 'Training' },
-  optimizer: { label: 'Optimiser', help: 'The base optimiser (Table 6.1: SGD, learning rate 0.05); each segment gets its own instance.', group: 'Training' },
+  ...optimizerFields('optimizer', 'Training', { learningRate: 'The base rate LR₀ (Table 6.1: 0.05); segment i trains at LR₀ · factor^i, each segment with an optimiser of its own.', momentum: 'SGD momentum; 0 = plain SGD.' }),
   weightDecay: { label: 'Weight decay', help: 'L2 on the kernels; Table 6.1: 8e-5 (the base WD₀ of the per-segment schedule).', group: 'Training' },
   batchSize: { label: 'Batch size', help: 'Examples per step, the same for every arm (memory is compared at the same batch).', unit: 'examples', group: 'Training' },
   subnet: { label: 'Blocks per segment', help: 'How many consecutive blocks train at a time (1 = layer-wise).', group: 'Layer-wise' },
@@ -290,7 +290,7 @@ export const layerwiseStudy: StudyDescriptor<LayerwiseConfig> = {
   presets: layerwisePresets,
   outputs: [
     { id: 'table', kind: 'table', key: 'layerwise/table', title: 'Per block: accuracy, time and memory, beside backprop and the thesis', help: 'Test accuracy under each block\'s head after training it (★ = the best, "online pruning"), its seconds, and the peak tensor bytes while training it (the backend\'s count: feednet weights, the segment and its head, the batch, activations, gradients, optimiser state) against full backprop\'s on the same batch.' },
-    { id: 'per-layer', kind: 'curves', key: 'layerwise/accuracy', title: 'Test accuracy by depth', help: 'Under each block\'s own head after training it (layer-wise) and after the last round (round robin); backprop of the whole network as a line, and of the network cut after d blocks at each chosen depth d.' },
+    { id: 'per-layer', kind: 'curves', key: 'layerwise/accuracy', title: 'Test accuracy by depth', help: 'layer-wise: under each block\'s own head after training it; round robin: under its head after the last round; backprop: the whole network (a line), and "d blocks": the network cut after d blocks, trained end to end, at each chosen depth d.' },
     { id: 'memory', kind: 'curves', key: 'layerwise/memory', title: 'Peak tensor memory per block', help: 'MB held at the high-water mark of a training step, per block, and backprop\'s for the whole network.' },
     { id: 'stable-rank', kind: 'curves', key: 'layerwise/stable-rank', title: 'Stable rank ‖W‖_F² / ‖W‖₂² per layer', help: 'Of every weighted hidden layer at the end of each arm (conv kernels as fan-in × filters matrices).' },
     { id: 'progress', kind: 'scalars', keys: ['epochs/*/test/accuracy'], title: 'Test accuracy over epochs of training', percent: true, yLabel: 'accuracy', help: 'x = epochs trained. Layer-wise: the current block\'s head after each of its epochs (epochs of all blocks counted in turn); round robin: the top block\'s head after each round; backprop: the network.' },

@@ -448,15 +448,15 @@ export const runLayerwise: StudyRunner = async (ctx: RunContext) => {
 
   const x = Array.from({ length: blocksShown }, (_, i) => i + 1)
   const accuracy: CurvesPayload = { xLabel: 'block', yLabel: 'test accuracy', percent: true, x, series: [] }
-  if (dll.length) accuracy.series.push({ name: 'layer-wise (its head, after training it)', y: x.map((_, i) => dll.find((d) => d.stage === i)?.accuracy ?? null) })
-  if (rr.accuracy.length) accuracy.series.push({ name: 'round robin (its head, after the last round)', y: rr.accuracy })
-  if (backprop) accuracy.series.push({ name: 'backprop (the network)', y: x.map(() => backprop!.accuracy) })
-  if (depths.length) accuracy.series.push({ name: 'backprop of the first d blocks', y: x.map((d) => depths.find((p) => p.depth === d)?.accuracy ?? null) })
+  if (dll.length) accuracy.series.push({ name: 'layer-wise', y: x.map((_, i) => dll.find((d) => d.stage === i)?.accuracy ?? null) })
+  if (rr.accuracy.length) accuracy.series.push({ name: 'round robin', y: rr.accuracy })
+  if (backprop) accuracy.series.push({ name: 'backprop', y: x.map(() => backprop!.accuracy) })
+  if (depths.length) accuracy.series.push({ name: 'backprop, d blocks', y: x.map((d) => depths.find((p) => p.depth === d)?.accuracy ?? null) })
   if (x.length) ctx.logSeries('layerwise/accuracy', lastSteps, accuracy)
   const memory: CurvesPayload = { xLabel: 'block', yLabel: 'peak tensor memory (MB)', x, series: [] }
   if (dll.length) memory.series.push({ name: 'layer-wise', y: x.map((_, i) => mb(dll.find((d) => d.stage === i)?.peakBytes)) })
-  if (rr.peakBytes.length) memory.series.push({ name: 'round robin (first visit)', y: x.map((_, i) => mb(rr.peakBytes[i])) })
-  if (backprop) memory.series.push({ name: 'backprop (the network)', y: x.map(() => mb(backprop!.peakBytes)) })
+  if (rr.peakBytes.length) memory.series.push({ name: 'round robin', y: x.map((_, i) => mb(rr.peakBytes[i])) })
+  if (backprop) memory.series.push({ name: 'backprop', y: x.map(() => mb(backprop!.peakBytes)) })
   if (x.length) ctx.logSeries('layerwise/memory', lastSteps, memory)
   if (ranks.length) {
     const n = Math.max(...ranks.map((r) => r.values.length))
