@@ -11,6 +11,7 @@
  */
 import { CholeskyDecomposition, Matrix, pseudoInverse, solve, EigenvalueDecomposition } from 'ml-matrix'
 import { lsdFromMoments } from '../representations/lsd'
+import { EPS32, mmul32, pinv32, toFloat32 } from './float32'
 import type { Moments } from '../representations/moments'
 import { createRng } from '../rng'
 
@@ -37,7 +38,17 @@ export interface PlatonicOptions {
   seed: number
   /** Measure every layer's LSD (an SVD solve per layer: seconds for a 785-column MNIST layer); tries > 1 always measure theirs. */
   measureLsd?: boolean
+  /**
+   * float64 (default) or float32: every matrix of the fit rounded to single precision, products accumulated in it
+   * and pinv / lstsq by a float32 SVD (float32.ts) — the thesis's CPU32 columns. Ridge is float64 only.
+   */
+  precision?: Precision
+  /** pinv's absolute singular-value cut-off (numpy's atol; the thesis's float32 "atol 1e-5"). */
+  atol?: number
 }
+
+export const PRECISIONS = ['float64', 'float32'] as const
+export type Precision = (typeof PRECISIONS)[number]
 
 export interface PlatonicLayer {
   /** (inputs + 1) × outputs, the first row the bias. */
@@ -51,6 +62,7 @@ export interface PlatonicFit {
   lsd: number[]
   /** Per hidden layer: the LSD of each try (in order), so the gain of more tries shows. */
   tryLsd: number[][]
+  precision: Precision
 }
 
 export function activate(a: PlatonicActivation | 'linear', v: number): number {
@@ -105,7 +117,13 @@ export function lsdOf(z: Matrix, y: Matrix): number {
 }
 
 /** A solver for Zb: T ↦ W with Zb·W ≈ T. */
-export function solverFor(zb: Matrix, solver: PlatonicSolver, lambda: number, rcond: number): (t: Matrix) => Matrix {
+export function solverFor(zb: Matrix, solver: PlatonicSolver, lambda: number, rcond: number, precision: Precision = 'float64', atol = 0): (t: Matrix) => Matrix {
+  if (precision === 'float32') {
+    if (solver === 'ridge') throw new Error('the ridge solve is float64 only here (the thesis\'s float32 "solve" failed on CPU); use pinv or lstsq for float32')
+    // lstsq: numpy's cut-off, machine epsilon × the larger dimension.
+    const s = pinv32(zb, solver === 'lstsq' ? EPS32 * Math.max(zb.rows, zb.columns) : rcond, atol)
+    return (t) => mmul32(s, t)
+  }
   if (solver === 'pinv') {
     const s = pseudoInverse(zb, rcond)
     return (t) => s.mmul(t)
@@ -137,6 +155,15 @@ function principalDirections(m: Matrix, d: number): Matrix {
 /** Fit the network to inputs X (n × d) and targets Y (n × k: ±1 or one-hot labels, or regression values). */
 export function platonicFit(x: Matrix, y: Matrix, o: PlatonicOptions): PlatonicFit {
   const rng = createRng(o.seed)
+  const precision = o.precision ?? 'float64'
+  const single = precision === 'float32'
+  /** Rounds a matrix to float32 in a float32 fit. */
+  const stored = (m: Matrix) => (single ? toFloat32(m) : m)
+  const mul = (a: Matrix, b: Matrix) => (single ? mmul32(a, b) : a.mmul(b))
+  if (single) {
+    x = toFloat32(x)
+    y = toFloat32(y)
+  }
   let z = x
   const layers: PlatonicLayer[] = []
   const measure = o.measureLsd ?? true
@@ -147,27 +174,28 @@ export function platonicFit(x: Matrix, y: Matrix, o: PlatonicOptions): PlatonicF
     if (o.projection === 'elm') {
       // Random W ~ α N(0, 1/fan-in): the extreme learning machine's fixed hidden layer (no target, no solve).
       const scale = o.alpha / Math.sqrt(zb.columns)
-      const w = Matrix.from1DArray(zb.columns, width, Float64Array.from({ length: zb.columns * width }, () => scale * rng.normal()))
-      z = applyActivation(zb.mmul(w), o.activation)
+      const w = stored(Matrix.from1DArray(zb.columns, width, Float64Array.from({ length: zb.columns * width }, () => scale * rng.normal())))
+      z = stored(applyActivation(mul(zb, w), o.activation))
       layers.push({ w, activation: o.activation })
       lsd.push(measure ? lsdOf(z, y) : NaN)
       tryLsd.push([lsd.at(-1)!])
       continue
     }
-    const solveFor = solverFor(zb, o.solver, o.lambda, o.rcond)
+    const solveFor = solverFor(zb, o.solver, o.lambda, o.rcond, precision, o.atol ?? 0)
     // The augmented matrix α[Zb | βY] the projections act on.
     const aug = new Matrix(zb.rows, zb.columns + y.columns)
     for (let r = 0; r < zb.rows; r++) {
       for (let c = 0; c < zb.columns; c++) aug.set(r, c, o.alpha * zb.get(r, c))
       for (let c = 0; c < y.columns; c++) aug.set(r, zb.columns + c, o.alpha * o.beta * y.get(r, c))
     }
+    if (single) aug.setSubMatrix(toFloat32(aug), 0, 0)
     let best: { w: Matrix; z: Matrix; lsd: number } | null = null
     const tries = o.projection === 'pca' ? 1 : o.tries
     const scores: number[] = []
     for (let t = 0; t < tries; t++) {
-      const p = o.projection === 'pca' ? principalDirections(aug, width) : Matrix.from1DArray(aug.columns, width, Float64Array.from({ length: aug.columns * width }, () => rng.normal()))
-      const w = solveFor(aug.mmul(p))
-      const zi = applyActivation(zb.mmul(w), o.activation)
+      const p = stored(o.projection === 'pca' ? principalDirections(aug, width) : Matrix.from1DArray(aug.columns, width, Float64Array.from({ length: aug.columns * width }, () => rng.normal())))
+      const w = solveFor(mul(aug, p))
+      const zi = stored(applyActivation(mul(zb, w), o.activation))
       const score = tries > 1 ? lsdOf(zi, y) : NaN
       scores.push(score)
       if (!best || score < best.lsd) best = { w, z: zi, lsd: score }
@@ -178,14 +206,15 @@ export function platonicFit(x: Matrix, y: Matrix, o: PlatonicOptions): PlatonicF
     tryLsd.push(tries > 1 ? scores : [lsd.at(-1)!])
   }
   const zb = withBias(z)
-  layers.push({ w: solverFor(zb, o.solver === 'ridge' ? 'ridge' : 'pinv', o.lambda, o.rcond)(y), activation: 'linear' })
-  return { layers, lsd, tryLsd }
+  layers.push({ w: solverFor(zb, o.solver === 'ridge' ? 'ridge' : 'pinv', o.lambda, o.rcond, precision, o.atol ?? 0)(y), activation: 'linear' })
+  return { layers, lsd, tryLsd, precision }
 }
 
-/** The fitted network's outputs for inputs X. */
-export function platonicPredict(fit: Pick<PlatonicFit, 'layers'>, x: Matrix): Matrix {
-  let z = x
-  for (const l of fit.layers) z = applyActivation(withBias(z).mmul(l.w), l.activation)
+/** The fitted network's outputs for inputs X (in the fit's precision). */
+export function platonicPredict(fit: Pick<PlatonicFit, 'layers'> & { precision?: Precision }, x: Matrix): Matrix {
+  const single = fit.precision === 'float32'
+  let z = single ? toFloat32(x) : x
+  for (const l of fit.layers) z = single ? toFloat32(applyActivation(mmul32(withBias(z), l.w), l.activation)) : applyActivation(withBias(z).mmul(l.w), l.activation)
   return z
 }
 

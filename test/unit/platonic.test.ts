@@ -1,11 +1,14 @@
 /**
  * Platonic projections (src-shared/platonic/fit.ts), float64 through ml-matrix: a linearly separable set is fitted
  * exactly; pinv, lstsq and ridge agree on a well-conditioned problem; two spirals with the thesis's α = 0.1,
- * β = 10 (2-32-32-32-32-1 tanh, one try) reach ≥ 99 % in float64; more tries never raise the kept LSD.
+ * β = 10 (2-32-32-32-32-1 tanh, one try) reach ≥ 99 % in float64; more tries never raise the kept LSD. The float32
+ * path: the Jacobi SVD's pinv equals float64's on a well-conditioned matrix, its numbers are single-precision, and
+ * on an ill-conditioned one it keeps the rounding noise float64 does not have.
  */
 import { Matrix } from 'ml-matrix'
 import { describe, expect, test } from 'vitest'
 import { accuracyOf, mseOf, platonicFit, platonicPredict, solverFor, withBias, type PlatonicOptions } from '../../src-shared/platonic/fit'
+import { EPS32, pinv32, singularValues32 } from '../../src-shared/platonic/float32'
 import { createRng } from '../../src-shared/rng'
 import { runGenerator } from '../../src-main/engine/datasets/generators'
 
@@ -61,5 +64,55 @@ describe('platonic projections', () => {
     const sy = Matrix.from1DArray(2000, 1, Float64Array.from(s.y as Float32Array))
     const sine = platonicFit(sx, sy, { ...base, hidden: [16, 16], activation: 'celu', alpha: 1, beta: 1, seed: 2 })
     expect(mseOf(platonicPredict(sine, sx), sy)).toBeLessThan(1e-2)
+  })
+
+  test('float32 pinv: equals float64 on a well-conditioned matrix, holds single-precision values, refuses huge ones', () => {
+    const rng = createRng(5)
+    const a = Matrix.from1DArray(120, 12, Float64Array.from({ length: 1440 }, () => rng.normal()))
+    const p32 = pinv32(a, 1e-15)
+    const p64 = solverFor(a, 'pinv', 0, 1e-15)(Matrix.eye(120))
+    // ml-matrix's sub / abs work in place: on clones.
+    expect(Matrix.sub(p32, p64).abs().max()).toBeLessThan(1e-5)
+    // Every value is a float32 (rounding it again changes nothing), and p32 · a ≈ I to float32 precision.
+    expect(p32.to1DArray().every((v) => Math.fround(v) === v)).toBe(true)
+    expect(Matrix.sub(p32.mmul(a), Matrix.eye(12)).abs().max()).toBeLessThan(1e-4)
+    // Singular values of a diagonal-ish matrix, largest first.
+    const sv = singularValues32(Matrix.from1DArray(3, 2, [3, 0, 0, 1, 0, 0]))
+    expect(Array.from(sv)).toEqual([3, 1])
+    expect(() => pinv32(new Matrix(300, 300), 1e-15)).toThrow(/at most 257 columns/)
+  })
+
+  test('float32 on a rank-deficient matrix: rounding noise survives rcond 1e-15 (as in the thesis) and atol removes it', () => {
+    // Column 3 = column 1 + column 2 exactly in float64, but not after rounding to float32.
+    const rng = createRng(9)
+    const n = 200
+    const a = new Matrix(n, 3)
+    for (let i = 0; i < n; i++) {
+      const u = rng.normal() * 1.1
+      const v = rng.normal() * 0.7
+      a.set(i, 0, u)
+      a.set(i, 1, v)
+      a.set(i, 2, u + v)
+    }
+    const sv = singularValues32(a)
+    expect(sv[2]).toBeGreaterThan(0)
+    expect(sv[2] / sv[0]).toBeLessThan(100 * EPS32)
+    const noisy = pinv32(a, 1e-15)
+    const clean = pinv32(a, 1e-15, 1e-3)
+    const exact = solverFor(a, 'pinv', 0, 1e-10)(Matrix.eye(n))
+    // Without a cut-off the noise direction is inverted (entries ≫ those of the true pseudo-inverse); atol drops it.
+    expect(noisy.clone().abs().max()).toBeGreaterThan(100 * exact.clone().abs().max())
+    expect(Matrix.sub(clean, exact).abs().max()).toBeLessThan(1e-4)
+  })
+
+  test('a float32 fit of two spirals keeps float32 weights and still separates most points', () => {
+    const g = runGenerator('two-spirals', { n: 1500, noise: 0 }, 7)
+    const x = Matrix.from1DArray(g.shape.n, 2, Float64Array.from(g.x))
+    const y = Matrix.from1DArray(g.shape.n, 1, Float64Array.from(g.y as Int32Array, (v) => (v === 1 ? 1 : -1)))
+    const fit = platonicFit(x, y, { ...base, hidden: [32, 32], alpha: 0.1, beta: 10, seed: 3, precision: 'float32' })
+    expect(fit.precision).toBe('float32')
+    for (const l of fit.layers) expect(l.w.to1DArray().every((v) => Math.fround(v) === v)).toBe(true)
+    expect(accuracyOf(platonicPredict(fit, x), y)).toBeGreaterThan(0.8)
+    expect(() => platonicFit(x, y, { ...base, solver: 'ridge', precision: 'float32' })).toThrow(/float64 only/)
   })
 })

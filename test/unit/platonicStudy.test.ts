@@ -5,21 +5,25 @@
  */
 import { describe, expect, test } from 'vitest'
 import { runPlatonic } from '../../src-main/engine/studies/platonic'
-import { validateConfig, withDefaults } from '../../src-shared/studies'
+import { completeConfig, validateConfig, withDefaults } from '../../src-shared/studies'
 import { platonicDefaults, platonicTemplates } from '../../src-shared/studies/platonic'
 import { mnistLibrary, record } from './recordRun'
 
 describe('platonic study', () => {
   test('two spirals: rows × seeds, mean ± std, the thesis beside, decision regions and LSD curves', async () => {
-    const config = withDefaults(platonicDefaults, {
+    // Rows in the format saved before float32 existed (no precision, no atol): upgraded to float64.
+    const config = completeConfig('platonic', {
       dataset: { kind: 'generator', generator: 'two-spirals', params: { n: 1200, noise: 0 }, testFraction: 0.2 },
       rows: [
         { name: 'tries1', hidden: [32, 32, 32, 32], activation: 'tanh', kind: 'random', alpha: 0.1, beta: 10, tries: 1, solver: 'pinv', lambda: 0, rcond: 1e-15 },
         { name: 'tries5', hidden: [16, 16], activation: 'tanh', kind: 'random', alpha: 0.1, beta: 10, tries: 5, solver: 'lstsq', lambda: 0, rcond: 1e-15 },
-        { name: 'wide-pca', hidden: [64], activation: 'tanh', kind: 'pca', alpha: 0.1, beta: 10, tries: 1, solver: 'pinv', lambda: 0, rcond: 1e-15 }
+        { name: 'wide-pca', hidden: [64], activation: 'tanh', kind: 'pca', alpha: 0.1, beta: 10, tries: 1, solver: 'pinv', lambda: 0, rcond: 1e-15 },
+        { name: 'f32-tries1', hidden: [32, 32], activation: 'tanh', kind: 'random', alpha: 0.1, beta: 10, tries: 1, solver: 'pinv', lambda: 0, rcond: 1e-15, precision: 'float32', atol: 0 }
       ],
-      seeds: 3
-    })
+      seeds: 3,
+      reference: 'two-spirals'
+    }) as any
+    expect(config.rows[0]).toMatchObject({ precision: 'float64', atol: 0 })
     expect(validateConfig('platonic', config).ok).toBe(true)
     const r = await record(runPlatonic, config)
     const f = r.summary.final
@@ -28,7 +32,10 @@ describe('platonic study', () => {
     expect(f['table/tries1/accuracy_std']).toBeGreaterThanOrEqual(0)
     expect(f['train/mse']).toBeGreaterThan(0)
     const table = r.series['platonic/table'].at(-1)!.payload
-    expect(table.rows.map((row: any) => [row.row, row.seeds])).toEqual([['tries1', 3], ['tries5', 3], ['wide-pca', 0]])
+    expect(table.rows.map((row: any) => [row.row, row.seeds])).toEqual([['tries1', 3], ['tries5', 3], ['wide-pca', 0], ['f32-tries1', 3]])
+    // The float32 row beside the thesis's float32 figure.
+    expect(table.rows[3].thesis).toBe(0.8973)
+    expect(f['table/f32-tries1/accuracy']).toBeGreaterThan(0.5)
     expect(table.rows[0].thesis).toBe(0.9999)
     // Platonic PCA gives at most inputs + 1 + outputs = 4 directions: the 64-wide row says why instead of a number.
     expect(table.rows[2].note).toMatch(/at most 4 directions/)

@@ -9,7 +9,8 @@
 import { z } from 'zod'
 import { templateCard, type GalleryCard } from '../../gallery/cards'
 import { findGenerator, resolveGeneratorParams } from '../../generators'
-import { PLATONIC_ACTIVATIONS, PLATONIC_SOLVERS } from '../../platonic/fit'
+import { MAX_FLOAT32_COLUMNS } from '../../platonic/float32'
+import { PLATONIC_ACTIVATIONS, PLATONIC_SOLVERS, PRECISIONS } from '../../platonic/fit'
 import type { FieldMeta, Preset, StudyDescriptor, Template } from '../descriptor'
 import { BUILTIN_MNIST_ID } from '../training/descriptor'
 
@@ -26,7 +27,11 @@ export const platonicRowSchema = z.strictObject({
   tries: z.number().int().min(1).max(200),
   solver: z.enum(PLATONIC_SOLVERS),
   lambda: z.number().min(0).max(1e9),
-  rcond: z.number().min(0).max(1)
+  rcond: z.number().min(0).max(1),
+  /** float64, or float32 for the thesis's CPU32 columns (float32 SVD; pinv / lstsq only). */
+  precision: z.enum(PRECISIONS),
+  /** pinv's absolute cut-off (numpy's atol): singular values below it dropped too. */
+  atol: z.number().min(0).max(1)
 })
 export type PlatonicRow = z.infer<typeof platonicRowSchema>
 
@@ -65,6 +70,8 @@ export const platonicConfigSchema = z
     })
     c.rows.forEach((r, i) => {
       if (r.solver === 'ridge' && !(r.lambda > 0)) ctx.addIssue({ code: 'custom', path: ['rows', i, 'lambda'], message: 'the ridge solver needs λ > 0' })
+      if (r.precision === 'float32' && r.solver === 'ridge') ctx.addIssue({ code: 'custom', path: ['rows', i, 'solver'], message: 'float32 rows solve by pinv or lstsq (the ridge solve is float64 only; the thesis\'s float32 "solve" failed)' })
+      if (r.precision === 'float32' && Math.max(...r.hidden) + 1 > MAX_FLOAT32_COLUMNS) ctx.addIssue({ code: 'custom', path: ['rows', i, 'hidden'], message: `float32 rows take layers of at most ${MAX_FLOAT32_COLUMNS - 1} units (the float32 SVD here is plain JS)` })
       const n = c.dataset.kind === 'generator' ? Number(c.dataset.params.n ?? 1000) : c.dataset.maxTrain
       const widest = Math.max(...r.hidden) + 1
       if (n * widest > MAX_FIT_CELLS) ctx.addIssue({ code: 'custom', path: ['rows', i, 'hidden'], message: `${n} rows × ${widest} columns would hold ${((n * widest * 8) / 2 ** 20).toFixed(0)} MB per float64 copy; at most ${MAX_FIT_CELLS} cells` })
@@ -72,7 +79,7 @@ export const platonicConfigSchema = z
   })
 export type PlatonicConfig = z.infer<typeof platonicConfigSchema>
 
-const row = (name: string, hidden: number[], patch: Partial<PlatonicRow> = {}): PlatonicRow => ({ name, hidden, activation: 'tanh', kind: 'random', alpha: 0.1, beta: 10, tries: 1, solver: 'pinv', lambda: 0, rcond: 1e-15, ...patch })
+const row = (name: string, hidden: number[], patch: Partial<PlatonicRow> = {}): PlatonicRow => ({ name, hidden, activation: 'tanh', kind: 'random', alpha: 0.1, beta: 10, tries: 1, solver: 'pinv', lambda: 0, rcond: 1e-15, precision: 'float64', atol: 0, ...patch })
 
 const spirals = (n: number) => ({ kind: 'generator' as const, generator: 'two-spirals', params: { n, noise: 0 }, testFraction: 0.2 })
 
@@ -84,12 +91,22 @@ export const platonicDefaults: PlatonicConfig = {
   reference: 'two-spirals'
 }
 
-/** Table 7.1's grid: pinv / lstsq in float64 at α/β = 1/2 and 0.1/10 (the float32 columns are not built yet). */
+/** Table 7.1's grid: pinv / lstsq in float64 and pinv in float32 (with and without atol 1e-5) at α/β = 1/2 and 0.1/10. */
 const table71Rows: PlatonicRow[] = [
   row('pinv-a1-b2', [32, 32, 32, 32], { alpha: 1, beta: 2 }),
   row('pinv-a0.1-b10', [32, 32, 32, 32]),
   row('lstsq-a1-b2', [32, 32, 32, 32], { alpha: 1, beta: 2, solver: 'lstsq' }),
-  row('lstsq-a0.1-b10', [32, 32, 32, 32], { solver: 'lstsq' })
+  row('lstsq-a0.1-b10', [32, 32, 32, 32], { solver: 'lstsq' }),
+  row('f32-pinv-a1-b2', [32, 32, 32, 32], { alpha: 1, beta: 2, precision: 'float32' }),
+  row('f32-atol-a1-b2', [32, 32, 32, 32], { alpha: 1, beta: 2, precision: 'float32', atol: 1e-5 })
+]
+
+/** §7.6 in float32: N_tries 1 / 5 / 50 and pinv with atol 1e-5 at α = 0.1, β = 10. */
+const float32SpiralRows: PlatonicRow[] = [
+  row('f32-tries1', [32, 32, 32, 32], { precision: 'float32' }),
+  row('f32-tries5', [32, 32, 32, 32], { precision: 'float32', tries: 5 }),
+  row('f32-tries50', [32, 32, 32, 32], { precision: 'float32', tries: 50 }),
+  row('f32-atol', [32, 32, 32, 32], { precision: 'float32', atol: 1e-5 })
 ]
 
 const MNIST_WIDTHS = [98, 196, 392, 784]
@@ -118,10 +135,10 @@ export const platonicTemplates: Template<PlatonicConfig>[] = [
     id: 'platonic/two-spirals',
     studyId: 'platonic',
     title: 'Platonic projections on two spirals',
-    description: 'Thesis §7.6 and Table 7.1: 5 000 points, 2-32-32-32-32-1 tanh, α = 0.1, β = 10 with N_tries 1, 5 and 50, and the Table 7.1 grid (pinv and lstsq at α/β = 1/2 and 0.1/10) — float64, five seeds each, mean ± std beside the thesis.',
+    description: 'Thesis §7.6 and Table 7.1: 5 000 points, 2-32-32-32-32-1 tanh, α = 0.1, β = 10 with N_tries 1, 5 and 50 in float64 and in float32 (and float32 pinv with atol 1e-5), and the Table 7.1 grid (pinv and lstsq in float64, pinv in float32 with and without atol, at α/β = 1/2 and 0.1/10) — five seeds each, mean ± std beside the thesis.',
     config: {
       dataset: spirals(5000),
-      rows: [row('tries1', [32, 32, 32, 32]), row('tries5', [32, 32, 32, 32], { tries: 5 }), row('tries50', [32, 32, 32, 32], { tries: 50 }), ...table71Rows],
+      rows: [row('tries1', [32, 32, 32, 32]), row('tries5', [32, 32, 32, 32], { tries: 5 }), row('tries50', [32, 32, 32, 32], { tries: 50 }), ...float32SpiralRows, ...table71Rows],
       seeds: 5,
       seed: 1,
       reference: 'two-spirals'
@@ -146,13 +163,19 @@ export const platonicTemplates: Template<PlatonicConfig>[] = [
 export const PUBLISHED_PLATONIC: Record<string, Record<string, { accuracy?: number; std?: number; mse?: number; note: string }>> = {
   sine: { 'celu-16-16': { mse: 2e-5, note: '1-16-16-1 CELU, MSE 2e-5' } },
   'two-spirals': {
-    tries1: { accuracy: 0.9999, note: 'float64, N_tries 1 (float32: 89.73 %)' },
-    tries5: { accuracy: 0.9269, note: 'float32 only: N_tries 5 → 92.69 %' },
-    tries50: { accuracy: 0.9451, note: 'float32 only: N_tries 50 → 94.51 %' },
+    tries1: { accuracy: 0.9999, note: '§7.6 float64, N_tries 1' },
+    tries5: { note: 'the thesis gives N_tries 5 in float32 only (row f32-tries5)' },
+    tries50: { note: 'the thesis gives N_tries 50 in float32 only (row f32-tries50)' },
+    'f32-tries1': { accuracy: 0.8973, note: '§7.6 float32, N_tries 1 (Table 7.1 pinv CPU32, α 0.1, β 10: 80.25 ± 8.11 %)' },
+    'f32-tries5': { accuracy: 0.9269, note: '§7.6 float32, N_tries 5' },
+    'f32-tries50': { accuracy: 0.9451, note: '§7.6 float32, N_tries 50' },
+    'f32-atol': { accuracy: 0.956, note: '§7.6 float32, pinv atol 1e-5' },
     'pinv-a1-b2': { accuracy: 0.9993, std: 0.0019, note: 'Table 7.1 pinv CPU64, α 1, β 2' },
     'pinv-a0.1-b10': { accuracy: 0.9917, std: 0.0163, note: 'Table 7.1 pinv CPU64, α 0.1, β 10' },
     'lstsq-a1-b2': { accuracy: 0.9993, std: 0.0017, note: 'Table 7.1 lstsq CPU64, α 1, β 2' },
-    'lstsq-a0.1-b10': { accuracy: 0.985, std: 0.0257, note: 'Table 7.1 lstsq CPU64, α 0.1, β 10' }
+    'lstsq-a0.1-b10': { accuracy: 0.985, std: 0.0257, note: 'Table 7.1 lstsq CPU64, α 0.1, β 10' },
+    'f32-pinv-a1-b2': { accuracy: 0.9746, std: 0.018, note: 'Table 7.1 pinv CPU32, α 1, β 2' },
+    'f32-atol-a1-b2': { accuracy: 0.9983, std: 0.0036, note: 'Table 7.1 pinv CPU32 tol 1e-5, α 1, β 2' }
   },
   'mnist-width': Object.fromEntries(
     (
@@ -176,7 +199,7 @@ const fields: Record<string, FieldMeta> = {
   'dataset.testFraction': { label: 'Test fraction', help: 'Share of the samples held out for the test figures.', group: 'Data', step: 0.05 },
   'dataset.pixels': { label: 'Byte inputs as', help: 'For image bytes: 0–1 (unit) or 0–255 (bytes). The ridge λ of Table 7.2 (50 000) is on the scale of ZᵀZ, so it depends on this; the thesis does not say which it used (at 0 – 255 and α = 1 the tanh units saturate and random P gives the same features as random W).', group: 'Data', choices: { unit: '0 – 1', bytes: '0 – 255' } },
   'dataset.maxTrain': { label: 'Training rows at most', help: 'The closed-form solves hold float64 copies of the training matrix: a cap keeps them bounded.', unit: 'rows', group: 'Data' },
-  rows: { label: 'Rows (settings)', help: 'One fit per row, each over every seed (JSON list). Fields: name, hidden (widths), activation, kind (random P, pca = Platonic PCA, elm = random W), alpha, beta, tries (N_tries), solver (pinv, lstsq, ridge), lambda (ridge), rcond (pinv cut-off).', group: 'Fits' },
+  rows: { label: 'Rows (settings)', help: 'One fit per row, each over every seed (JSON list). Fields: name, hidden (widths), activation, kind (random P, pca = Platonic PCA, elm = random W), alpha, beta, tries (N_tries), solver (pinv, lstsq, ridge), lambda (ridge), rcond (pinv\'s relative cut-off), precision (float64, or float32 for the thesis\'s CPU32 columns: every matrix in single precision and a float32 SVD; pinv / lstsq only, layers ≤ 256 units), atol (pinv\'s absolute cut-off).', group: 'Fits' },
   seeds: { label: 'Seeds per row', help: 'Each row is fitted with this many seeds (Table 7.1 ran 1 000); the table gives mean ± std.', group: 'Fits' },
   seed: { label: 'Seed', help: 'The data and the first fit\'s seed; fit k uses seed + k.', group: 'Fits' },
   reference: { label: 'Published numbers', help: 'Which of the thesis\'s results the table shows beside the lab\'s.', group: 'Logging', choices: { sine: '§7.5 sine', 'two-spirals': '§7.6 two spirals and Table 7.1', 'table-7.1': 'Table 7.1 only', 'mnist-width': 'Table 7.2', none: 'none' } }
@@ -195,8 +218,8 @@ const cards: GalleryCard[] = [
     {
       figure: 'Thesis §7.6 and Table 7.1',
       expected: 'α = 0.1, β = 10: float32 N_tries 1 → 89.73 %, 50 → 94.51 %; float64 N_tries 1 → 99.99 % (SGD baseline 99.17 %); Table 7.1 CPU64: pinv 99.93 ± 0.19 (α 1, β 2), 99.17 ± 1.63 (α 0.1, β 10).',
-      cpu: '5 000 points, 2-32-32-32-32-1 tanh, float64: N_tries 1 / 5 / 50 and the Table 7.1 grid (pinv, lstsq × two α/β), five seeds each.',
-      paper: 'Table 7.1: 1 000 seeds per row (float32 columns not built yet).'
+      cpu: '5 000 points, 2-32-32-32-32-1 tanh: N_tries 1 / 5 / 50 in float64 and float32, float32 pinv atol 1e-5, and the Table 7.1 grid (float64 pinv and lstsq, float32 pinv ± atol, × two α/β), five seeds each.',
+      paper: 'Table 7.1: 1 000 seeds per row.'
     },
     { patch: (c) => (c.seeds = 1000) }
   ),
@@ -221,9 +244,14 @@ const cards: GalleryCard[] = [
 export const platonicStudy: StudyDescriptor<PlatonicConfig> = {
   id: 'platonic',
   title: 'Platonic projections',
-  summary: 'MLPs fitted in closed form, layer by layer, towards random or PCA projections of [Z | Y] — no gradient descent; float64 solves, several seeds per setting, beside the thesis.',
+  summary: 'MLPs fitted in closed form, layer by layer, towards random or PCA projections of [Z | Y] — no gradient descent; float64 solves (float32 for the thesis\'s comparison), several seeds per setting, beside the thesis.',
   source: 'Øland 2024 thesis, ch. 7 (§7.5–7.7, Tables 7.1–7.2)',
   configSchema: platonicConfigSchema,
+  // Rows saved before the float32 comparison existed were float64 with no absolute cut-off.
+  upgrade: (c) => {
+    if (!c || typeof c !== 'object' || !Array.isArray((c as any).rows)) return c
+    return { ...(c as object), rows: (c as any).rows.map((r: unknown) => (r && typeof r === 'object' ? { precision: 'float64', atol: 0, ...r } : r)) }
+  },
   defaults: platonicDefaults,
   templates: platonicTemplates,
   fields,
