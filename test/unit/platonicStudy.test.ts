@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'vitest'
 import { runPlatonic } from '../../src-main/engine/studies/platonic'
 import { completeConfig, validateConfig, withDefaults } from '../../src-shared/studies'
-import { platonicDefaults, platonicTemplates } from '../../src-shared/studies/platonic'
+import { platonicTemplates } from '../../src-shared/studies/platonic'
 import { mnistLibrary, record } from './recordRun'
 
 describe('platonic study', () => {
