@@ -20,7 +20,12 @@ export type PlatonicActivation = (typeof PLATONIC_ACTIVATIONS)[number]
 export const PLATONIC_SOLVERS = ['pinv', 'lstsq', 'ridge'] as const
 export type PlatonicSolver = (typeof PLATONIC_SOLVERS)[number]
 /** Random P, Platonic PCA, or random W itself (the extreme learning machine: no projection, no solve). */
-export const PROJECTIONS = ['random', 'pca', 'elm'] as const
+/**
+ * random: P ~ N(0, 1) (N_tries); pca: Platonic PCA; sorted-pca: the first layer's weights are training samples picked
+ * evenly along the data's first principal component (§7.8.2), later layers Platonic PCA (the thesis's "fully
+ * deterministic" fit); elm: random W ~ α·N(0, 1), no projection (the extreme learning machine).
+ */
+export const PROJECTIONS = ['random', 'pca', 'sorted-pca', 'elm'] as const
 export type Projection = (typeof PROJECTIONS)[number]
 
 export interface PlatonicOptions {
@@ -152,6 +157,37 @@ function principalDirections(m: Matrix, d: number): Matrix {
   return out
 }
 
+/**
+ * Sorted PCA (thesis §7.8.2): project the samples on the data's first principal component, sort, and take the
+ * samples at `width` evenly spaced ranks as weight vectors. Centred: unit k computes (x − μ)·(x_k − μ), its bias
+ * −(x_k − μ)·μ, so the ReLU gates on the correlation with the chosen sample (the thesis's listing is not in the
+ * text; centring is our reading of "PCA"). (d + 1) × width, the first row the bias.
+ */
+export function sortedPcaWeights(x: Matrix, width: number): Matrix {
+  const n = x.rows
+  const d = x.columns
+  if (width > n) throw new Error(`sorted PCA picks ${width} samples as weight vectors, but there are ${n} training samples`)
+  const mu = x.mean('column')
+  const c = principalDirections(x, 1)
+  const v = Array.from({ length: n }, (_, r) => {
+    let s = 0
+    for (let j = 0; j < d; j++) s += (x.get(r, j) - mu[j]) * c.get(j, 0)
+    return [s, r] as const
+  }).sort((a, b) => a[0] - b[0])
+  const w = new Matrix(d + 1, width)
+  for (let k = 0; k < width; k++) {
+    const r = v[Math.min(n - 1, Math.floor(((k + 0.5) * n) / width))][1]
+    let bias = 0
+    for (let j = 0; j < d; j++) {
+      const wj = x.get(r, j) - mu[j]
+      w.set(j + 1, k, wj)
+      bias -= wj * mu[j]
+    }
+    w.set(0, k, bias)
+  }
+  return w
+}
+
 /** Fit the network to inputs X (n × d) and targets Y (n × k: ±1 or one-hot labels, or regression values). */
 export function platonicFit(x: Matrix, y: Matrix, o: PlatonicOptions): PlatonicFit {
   const rng = createRng(o.seed)
@@ -171,9 +207,17 @@ export function platonicFit(x: Matrix, y: Matrix, o: PlatonicOptions): PlatonicF
   const tryLsd: number[][] = []
   for (const width of o.hidden) {
     const zb = withBias(z)
+    if (o.projection === 'sorted-pca' && layers.length === 0) {
+      const w = stored(sortedPcaWeights(z, width))
+      z = stored(applyActivation(mul(zb, w), o.activation))
+      layers.push({ w, activation: o.activation })
+      lsd.push(measure ? lsdOf(z, y) : NaN)
+      tryLsd.push([lsd.at(-1)!])
+      continue
+    }
     if (o.projection === 'elm') {
-      // Random W ~ α N(0, 1/fan-in): the extreme learning machine's fixed hidden layer (no target, no solve).
-      const scale = o.alpha / Math.sqrt(zb.columns)
+      // Random W ~ α·N(0, 1), as the thesis's extreme learning machine (no target, no solve).
+      const scale = o.alpha
       const w = stored(Matrix.from1DArray(zb.columns, width, Float64Array.from({ length: zb.columns * width }, () => scale * rng.normal())))
       z = stored(applyActivation(mul(zb, w), o.activation))
       layers.push({ w, activation: o.activation })
@@ -190,10 +234,11 @@ export function platonicFit(x: Matrix, y: Matrix, o: PlatonicOptions): PlatonicF
     }
     if (single) aug.setSubMatrix(toFloat32(aug), 0, 0)
     let best: { w: Matrix; z: Matrix; lsd: number } | null = null
-    const tries = o.projection === 'pca' ? 1 : o.tries
+    const deterministic = o.projection === 'pca' || o.projection === 'sorted-pca'
+    const tries = deterministic ? 1 : o.tries
     const scores: number[] = []
     for (let t = 0; t < tries; t++) {
-      const p = stored(o.projection === 'pca' ? principalDirections(aug, width) : Matrix.from1DArray(aug.columns, width, Float64Array.from({ length: aug.columns * width }, () => rng.normal())))
+      const p = stored(deterministic ? principalDirections(aug, width) : Matrix.from1DArray(aug.columns, width, Float64Array.from({ length: aug.columns * width }, () => rng.normal())))
       const w = solveFor(mul(aug, p))
       const zi = stored(applyActivation(mul(zb, w), o.activation))
       const score = tries > 1 ? lsdOf(zi, y) : NaN

@@ -7,7 +7,7 @@
  */
 import { Matrix } from 'ml-matrix'
 import { describe, expect, test } from 'vitest'
-import { accuracyOf, mseOf, platonicFit, platonicPredict, solverFor, withBias, type PlatonicOptions } from '../../src-shared/platonic/fit'
+import { accuracyOf, mseOf, platonicFit, platonicPredict, solverFor, sortedPcaWeights, withBias, type PlatonicOptions } from '../../src-shared/platonic/fit'
 import { EPS32, pinv32, singularValues32 } from '../../src-shared/platonic/float32'
 import { createRng } from '../../src-shared/rng'
 import { runGenerator } from '../../src-main/engine/datasets/generators'
@@ -114,5 +114,23 @@ describe('platonic projections', () => {
     for (const l of fit.layers) expect(l.w.to1DArray().every((v) => Math.fround(v) === v)).toBe(true)
     expect(accuracyOf(platonicPredict(fit, x), y)).toBeGreaterThan(0.8)
     expect(() => platonicFit(x, y, { ...base, solver: 'ridge', precision: 'float32' })).toThrow(/float64 only/)
+  })
+
+  test('sorted PCA picks samples evenly along the first principal component as centred weight vectors', () => {
+    // Points on a line (the first PC is the x axis) with a little y jitter.
+    const n = 101
+    const x = new Matrix(n, 2)
+    for (let i = 0; i < n; i++) {
+      x.set(i, 0, (i * 37) % n) // a shuffled 0..100
+      x.set(i, 1, 0.01 * ((i * 7) % 3))
+    }
+    const w = sortedPcaWeights(x, 5)
+    expect([w.rows, w.columns]).toEqual([3, 5])
+    const mu = x.mean('column')
+    // Samples at ranks 10, 30, 50, 70, 90 along x (up to the PC's sign), centred; bias −(x_k − μ)·μ.
+    const picked = w.getRow(1).map((v) => Math.round(v + mu[0]))
+    expect(picked[0] < picked[4] ? picked : [...picked].reverse()).toEqual([10, 30, 50, 70, 90])
+    for (let k = 0; k < 5; k++) expect(w.get(0, k)).toBeCloseTo(-(w.get(1, k) * mu[0] + w.get(2, k) * mu[1]), 9)
+    expect(() => sortedPcaWeights(x, 200)).toThrow(/101 training samples/)
   })
 })
