@@ -19,7 +19,7 @@ export const PLATONIC_KINDS = PROJECTIONS
 
 export const platonicRowSchema = z.strictObject({
   name: z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_.+-]+$/, 'letters, digits and . _ + - only (it names summary keys)'),
-  hidden: z.array(z.number().int().min(1).max(4096)).min(1).max(64),
+  hidden: z.array(z.number().int().min(1).max(4096)).min(1).max(1000),
   activation: z.enum(PLATONIC_ACTIVATIONS),
   kind: z.enum(PLATONIC_KINDS),
   alpha: z.number().gt(0).max(1e6),
@@ -53,7 +53,7 @@ export const platonicConfigSchema = z
     seeds: z.number().int().min(1).max(1000),
     seed: z.number().int().min(0).max(2 ** 31 - 1),
     /** The published rows shown beside the lab's. */
-    reference: z.enum(['sine', 'two-spirals', 'table-7.1', 'mnist-width', 'none'])
+    reference: z.enum(['sine', 'two-spirals', 'table-7.1', 'mnist-width', 'checkerboard', 'none'])
   })
   .superRefine((c, ctx) => {
     if (c.dataset.kind === 'generator') {
@@ -125,6 +125,14 @@ const mnistRows = (widths: number[], trainRows: number): PlatonicRow[] => {
   ])
 }
 
+/** §7.7: the width sweep (3 hidden ReLU layers, N_tries 5, α 0.08, β 200) and deep narrow nets at both α/β settings. */
+const checkerboardRows = (widths: number[], deep: { depth: number; width: number }): PlatonicRow[] => [
+  ...widths.map((w) => row(`w${w}`, [w, w, w], { activation: 'relu', alpha: 0.08, beta: 200, tries: 5 })),
+  row(`deep-a0.06-b25`, Array(deep.depth).fill(deep.width), { activation: 'relu', alpha: 0.06, beta: 25 }),
+  row(`deep-a0.08-b200`, Array(deep.depth).fill(deep.width), { activation: 'relu', alpha: 0.08, beta: 200 })
+]
+const CHECKER_WIDTHS = [2, 4, 8, 16, 32, 64, 128, 256]
+
 export const platonicTemplates: Template<PlatonicConfig>[] = [
   {
     id: 'platonic/sine',
@@ -164,6 +172,19 @@ export const platonicTemplates: Template<PlatonicConfig>[] = [
       seed: 1,
       reference: 'mnist-width'
     }
+  },
+  {
+    id: 'platonic/checkerboard',
+    studyId: 'platonic',
+    title: 'The checkerboard in closed form: width and depth',
+    description: 'Thesis §7.7 (Figs 7.10–7.11) at CPU scale: 5 000 points on an 8 × 8 board — the problem SGD stalls on (§5.4.2) — fitted in closed form by ReLU MLPs with 3 hidden layers of 2 … 256 units (N_tries 5, α = 0.08, β = 200), and by a 50-layer net of 64 units at α/β = 0.06/25 and 0.08/200; float64 pinv, the train and test accuracy per row and the layer-wise LSD curves.',
+    config: {
+      dataset: { kind: 'generator', generator: 'checkerboard', params: { n: 5000, cells: 8, noise: 0 }, testFraction: 0.2 },
+      rows: checkerboardRows(CHECKER_WIDTHS, { depth: 50, width: 64 }),
+      seeds: 1,
+      seed: 1,
+      reference: 'checkerboard'
+    }
   }
 ]
 
@@ -195,6 +216,12 @@ export const PUBLISHED_PLATONIC: Record<string, Record<string, { accuracy?: numb
       ] as const
     ).flatMap(([kind, acc]) => MNIST_WIDTHS.map((w, i) => [`${kind}-${w}`, { accuracy: acc[i], note: `Table 7.2, all of MNIST, width ${w}` }]))
   ),
+  checkerboard: {
+    w1024: { accuracy: 0.9562, note: 'Fig. 7.11: 3 × 1 024 ReLU, N_tries 5 (accuracy on the 5 000 points)' },
+    w2048: { accuracy: 0.9984, note: 'Fig. 7.11: 3 × 2 048 ReLU, N_tries 5' },
+    'deep-a0.06-b25': { accuracy: 1, note: '§7.7: 500 × 300 ReLU, α 0.06, β 25 → 100 % (the lab\'s row is 50 × 64)' },
+    'deep-a0.08-b200': { accuracy: 1, note: '§7.7: 500 × 300 ReLU, α 0.08, β 200 → 100 % (the lab\'s row is 50 × 64)' }
+  },
   'table-7.1': {},
   none: {}
 }
@@ -211,7 +238,7 @@ const fields: Record<string, FieldMeta> = {
   rows: { label: 'Rows (settings)', help: 'One fit per row, each over every seed (JSON list). Fields: name, hidden (widths), activation, kind (random P, pca = Platonic PCA, sorted-pca = the first layer\'s weights picked from the samples along their first principal component, later layers Platonic PCA; elm = random W ~ α·N(0, 1)), alpha, beta, tries (N_tries), solver (pinv, lstsq, ridge), lambda (ridge), rcond (pinv\'s relative cut-off), precision (float64, or float32 for the thesis\'s CPU32 columns: every matrix in single precision and a float32 SVD; pinv / lstsq only, layers ≤ 256 units), atol (pinv\'s absolute cut-off).', group: 'Fits' },
   seeds: { label: 'Seeds per row', help: 'Each row is fitted with this many seeds (Table 7.1 ran 1 000); the table gives mean ± std.', group: 'Fits' },
   seed: { label: 'Seed', help: 'The data and the first fit\'s seed; fit k uses seed + k.', group: 'Fits' },
-  reference: { label: 'Published numbers', help: 'Which of the thesis\'s results the table shows beside the lab\'s.', group: 'Logging', choices: { sine: '§7.5 sine', 'two-spirals': '§7.6 two spirals and Table 7.1', 'table-7.1': 'Table 7.1 only', 'mnist-width': 'Table 7.2', none: 'none' } }
+  reference: { label: 'Published numbers', help: 'Which of the thesis\'s results the table shows beside the lab\'s.', group: 'Logging', choices: { sine: '§7.5 sine', 'two-spirals': '§7.6 two spirals and Table 7.1', 'table-7.1': 'Table 7.1 only', 'mnist-width': 'Table 7.2', checkerboard: '§7.7 checkerboard', none: 'none' } }
 }
 
 export const platonicPresets: Preset<PlatonicConfig>[] = [
@@ -247,6 +274,17 @@ const cards: GalleryCard[] = [
         c.rows = mnistRows([...MNIST_WIDTHS, 1568], 30_000)
       }
     }
+  ),
+  templateCard(
+    'platonic',
+    platonicTemplates[3],
+    {
+      figure: 'Thesis §7.7, Figs 7.10–7.11',
+      expected: '3 hidden ReLU layers: 1 024 units → 95.62 %, 2 048 → 99.84 %; 500 × 300 ReLU → 100 % at both α/β settings (float32 and float64).',
+      cpu: '5 000 points, 8 × 8, widths 2 … 256 (N_tries 5, α 0.08, β 200) and a 50 × 64 net at two α/β, float64 pinv, one seed.',
+      paper: 'Widths up to 2 048 and the 500 × 300 deep net — float64 SVDs of 4 000 × 2 049 in JavaScript: hours on 2 cores.'
+    },
+    { patch: (c) => (c.rows = checkerboardRows([...CHECKER_WIDTHS, 512, 1024, 2048], { depth: 500, width: 300 })) }
   )
 ]
 
