@@ -44,17 +44,20 @@ export const MEASURED: MeasuredTimes = {
     'weight-compression/fixed-quantisation': 198,
     'weight-compression/dynamic-compression': 186.5,
     'gradient-amplification/mnist-mlp': 80.6,
-    // Run wall times from `run --template <id> --json` (blas), 2026-12-04.
-    'representations/lsd-per-layer': 43.4,
-    'representations/conditional-entropy': 4.1,
-    'representations/k-redundancy': 16.5,
-    'representations/k-filtering': 96.2,
-    'representations/checkerboard-conundrum': 22.1,
-    'representations/pure-voronoi': 0.2,
-    'platonic/sine': 2.1,
-    'platonic/two-spirals': 73.7,
-    'platonic/mnist-width': 260.8,
-    'gradient-amplification/vgg-cifar': 94.1
+    // Run wall times from `run --template <id> --json` (blas), 2026-12-04 (re-measured after the ch. 6-7 cards changed).
+    'representations/lsd-per-layer': 31.4,
+    'representations/conditional-entropy': 3.0,
+    'representations/k-redundancy': 5.9,
+    'representations/k-filtering': 90.1,
+    'representations/checkerboard-conundrum': 20.9,
+    'representations/pure-voronoi': 0.1,
+    'platonic/sine': 1.9,
+    'platonic/two-spirals': 164.7,
+    'platonic/mnist-width': 337.7,
+    'gradient-amplification/vgg-cifar': 94.1,
+    'platonic/checkerboard': 96.5,
+    'layerwise/dll-cnn': 35.7,
+    'layerwise/deep-mlp': 52.2
   }
 }
 
