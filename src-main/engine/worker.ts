@@ -11,6 +11,7 @@ import { setComputeThreads, tf, useBackend } from './compute/backend'
 import { MetricBatcher } from './runs/batcher'
 import type { WorkerInput, WorkerMessage } from './runs/messages'
 import { DatasetStore } from './store/datasets'
+import { WeightCollectionStore } from './store/weightCollections'
 import { findRunner } from './studies'
 import type { RunContext } from './studies/context'
 import { CHECKPOINT_ARTIFACT, decodeCheckpoint, type Checkpoint } from './training/checkpoint'
@@ -24,15 +25,22 @@ const post = (m: WorkerMessage) => parentPort!.postMessage(m)
  * having the engine read the BLOB and send it in workerData would block the engine's thread for the read plus
  * ≈ 20 ms of structured clone per run start, and hold a second copy in the engine meanwhile.
  */
-function datasetsFrom(dbPath: string | undefined): (RunContext['datasets'] & { close(): void }) | undefined {
+function storeReader(dbPath: string | undefined): { datasets: RunContext['datasets']; collections: (id: string) => ReturnType<NonNullable<RunContext['collections']>['load']>; close(): void } | undefined {
   if (!dbPath) return undefined
   let db: Database.Database | null = null
+  const open = () => {
+    if (!db) {
+      db = new Database(dbPath, { readonly: true, fileMustExist: true })
+      db.pragma('busy_timeout = 5000')
+    }
+    return db
+  }
   return {
     close: () => db?.close(),
-    load(id) {
-      db ??= new Database(dbPath, { readonly: true, fileMustExist: true })
-      db.pragma('busy_timeout = 5000')
-      return new DatasetStore(db).loadArrays(id)
+    datasets: { load: (id) => new DatasetStore(open()).loadArrays(id) },
+    collections: (id) => {
+      const store = new WeightCollectionStore(open())
+      return { summary: store.get(id), samples: store.samples(id) }
     }
   }
 }
@@ -58,7 +66,7 @@ function environment(backend: string, threads: number | null): RunEnvironment {
 async function runOne(input: WorkerInput): Promise<void> {
   const abortFlag = new Int32Array(input.abort)
   const batcher = new MetricBatcher((batch) => post({ type: 'batch', batch }))
-  const datasets = datasetsFrom(input.dbPath)
+  const reader = storeReader(input.dbPath)
   try {
     const runner = findRunner(input.studyId)
     if (!runner) throw new Error(`no runner for study "${input.studyId}"`)
@@ -76,7 +84,12 @@ async function runOne(input: WorkerInput): Promise<void> {
       seed: input.seed,
       rng: createRng(deriveSeed(input.seed, 'study')),
       backend: input.backend,
-      datasets,
+      datasets: reader?.datasets,
+      collections: {
+        load: (id) => reader?.collections(id) ?? { summary: undefined, samples: [] },
+        append: (header, samples) => post({ type: 'collection', header, samples })
+      },
+      threads: threads ?? input.threads,
       resume,
       log: (key, step, value) => step > after && batcher.scalar(key, step, value),
       logSeries: (key, step, payload) => step > after && batcher.seriesEntry(key, step, payload),
@@ -97,7 +110,7 @@ async function runOne(input: WorkerInput): Promise<void> {
     batcher.flush() // keep everything logged before the failure
     post({ type: 'failed', error: err instanceof Error ? err.message : String(err) })
   } finally {
-    datasets?.close()
+    reader?.close()
     // Nothing may outlive a run in a reused worker (the runner disposes its tensors; this catches the rest).
     tf.disposeVariables()
   }

@@ -8,7 +8,7 @@ import { cleanupTempDirs, tempDir } from './helpers'
 
 afterAll(cleanupTempDirs)
 
-const DESIGN_TABLES = ['artifacts', 'compare_layouts', 'datasets', 'experiments', 'run_metrics', 'runs', 'scalars', 'series', 'settings', 'sweeps']
+const DESIGN_TABLES = ['artifacts', 'compare_layouts', 'datasets', 'experiments', 'run_metrics', 'runs', 'scalars', 'series', 'settings', 'sweeps', 'weight_collections', 'weight_samples']
 
 function tables(db: Database.Database): string[] {
   return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name)

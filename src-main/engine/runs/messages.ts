@@ -1,4 +1,5 @@
 import type { BackendName, RunEnvironment, RunSummary } from '../../../src-shared/records'
+import type { CollectionHeader, CollectionSample } from '../../../src-shared/ising/collection'
 import type { RunBatch } from './batcher'
 
 /** What the engine hands a run worker. */
@@ -22,5 +23,7 @@ export interface WorkerInput {
 export type WorkerMessage =
   | { type: 'started'; backend: BackendName; environment: RunEnvironment }
   | { type: 'batch'; batch: RunBatch }
+  /** Samples for a weight collection, sent as each trial ends (stored by the engine, idempotently). */
+  | { type: 'collection'; header: CollectionHeader; samples: CollectionSample[] }
   | { type: 'done'; summary: RunSummary; cancelled: boolean }
   | { type: 'failed'; error: string }

@@ -369,6 +369,12 @@ export class JobQueue {
       case 'batch':
         this.applyBatch(job, m.batch)
         break
+      case 'collection':
+        this.writer.write(
+          () => this.opts.store.collections.append(m.header, m.samples, job.runId),
+          (err) => this.stop(job, `cannot store the collection's samples: ${err.message}`)
+        )
+        break
       case 'done':
         this.settle(job, job.cancelRequested || m.cancelled ? 'cancelled' : 'completed', null, m.summary, true)
         break

@@ -6,6 +6,7 @@ import { LayoutStore } from './layouts'
 import { RunStore } from './runs'
 import { SettingsStore } from './settings'
 import { SweepStore } from './sweeps'
+import { WeightCollectionStore } from './weightCollections'
 
 export interface LabStore {
   db: Db
@@ -16,6 +17,7 @@ export interface LabStore {
   settings: SettingsStore
   sweeps: SweepStore
   layouts: LayoutStore
+  collections: WeightCollectionStore
   close(): void
 }
 
@@ -31,6 +33,7 @@ export function openStore(dataDir: string, opts: { readOnly?: boolean } = {}): L
     settings: new SettingsStore(db),
     sweeps: new SweepStore(db),
     layouts: new LayoutStore(db),
+    collections: new WeightCollectionStore(db),
     close: () => db.close()
   }
 }

@@ -176,5 +176,31 @@ export const MIGRATIONS: Migration[] = [
     updated_at INTEGER NOT NULL
   );
   `,
-  discriminatedConfigs
+  discriminatedConfigs,
+  // 5: collections of sampled binary-weight configurations (the effective-model study): one row per independent
+  // trial, rejected trials too (so a resumed collection never retrains them), the spins bit-packed. Keyed by
+  // (collection, trial) so a trial delivered twice is stored once. Not tied to a run by a foreign key: deleting
+  // the run that sampled them keeps the collection for the fits that reuse it.
+  `
+  CREATE TABLE weight_collections (
+    id TEXT PRIMARY KEY,
+    scenario TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    spins INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    created_by_run TEXT
+  );
+  CREATE TABLE weight_samples (
+    collection_id TEXT NOT NULL REFERENCES weight_collections(id) ON DELETE CASCADE,
+    trial INTEGER NOT NULL,
+    accepted INTEGER NOT NULL,
+    test_accuracy REAL NOT NULL,
+    train_accuracy REAL,
+    seconds REAL,
+    bits BLOB NOT NULL,
+    run_id TEXT,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (collection_id, trial)
+  ) WITHOUT ROWID;
+  `
 ]
