@@ -34,6 +34,7 @@ export default defineConfig({
           worker: resolve(__dirname, 'src-main/engine/worker.ts'),
           datasetWorker: resolve(__dirname, 'src-main/engine/datasets/jobWorker.ts'),
           runTransferWorker: resolve(__dirname, 'src-main/engine/runs/transferWorker.ts'),
+          isingTrialWorker: resolve(__dirname, 'src-main/engine/studies/effective-model/trialWorker.ts'),
           cli: resolve(__dirname, 'src-main/cli/main.ts'),
           bench: resolve(__dirname, 'test/bench/bench.ts')
         },

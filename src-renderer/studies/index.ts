@@ -15,11 +15,12 @@ import { kFilteringView } from './k-filtering'
 import { pureVoronoiView } from './pure-voronoi'
 import { platonicView } from './platonic'
 import { layerwiseView } from './layerwise'
+import { effectiveModelView } from './effective-model'
 import type { StudyView } from './types'
 
 export type { StudyView } from './types'
 
-export const STUDY_VIEWS: readonly StudyView[] = [trainingView, elasticityManifoldView, elasticityClassesView, elasticityClusteringView, neurashedView, weightCompressionView, gradientAmplificationView, kFilteringView, pureVoronoiView, platonicView, layerwiseView]
+export const STUDY_VIEWS: readonly StudyView[] = [trainingView, elasticityManifoldView, elasticityClassesView, elasticityClusteringView, neurashedView, weightCompressionView, gradientAmplificationView, kFilteringView, pureVoronoiView, platonicView, layerwiseView, effectiveModelView]
 
 const BY_ID = new Map(STUDY_VIEWS.map((s) => [s.id, s]))
 

@@ -12,6 +12,10 @@ export interface HistogramPayload {
   max?: number
   mean?: number
   std?: number
+  /** Vertical reference lines at values (a noise floor ±1/√M), drawn over the bars. */
+  lines?: { label: string; value: number }[]
+  /** What the histogram holds, shown under the title. */
+  note?: string
 }
 
 export interface HeatmapPayload {

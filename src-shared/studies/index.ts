@@ -7,6 +7,7 @@ import { isForbiddenKey } from '../jsonGuard'
 import { probeOutputs } from '../probes'
 import { mapOutputKeys, type OutputDecl } from '../outputs/decl'
 import { getPath, setPath, type Preset, type StudyDescriptor, type Template } from './descriptor'
+import { effectiveModelStudy } from './effective-model'
 import { elasticityClassesStudy } from './elasticity-classes'
 import { elasticityClusteringStudy } from './elasticity-clustering'
 import { elasticityManifoldStudy } from './elasticity-manifold'
@@ -33,7 +34,8 @@ export const STUDY_LIST: readonly StudyDescriptor<any>[] = [
   pureVoronoiStudy,
   platonicStudy,
   layerwiseStudy,
-  gradientAmplificationStudy
+  gradientAmplificationStudy,
+  effectiveModelStudy
 ]
 
 const BY_ID = new Map(STUDY_LIST.map((s) => [s.id, s]))

@@ -26,6 +26,9 @@
  *     10 000-sample layer set, and the k-filter's neighbour search on 60 000 × 784.
  * 11. Weight compression (test/bench/compressionBench.ts, `--compression-only`): encode/decode ms and bits/param
  *     of Algorithms 1–2 (thesis ch. 3) on 330 k Gaussian weights at N = 6…10 and the c/M presets.
+ * 13. Effective (Ising) model (test/bench/isingBench.ts, samplingBench.ts; `--ising-only`): one dense BP sweep at
+ *     N = 675 and 200 beside the same update in numpy (when /usr/bin/python3 has it), a whole entropy landscape,
+ *     bit-packed moments, and the study's sampling throughput (networks/hour on all cores).
  * Peer (test/bench/peer.ts, `--peer` / `--peer-only`): the MLP of section 1 and the CNN of section 4 in PyTorch,
  *     alternating rounds with the lab's raw loops, as lab ÷ PyTorch time ratios per thread count.
  */
@@ -54,6 +57,8 @@ import { trainerFigures, trainerReport } from './trainerBench'
 import { cardTimes } from './cardsBench'
 import { compressionFigures, compressionReport } from './compressionBench'
 import { representationFigures, representationReport } from './representationsBench'
+import { isingFigures, isingReport } from './isingBench'
+import { samplingFigures, samplingReport } from './samplingBench'
 import { peerComparison, peerReport, peerRoundSeconds, type LabRound, type PeerFigures } from './peer'
 
 const BENCH_OPTIONS = {
@@ -68,6 +73,7 @@ const BENCH_OPTIONS = {
   peer: { type: 'boolean', default: false, help: 'also run the peer section: the MLP and CNN in PyTorch (python3-torch) beside the lab, as lab ÷ PyTorch time ratios' },
   'sweep-only': { type: 'boolean', default: false, help: 'only the sweep section (6): runs in parallel against threads per run' },
   'representations-only': { type: 'boolean', default: false, help: 'only the representation-probe section (12): each ch. 5 probe on a 10 000-sample layer set, the k-filter search on 60 000 × 784' },
+  'ising-only': { type: 'boolean', default: false, help: 'only the effective-model section (13): BP sweeps beside numpy, a whole landscape, moments, sampling throughput' },
   'compression-only': { type: 'boolean', default: false, help: 'only the weight-compression section (11): Huffman encode/decode of 330 k weights' },
   'peer-only': { type: 'boolean', default: false, help: 'only the peer section (≈ 2 min; ≈ 30 s with --quick)' }
 } as const
@@ -806,6 +812,14 @@ async function peerSection(backend: BackendName): Promise<PeerFigures> {
   return peer
 }
 
+async function isingSection() {
+  log('effective model: BP sweeps, a landscape, moments')
+  const maths = await isingFigures({ quick: QUICK, log })
+  log('effective model: sampling throughput')
+  const sampling = await samplingFigures({ quick: QUICK, log })
+  return { maths, sampling }
+}
+
 async function main(): Promise<void> {
   const t0 = performance.now()
   const tmp = mkdtempSync(join(tmpdir(), 'lab-bench-'))
@@ -823,6 +837,12 @@ async function main(): Promise<void> {
       const representations = await representationFigures({ backend, log })
       if (args.json) console.log(JSON.stringify({ quick: QUICK, representations }))
       else console.log(representationReport(representations).join('\n'))
+      return
+    }
+    if (args['ising-only']) {
+      const ising = await isingSection()
+      if (args.json) console.log(JSON.stringify({ quick: QUICK, ising }))
+      else console.log([...isingReport(ising.maths), ...samplingReport(ising.sampling)].join('\n'))
       return
     }
     if (args['compression-only']) {
@@ -906,6 +926,7 @@ async function main(): Promise<void> {
     const neurashed = await neurashedFigures({ quick: QUICK, log })
     log(`trainer: overhead against the raw loop on ${resolution.backend}`)
     const trainer = await trainerFigures({ quick: QUICK, backend: resolution.backend, log })
+    const ising = await isingSection()
     const peer = args.peer ? await peerSection(resolution.backend) : undefined
 
     const report = {
@@ -922,6 +943,7 @@ async function main(): Promise<void> {
       compare,
       neurashed,
       trainer,
+      ising,
       peer,
       totalSeconds: round((performance.now() - t0) / 1000, 1)
     }
@@ -1007,6 +1029,7 @@ async function main(): Promise<void> {
     out.push('')
     out.push(...neurashedReport(neurashed))
     out.push('', ...trainerReport(trainer))
+    out.push('', ...isingReport(ising.maths), ...samplingReport(ising.sampling))
     if (peer) out.push('', ...peerReport(peer, peerLabDescription(resolution.backend), table))
     out.push('')
     out.push(`total ${report.totalSeconds} s`)

@@ -35,13 +35,13 @@ describe('template gallery (serve mode)', () => {
   it('filters cards, refuses unbuilt ones, and opens a card with its paper-scale preset', async () => {
     await page.goto(`${engine.url.split('#')[0]}#/experiments`)
     await expect.poll(() => page.textContent('[data-testid="connection"]')).toBe('engine connected')
-    await page.selectOption('[data-testid="gallery-study"]', 'effective-model')
-    const card = page.locator('[data-testid="card-effective-model/entropy-landscape"]')
+    await page.selectOption('[data-testid="gallery-study"]', 'landscape')
+    const card = page.locator('[data-testid="card-landscape/filter-normalised-2d"]')
     expect(await card.getAttribute('data-built')).toBe('false')
     expect(await card.textContent()).toContain('not built yet')
-    expect(await page.isDisabled('[data-testid="open-effective-model/entropy-landscape-cpu"]')).toBe(true)
+    expect(await page.isDisabled('[data-testid="open-landscape/filter-normalised-2d-cpu"]')).toBe(true)
     expect(await page.locator('[data-testid^="card-training/"]').count()).toBe(0)
-    await shot('gallery-effective-model')
+    await shot('gallery-landscape')
 
     await page.selectOption('[data-testid="gallery-study"]', '')
     await page.fill('[data-testid="gallery-search"]', 'spirals')

@@ -13,7 +13,7 @@ afterAll(cleanupTempDirs)
 const SPEC_DIR = join(__dirname, '..', '..', '..', 'shared', 'studies')
 const SPEC_STUDIES = ['local-elasticity', 'neurashed', 'weight-compression', 'gradient-amplification', 'representations', 'layerwise', 'platonic', 'effective-model', 'landscape']
 /** Spec families whose studies have runners (their cards run a study of their own, `runStudyId`). */
-const BUILT_FAMILIES = ['local-elasticity', 'neurashed', 'weight-compression', 'gradient-amplification', 'representations', 'platonic', 'layerwise']
+const BUILT_FAMILIES = ['local-elasticity', 'neurashed', 'weight-compression', 'gradient-amplification', 'representations', 'platonic', 'layerwise', 'effective-model']
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((res) => {
@@ -98,17 +98,17 @@ describe('cli: templates and run --template', () => {
     const rows = JSON.parse(r.stdout)
     expect(rows.map((x: any) => x.id)).toEqual(GALLERY_CARDS.map((c) => c.id))
     expect(rows.find((x: any) => x.id === 'training/two-spirals')).toMatchObject({ built: true, reason: null, figure: expect.any(String) })
-    expect(rows.find((x: any) => x.id === 'effective-model/entropy-landscape')).toMatchObject({ built: false, reason: expect.stringMatching(/not built yet/) })
+    expect(rows.find((x: any) => x.id === 'landscape/filter-normalised-2d')).toMatchObject({ built: false, reason: expect.stringMatching(/not built yet/) })
     const text = await cli(['templates'])
-    expect(text.stdout).toMatch(/effective-model\/entropy-landscape\s+not built/)
+    expect(text.stdout).toMatch(/landscape\/filter-normalised-2d\s+not built/)
     expect(text.stdout).toMatch(/training\/xor\s+built/)
   })
 
   test('run --template refuses an unbuilt card and an unknown preset with exit 2, storing nothing', async () => {
     const dir = tempDir()
-    const r = await cli(['run', '--template', 'effective-model/entropy-landscape', '--data-dir', dir])
+    const r = await cli(['run', '--template', 'landscape/filter-normalised-2d', '--data-dir', dir])
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/^lab: cannot run effective-model\/entropy-landscape: not built yet: the "Effective \(Ising\) model of weight space" study has no runner/m)
+    expect(r.stderr).toMatch(/^lab: cannot run landscape\/filter-normalised-2d: not built yet: the "Loss landscapes" study has no runner/m)
     const p = await cli(['run', '--template', 'training/xor', '--preset', 'huge', '--data-dir', dir])
     expect(p.code).toBe(2)
     expect(p.stderr).toMatch(/unknown preset "huge"/)

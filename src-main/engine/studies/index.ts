@@ -14,6 +14,7 @@ import { runKFiltering } from './k-filtering'
 import { runPureVoronoi } from './pure-voronoi'
 import { runPlatonic } from './platonic'
 import { runLayerwise } from './layerwise'
+import { runEffectiveModel } from './effective-model'
 
 export interface StudyEngine {
   id: string
@@ -31,7 +32,8 @@ export const STUDY_ENGINES: readonly StudyEngine[] = [
   { id: 'pure-voronoi', run: runPureVoronoi },
   { id: 'platonic', run: runPlatonic },
   { id: 'layerwise', run: runLayerwise },
-  { id: 'gradient-amplification', run: runGradientAmplification }
+  { id: 'gradient-amplification', run: runGradientAmplification },
+  { id: 'effective-model', run: runEffectiveModel }
 ]
 
 const BY_ID = new Map(STUDY_ENGINES.map((s) => [s.id, s.run]))

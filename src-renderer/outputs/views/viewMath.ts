@@ -37,7 +37,21 @@ export function histogramProblem(p: unknown): string | null {
   i = firstBad(counts, (c) => isFiniteNumber(c) && c >= 0)
   if (i >= 0) return `count ${i} is ${show(counts[i])}, not a non-negative number`
   for (let k = 1; k < edges.length; k++) if (edges[k] < edges[k - 1]) return `the edges are not ascending (edge ${k} = ${edges[k]} < ${edges[k - 1]})`
+  const { lines, note } = p
+  if (lines !== undefined) {
+    if (!Array.isArray(lines)) return 'lines is not a list'
+    const j = firstBad(lines, (l) => isObject(l) && typeof l.label === 'string' && isFiniteNumber(l.value))
+    if (j >= 0) return `line ${j} is ${show(lines[j])} (expected { label, value })`
+  }
+  if (note !== undefined && typeof note !== 'string') return `note is ${show(note)}, not text`
   return null
+}
+
+/** The bar (bin index) a reference value falls in, clamped to the histogram; the category axis has no positions between bars. */
+export function binOf(edges: number[], value: number): number {
+  const bins = edges.length - 1
+  for (let k = 0; k < bins; k++) if (value < edges[k + 1]) return Math.max(0, k)
+  return bins - 1
 }
 
 /** What is wrong with a heatmap payload, or null. */
