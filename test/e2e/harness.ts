@@ -4,7 +4,8 @@ import { mkdtempSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
 
 export const ROOT = resolve(__dirname, '..', '..')
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -69,4 +70,32 @@ export function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync']
   })
+}
+
+/**
+ * A served engine on a fresh data folder and one Chromium page on it, started before the file's tests and stopped
+ * after them; `pageErrors` collects page exceptions and console errors (a test ends by expecting it empty).
+ */
+export function servedPage(token: string): { readonly page: Page; readonly engine: ServedEngine; pageErrors: string[] } {
+  const state = { page: null as unknown as Page, engine: null as unknown as ServedEngine, browser: null as Browser | null, pageErrors: [] as string[] }
+  beforeAll(async () => {
+    state.engine = await startEngine({ dataDir: tempDataDir(), port: await freePort(), token })
+    state.browser = await launchChromium()
+    state.page = await state.browser.newPage({ viewport: { width: 1400, height: 1000 } })
+    state.page.on('pageerror', (e) => state.pageErrors.push(e.message))
+    state.page.on('console', (m) => m.type() === 'error' && state.pageErrors.push(`console: ${m.text()}`))
+  })
+  afterAll(async () => {
+    await state.browser?.close()
+    if (state.engine) await stopEngine(state.engine)
+  })
+  return {
+    get page() {
+      return state.page
+    },
+    get engine() {
+      return state.engine
+    },
+    pageErrors: state.pageErrors
+  }
 }

@@ -92,7 +92,7 @@ describe('effective-model study', () => {
     const dx = first.series['landscape/shallow/all/d-x'][0].payload
     expect(dx.x[0]).toBe(-1)
     expect(dx.x.at(-1)).toBe(1)
-    expect(dx.series.map((s: any) => s.name)).toEqual(expect.arrayContaining(['low ↓ (3 → −3)', 'low ↑ (−3 → 3)']))
+    expect(dx.series.map((s: any) => s.name)).toEqual(expect.arrayContaining(['low ↓ (1 → −1)', 'low ↑ (−1 → 1)']))
 
     // Same sampling spec, more trials of under only: the 6 stored are reused, 2 trained; the fit sees 8.
     const second = await record(runEffectiveModel, small({ scenarios: [{ kind: 'under', trials: 8, epochs: 1, threshold: 0 }] }), { datasets: mnistLibrary(), collections: lib.api, threads: 1 })

@@ -455,6 +455,7 @@ export const runEffectiveModel: StudyRunner = async (ctx: RunContext) => {
       }
       if (!classes.length) continue
       const xs = classes[0].down.x
+      const xm = cfg.landscape.xMax
       const atX = (c: { x: number[]; d: number[]; s: number[] }, x: number) => {
         const i = c.x.findIndex((v) => Math.abs(v - x) < 1e-9)
         return i >= 0 ? { d: c.d[i], s: c.s[i] } : null
@@ -464,8 +465,8 @@ export const runEffectiveModel: StudyRunner = async (ctx: RunContext) => {
         yLabel: 'distance d = (1 − q)/2',
         x: xs,
         series: classes.flatMap((c) => [
-          { name: `${c.cls} ↓ (3 → −3)`, y: xs.map((x) => atX(c.down, x)?.d ?? null) },
-          { name: `${c.cls} ↑ (−3 → 3)`, y: xs.map((x) => atX(c.up, x)?.d ?? null) }
+          { name: `${c.cls} ↓ (${xm} → −${xm})`, y: xs.map((x) => atX(c.down, x)?.d ?? null) },
+          { name: `${c.cls} ↑ (−${xm} → ${xm})`, y: xs.map((x) => atX(c.up, x)?.d ?? null) }
         ])
       } satisfies CurvesPayload)
       const ub: ScatterPayload['lines'] = []
