@@ -79,6 +79,12 @@ describe('effective-model study', () => {
       expect([0, 1]).toContain(f[`landscape/${part}/hysteresis`])
     }
     for (const part of ['under/LB', 'under/ITR', 'under/RB', 'under/full', 'shallow/all']) expect(f[`fit/${part}/delta`], part).toBeGreaterThan(0)
+    // The shallow net's weights are nearly frozen already after one epoch: its own fit jumps between the two
+    // branches (hysteresis), on the way down below x = 0 and on the way back above it.
+    expect(f['landscape/shallow/all/hysteresis']).toBe(1)
+    expect(f['landscape/shallow/all/jump-down']).toBeLessThan(0)
+    expect(f['landscape/shallow/all/jump-up']).toBeGreaterThanOrEqual(0)
+    expect(f['moments/shallow/all/mean-abs-m']).toBeGreaterThan(f['moments/under/ITR/mean-abs-m'])
     // The collections: 6 trials per scenario, one append per trial, spins of the right width.
     expect([...lib.stored.values()].map((c) => [c.header.scenario, c.header.spins, c.samples.size])).toEqual([
       ['under', 675, 6],
