@@ -35,7 +35,7 @@ describe('effective (Ising) model from the gallery (serve mode)', () => {
     await page.click('[data-testid="save-run"]')
     await page.waitForURL(/#\/runs\//)
     // Progress while it runs: trials with the live throughput, then the fit and the landscape.
-    await expect.poll(() => page.locator('[role="progressbar"]').first().textContent({ timeout: 500 }).catch(() => ''), { timeout: 60_000, intervals: [100] }).toMatch(/trial \d+\/60, \d+ kept, [\d,]+ networks\/hour|fitting the all model|entropy landscape of all/)
+    await expect.poll(() => page.locator('[role="progressbar"]').first().textContent({ timeout: 500 }).catch(() => ''), { timeout: 60_000, interval: 100 }).toMatch(/trial \d+\/60, \d+ kept, [\d,]+ networks\/hour|fitting the all model|entropy landscape of all/)
     await expect.poll(() => page.textContent('[data-testid="run-status"]'), { timeout: 180_000 }).toBe('completed')
 
     const sampling = panel('sampling-table:sampling/table')

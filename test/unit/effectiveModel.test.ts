@@ -110,6 +110,17 @@ describe('effective-model study', () => {
     expect(under.samples.size).toBe(8)
   }, 120_000)
 
+  test('the deep under-parametrised net\'s own fits show no hysteresis in any sub-part (the shallow one does, above)', async () => {
+    const cfg = small({ scenarios: [{ kind: 'under', trials: 40, epochs: 2, threshold: 0 }], fit: { ...effectiveModelDefaults.fit, maxSteps: 60, crossCheck: 'none' }, landscape: { referencesPerClass: 1, xMax: 2, step: 0.25 } })
+    const f = (await record(runEffectiveModel, cfg, { datasets: mnistLibrary(), collections: memoryCollections().api, threads: 1 })).summary.final
+    for (const part of ['LB', 'ITR', 'RB']) {
+      expect(f[`landscape/under/${part}/hysteresis`], part).toBe(0)
+      expect(f[`landscape/under/${part}/max-gap`], part).toBeLessThan(0.1)
+      // Far from the reference at x = 0: a connected, liquid-like region rather than a frozen cluster.
+      expect(f[`landscape/under/${part}/x0/d`], part).toBeGreaterThan(0.3)
+    }
+  }, 240_000)
+
   test('a config whose trials all fail the threshold says so and fits nothing', async () => {
     const r = await record(runEffectiveModel, small({ scenarios: [{ kind: 'shallow', trials: 4, epochs: 1, threshold: 1 }] }), { datasets: mnistLibrary(), collections: memoryCollections().api, threads: 1 })
     expect(r.summary.final['sampling/shallow/collected']).toBe(0)
