@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import { trainTrial, type LabelledSet } from '../../../../src-shared/ising/binaryNet'
+import { trainTrial, type LabelledSet, type TrialResult as BinaryTrialResult } from '../../../../src-shared/ising/binaryNet'
 
 export interface TrialPoolData {
   train: LabelledSet
@@ -28,16 +28,8 @@ export interface TrialRequest {
   seed: number
 }
 
-export interface TrialResult {
-  trial: number
-  spins: Int8Array
-  testAccuracy: number
-  trainAccuracy: number
-  accepted: boolean
-  curve: { epoch: number; loss: number; testAccuracy: number }[]
-  seconds: number
-  stopped: boolean
-}
+/** A finished trial as the pool reports it: the trainer's result without the fields θ (not needed, not sent). */
+export type TrialResult = Omit<BinaryTrialResult, 'theta'> & { trial: number }
 
 export function trainOne(d: TrialPoolData, req: TrialRequest, shouldStop: () => boolean): TrialResult {
   const r = trainTrial(d.train, d.test, {
